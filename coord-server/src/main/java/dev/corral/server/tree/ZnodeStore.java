@@ -1,0 +1,96 @@
+package dev.corral.server.tree;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * The store of record for the znode tree, the session table and the last applied zxid.
+ * The tree is never loaded into the heap: every read goes to the store (which may cache).
+ *
+ * <p>Reads may be called from any thread. Writes go through {@link Batch}es that are applied atomically, in the
+ * order {@link #commit} is called, by one thread (the applier).
+ */
+public interface ZnodeStore extends AutoCloseable {
+
+    /** Metadata of the node at {@code path}, or null if there is none. Never reads the node's data. */
+    NodeMeta meta(String path);
+
+    /** Data of the node at {@code path}, or null if there is none. An empty array for a node with no data. */
+    byte[] data(String path);
+
+    /** Names (not paths) of the children of {@code path}, in ascending byte order; empty if none or no node. */
+    List<String> children(String path);
+
+    /** Number of nodes strictly below {@code path} at any depth (getAllChildrenNumber). */
+    long descendantCount(String path);
+
+    /** The ACL list interned under {@code aclId}; never null for an id that a committed batch interned. */
+    List<ACL> acl(long aclId);
+
+    /**
+     * The id under which {@code acl} is interned, or -1 if it is not interned yet. Equal lists (same order)
+     * share one id.
+     */
+    long aclId(List<ACL> acl);
+
+    /** The highest ACL id interned so far (0 when none). */
+    long maxAclId();
+
+    /** Paths of the ephemeral nodes owned by {@code sessionId}, in ascending byte order. */
+    List<String> ephemerals(long sessionId);
+
+    /** Every stored session, to restore the session table at start-up. */
+    void forEachSession(Consumer<SessionRecord> consumer);
+
+    /** The zxid of the last committed batch (0 for a new store). */
+    long lastZxid();
+
+    /** A value kept in the store's metadata (e.g. the next session id seed), or {@code dflt}. */
+    long metaLong(String key, long dflt);
+
+    /** A new, empty batch. */
+    Batch batch();
+
+    /**
+     * Applies the batch atomically. With {@code sync} the call returns only once the batch is on disk (fsync):
+     * a crash after it returns never loses it. Without, it may be lost by a crash (never partially applied).
+     */
+    void commit(Batch batch, boolean sync);
+
+    @Override
+    void close();
+
+    /** Changes to apply atomically. Later operations on the same key win. */
+    interface Batch {
+        /** Writes (creates or replaces) a node's metadata. */
+        Batch putMeta(String path, NodeMeta meta);
+
+        /** Writes (creates or replaces) a node's data. */
+        Batch putData(String path, byte[] data);
+
+        /** Removes a node's metadata and data. */
+        Batch deleteNode(String path);
+
+        /**
+         * Interns {@code acl} under {@code aclId} (ids are chosen by the caller: above every id in use, unique).
+         * After commit, {@link #aclId(List)} and {@link #acl(long)} see it.
+         */
+        Batch putAcl(long aclId, List<ACL> acl);
+
+        Batch addEphemeral(long sessionId, String path);
+
+        Batch removeEphemeral(long sessionId, String path);
+
+        Batch putSession(SessionRecord session);
+
+        Batch deleteSession(long sessionId);
+
+        Batch putMetaLong(String key, long value);
+
+        /** The zxid this batch brings the store to. */
+        Batch setLastZxid(long zxid);
+
+        boolean isEmpty();
+    }
+}
