@@ -1,0 +1,125 @@
+package dev.corral.server.storage;
+
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.SessionRecord;
+import dev.corral.server.tree.ZnodeStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * A batch for {@link RocksZnodeStore}: the operations are encoded at once and kept on the Java heap, and become one
+ * RocksDB WriteBatch only inside {@link RocksZnodeStore#commit}. So an abandoned batch holds no native memory.
+ * A batch is committed at most once.
+ */
+final class RocksBatch implements ZnodeStore.Batch {
+
+    /** One put (value != null) or delete (value == null) in column family {@code cf}. */
+    record Op(Cf cf, byte[] key, byte[] value) {
+    }
+
+    static final byte[] EMPTY = new byte[0];
+
+    final RocksZnodeStore owner;
+    final List<Op> ops = new ArrayList<>();
+    /** ACL lists interned by this batch, by id; published to the store's maps at commit. */
+    final Map<Long, List<ACL>> pendingAcls = new LinkedHashMap<>();
+    /** The zxid of the last setLastZxid, if any. */
+    boolean hasZxid;
+    long zxid;
+    private boolean committed;
+
+    RocksBatch(RocksZnodeStore owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
+        return add(Cf.NODE_META, Keys.nodeKey(path), NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
+    }
+
+    @Override
+    public ZnodeStore.Batch putData(String path, byte[] data) {
+        return add(Cf.NODE_DATA, Keys.nodeKey(path), data == null ? EMPTY : data.clone());
+    }
+
+    @Override
+    public ZnodeStore.Batch deleteNode(String path) {
+        byte[] key = Keys.nodeKey(path);
+        add(Cf.NODE_META, key, null);
+        return add(Cf.NODE_DATA, key, null);
+    }
+
+    @Override
+    public ZnodeStore.Batch putAcl(long aclId, List<ACL> acl) {
+        if (aclId <= 0) {
+            throw new IllegalArgumentException("ACL ids are positive: " + aclId);
+        }
+        List<ACL> copy = ValueCodecs.copyAcl(Objects.requireNonNull(acl, "acl"));
+        pendingAcls.remove(aclId);          // re-insert so that the later operation is also the later one in order
+        pendingAcls.put(aclId, copy);
+        return add(Cf.ACL, Keys.longKey(aclId), ValueCodecs.encodeAcl(copy));
+    }
+
+    @Override
+    public ZnodeStore.Batch addEphemeral(long sessionId, String path) {
+        return add(Cf.EPHEMERAL, Keys.ephemeralKey(sessionId, path), EMPTY);
+    }
+
+    @Override
+    public ZnodeStore.Batch removeEphemeral(long sessionId, String path) {
+        return add(Cf.EPHEMERAL, Keys.ephemeralKey(sessionId, path), null);
+    }
+
+    @Override
+    public ZnodeStore.Batch putSession(SessionRecord session) {
+        return add(Cf.SESSION, Keys.longKey(session.sessionId()), ValueCodecs.encodeSession(session));
+    }
+
+    @Override
+    public ZnodeStore.Batch deleteSession(long sessionId) {
+        return add(Cf.SESSION, Keys.longKey(sessionId), null);
+    }
+
+    @Override
+    public ZnodeStore.Batch putMetaLong(String key, long value) {
+        return add(Cf.META, namedLongKey(key), Keys.longKey(value));
+    }
+
+    @Override
+    public ZnodeStore.Batch setLastZxid(long zxid) {
+        add(Cf.META, RocksZnodeStore.LAST_ZXID_KEY, Keys.longKey(zxid));
+        this.hasZxid = true;
+        this.zxid = zxid;
+        return this;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return ops.isEmpty();
+    }
+
+    static byte[] namedLongKey(String name) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[1 + utf8.length];
+        key[0] = RocksZnodeStore.NAMED_LONG_TAG;
+        System.arraycopy(utf8, 0, key, 1, utf8.length);
+        return key;
+    }
+
+    void markCommitted() {
+        committed = true;
+    }
+
+    private ZnodeStore.Batch add(Cf cf, byte[] key, byte[] value) {
+        if (committed) {
+            throw new IllegalStateException("batch already committed");
+        }
+        ops.add(new Op(cf, key, value));
+        return this;
+    }
+}

@@ -1,0 +1,508 @@
+package dev.corral.server.storage;
+
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.SessionRecord;
+import dev.corral.server.tree.ZnodeStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.apache.zookeeper.data.ACL;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompactionStyle;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WALRecoveryMode;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RocksDB store of record for the znode tree, sessions, interned ACLs and the last applied zxid.
+ *
+ * <p>Nothing of the tree is loaded at open; the heap holds only the interned ACL lists (few) and two longs. Reads
+ * may come from any thread; {@link #commit} is serialized. Closing waits for running calls; a call on a closed
+ * store throws {@link IllegalStateException} (rather than touching freed native memory). See docs/storage.md.
+ */
+public final class RocksZnodeStore implements ZnodeStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RocksZnodeStore.class);
+
+    // Keys of the META column family.
+    static final byte[] FORMAT_KEY = {0x00};
+    static final byte[] LAST_ZXID_KEY = {0x01};
+    static final byte[] MAX_ACL_ID_KEY = {0x02};
+    static final byte NAMED_LONG_TAG = 0x03;
+    static final long FORMAT_VERSION = 1;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final RocksDB db;
+    private final ColumnFamilyHandle[] handles;         // indexed by Cf.ordinal()
+    private final List<AutoCloseable> nativeResources;   // options, cache, filter: closed after the db, in reverse
+    private final WriteOptions syncWrite;
+    private final WriteOptions asyncWrite;
+
+    private final ConcurrentHashMap<Long, List<ACL>> aclById = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<ACL>, Long> idByAcl = new ConcurrentHashMap<>();
+    private volatile long maxAclId;
+    private volatile long lastZxid;
+
+    /** Read side: every call on the db; write side: close. Keeps a close from freeing what a call still uses. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;                              // guarded by lifecycle
+    private final Object commitLock = new Object();
+
+    private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
+                            WriteOptions syncWrite, WriteOptions asyncWrite) {
+        this.dir = dir;
+        this.db = db;
+        this.handles = handles;
+        this.nativeResources = nativeResources;
+        this.syncWrite = syncWrite;
+        this.asyncWrite = asyncWrite;
+    }
+
+    /** Opens the store in {@code dir}, creating the directory and an empty store if missing. */
+    public static RocksZnodeStore open(Path dir) {
+        return open(dir, StoreOptions.defaults());
+    }
+
+    public static RocksZnodeStore open(Path dir, StoreOptions options) {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create store directory " + dir + ": " + e, e);
+        }
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<ColumnFamilyHandle> handleList = new ArrayList<>();
+        RocksDB db = null;
+        try {
+            LRUCache cache = track(resources, new LRUCache(options.blockCacheBytes()));
+            BloomFilter bloom = track(resources, new BloomFilter(10));
+
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY,
+                    track(resources, columnFamilyOptions(cache, null, options.writeBufferBytes() / 4))));
+            for (Cf cf : Cf.values()) {
+                ColumnFamilyOptions cfOptions = cf.nodeFamily
+                        ? columnFamilyOptions(cache, bloom, options.writeBufferBytes())
+                        : columnFamilyOptions(cache, null, Math.max(1 << 20, options.writeBufferBytes() / 4));
+                descriptors.add(new ColumnFamilyDescriptor(cf.nameBytes, track(resources, cfOptions)));
+            }
+            DBOptions dbOptions = track(resources, new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setMaxOpenFiles(options.maxOpenFiles())
+                    .setMaxTotalWalSize(options.maxTotalWalBytes())
+                    .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                    .setMaxBackgroundJobs(2)
+                    .setBytesPerSync(1 << 20)
+                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                    .setKeepLogFileNum(4)
+                    .setMaxLogFileSize(8 << 20));
+            WriteOptions syncWrite = track(resources, new WriteOptions().setSync(true));
+            WriteOptions asyncWrite = track(resources, new WriteOptions().setSync(false));
+
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+
+            ColumnFamilyHandle[] handles = new ColumnFamilyHandle[Cf.values().length];
+            for (Cf cf : Cf.values()) {
+                handles[cf.ordinal()] = handleList.get(cf.ordinal() + 1);   // 0 is "default"
+            }
+            RocksZnodeStore store = new RocksZnodeStore(dir, db, handles, resources, syncWrite, asyncWrite);
+            handleList.get(0).close();                                      // "default" is never used
+            store.load();
+            LOG.info("Opened store {} in {} ms: lastZxid=0x{}, {} ACL lists", dir,
+                    (System.nanoTime() - start) / 1_000_000, Long.toHexString(store.lastZxid), store.aclById.size());
+            return store;
+        } catch (RocksDBException | RuntimeException e) {
+            for (ColumnFamilyHandle h : handleList) {
+                h.close();
+            }
+            if (db != null) {
+                db.close();
+            }
+            closeAll(resources);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot open store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ColumnFamilyOptions columnFamilyOptions(LRUCache cache, BloomFilter bloom, long writeBuffer) {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                // Index and filter blocks are charged to the cache: native memory stays bounded as the tree grows.
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true);
+        if (bloom != null) {
+            table.setFilterPolicy(bloom);
+        }
+        return new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setWriteBufferSize(writeBuffer)
+                .setMaxWriteBufferNumber(2)
+                .setCompactionStyle(CompactionStyle.LEVEL)
+                .setLevelCompactionDynamicLevelBytes(true)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION);
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> resources, T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    private void load() throws RocksDBException {
+        byte[] format = db.get(handle(Cf.META), FORMAT_KEY);
+        if (format == null) {
+            db.put(handle(Cf.META), syncWrite, FORMAT_KEY, Keys.longKey(FORMAT_VERSION));
+        } else if (format.length != 8 || Keys.getLong(format, 0) != FORMAT_VERSION) {
+            throw new StoreException("store at " + dir + " has an unknown format version "
+                    + (format.length == 8 ? Long.toString(Keys.getLong(format, 0)) : "(corrupt)")
+                    + "; this build reads version " + FORMAT_VERSION);
+        }
+        lastZxid = readMetaLong(LAST_ZXID_KEY, 0);
+        long[] maxId = {readMetaLong(MAX_ACL_ID_KEY, 0)};
+        scan(Cf.ACL, new byte[0], true, (key, it) -> {
+            long id = Keys.getLong(key, 0);
+            List<ACL> acl = ValueCodecs.decodeAcl(it.value());
+            aclById.put(id, acl);
+            idByAcl.putIfAbsent(acl, id);                   // ascending ids: the lowest id of equal lists wins
+            maxId[0] = Math.max(maxId[0], id);
+        });
+        maxAclId = maxId[0];
+    }
+
+    // ---------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public NodeMeta meta(String path) {
+        byte[] key = Keys.nodeKey(path);
+        byte[] value = read(() -> db.get(handle(Cf.NODE_META), key));
+        return value == null ? null : NodeMetaCodec.decode(value);
+    }
+
+    @Override
+    public byte[] data(String path) {
+        byte[] key = Keys.nodeKey(path);
+        return read(() -> {
+            byte[] data = db.get(handle(Cf.NODE_DATA), key);
+            if (data == null && db.get(handle(Cf.NODE_META), key) != null) {
+                return RocksBatch.EMPTY.clone();             // a node written without putData has no data
+            }
+            return data;
+        });
+    }
+
+    @Override
+    public List<String> children(String path) {
+        int depth = Keys.depth(path);
+        if (depth == Keys.MAX_DEPTH) {
+            return List.of();
+        }
+        byte[] prefix = Keys.descendantPrefix(path, depth + 1);
+        List<String> names = new ArrayList<>();
+        read(() -> scan(Cf.NODE_META, prefix, true, (key, it) -> names.add(
+                new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8))));
+        return names;
+    }
+
+    /**
+     * One bounded scan per depth below {@code path}, down to the deepest key in the store (the last key, since keys
+     * sort by depth first). Counts keys without decoding them and without filling the block cache.
+     */
+    @Override
+    public long descendantCount(String path) {
+        int depth = Keys.depth(path);
+        return read(() -> {
+            int maxDepth = maxDepth();
+            long count = 0;
+            for (int d = depth + 1; d <= maxDepth; d++) {
+                count += scan(Cf.NODE_META, Keys.descendantPrefix(path, d), false, null);
+            }
+            return count;
+        });
+    }
+
+    @Override
+    public List<ACL> acl(long aclId) {
+        return aclById.get(aclId);
+    }
+
+    @Override
+    public long aclId(List<ACL> acl) {
+        Long id = idByAcl.get(Objects.requireNonNull(acl, "acl"));
+        return id == null ? -1 : id;
+    }
+
+    @Override
+    public long maxAclId() {
+        return maxAclId;
+    }
+
+    @Override
+    public List<String> ephemerals(long sessionId) {
+        byte[] prefix = Keys.longKey(sessionId);
+        List<String> paths = new ArrayList<>();
+        read(() -> scan(Cf.EPHEMERAL, prefix, true, (key, it) -> paths.add(
+                new String(key, 8, key.length - 8, StandardCharsets.UTF_8))));
+        return paths;
+    }
+
+    @Override
+    public void forEachSession(Consumer<SessionRecord> consumer) {
+        read(() -> scan(Cf.SESSION, new byte[0], true,
+                (key, it) -> consumer.accept(ValueCodecs.decodeSession(Keys.getLong(key, 0), it.value()))));
+    }
+
+    @Override
+    public long lastZxid() {
+        return lastZxid;
+    }
+
+    @Override
+    public long metaLong(String key, long dflt) {
+        byte[] k = RocksBatch.namedLongKey(key);
+        return read(() -> readMetaLong(k, dflt));
+    }
+
+    // ---------------------------------------------------------------------------------------------- writes
+
+    @Override
+    public Batch batch() {
+        return new RocksBatch(this);
+    }
+
+    /**
+     * Applies the batch as one RocksDB WriteBatch; {@code sync} sets WriteOptions.sync (fsync of the WAL before
+     * returning). The WAL is always on, so even an unsynced batch is atomic. An empty batch with {@code sync}
+     * syncs the WAL, which makes earlier unsynced commits durable.
+     */
+    @Override
+    public void commit(Batch batch, boolean sync) {
+        if (!(batch instanceof RocksBatch b) || b.owner != this) {
+            throw new IllegalArgumentException("not a batch of this store");
+        }
+        read(() -> {
+            synchronized (commitLock) {
+                b.markCommitted();
+                if (b.ops.isEmpty()) {
+                    if (sync) {
+                        db.syncWal();
+                    }
+                    return null;
+                }
+                apply(b, sync);
+                return null;
+            }
+        });
+    }
+
+    private void apply(RocksBatch b, boolean sync) throws RocksDBException {
+        long newMaxAclId = maxAclId;
+        for (Long id : b.pendingAcls.keySet()) {
+            newMaxAclId = Math.max(newMaxAclId, id);
+        }
+        // Publish id → ACL before the write, so that a reader who sees a node naming a new id can resolve it;
+        // list → id only after it, so that aclId() never hands out an id that is not stored.
+        Map<Long, List<ACL>> previous = new HashMap<>();
+        for (Map.Entry<Long, List<ACL>> e : b.pendingAcls.entrySet()) {
+            previous.put(e.getKey(), aclById.put(e.getKey(), e.getValue()));
+        }
+        try (WriteBatch wb = new WriteBatch()) {
+            for (RocksBatch.Op op : b.ops) {
+                ColumnFamilyHandle h = handle(op.cf());
+                if (op.value() == null) {
+                    wb.delete(h, op.key());
+                } else {
+                    wb.put(h, op.key(), op.value());
+                }
+            }
+            if (newMaxAclId != maxAclId) {
+                wb.put(handle(Cf.META), MAX_ACL_ID_KEY, Keys.longKey(newMaxAclId));
+            }
+            db.write(sync ? syncWrite : asyncWrite, wb);
+        } catch (RocksDBException | RuntimeException e) {
+            previous.forEach((id, old) -> {
+                if (old == null) {
+                    aclById.remove(id);
+                } else {
+                    aclById.put(id, old);
+                }
+            });
+            throw e;
+        }
+        for (Map.Entry<Long, List<ACL>> e : b.pendingAcls.entrySet()) {
+            List<ACL> old = previous.get(e.getKey());
+            if (old != null && !old.equals(e.getValue())) {
+                idByAcl.remove(old, e.getKey());             // the id was re-used for another list
+            }
+            idByAcl.putIfAbsent(e.getValue(), e.getKey());
+        }
+        maxAclId = newMaxAclId;
+        if (b.hasZxid) {
+            lastZxid = b.zxid;
+        }
+    }
+
+    /** Syncs the WAL (so unsynced commits become durable) and releases the database and every native object. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RocksDBException failure = null;
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                failure = e;
+            }
+            for (ColumnFamilyHandle h : handles) {
+                h.close();
+            }
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                failure = failure == null ? e : failure;
+            }
+            closeAll(nativeResources);
+            if (failure != null) {
+                throw new StoreException("error closing store at " + dir + ": " + failure.getMessage(), failure);
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    // ---------------------------------------------------------------------------------------------- internals
+
+    @FunctionalInterface
+    private interface RocksCall<T> {
+        T call() throws RocksDBException;
+    }
+
+    @FunctionalInterface
+    private interface EntryVisitor {
+        /** {@code key} is a copy; {@code it} is positioned on the entry (read {@code it.value()} if needed). */
+        void visit(byte[] key, RocksIterator it);
+    }
+
+    private <T> T read(RocksCall<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("store at " + dir + " is closed");
+            }
+            return call.call();
+        } catch (RocksDBException e) {
+            throw new StoreException("store at " + dir + ": " + describe(e), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private static String describe(RocksDBException e) {
+        return e.getStatus() != null ? e.getStatus().getCodeString() + ": " + e.getMessage() : e.getMessage();
+    }
+
+    private ColumnFamilyHandle handle(Cf cf) {
+        return handles[cf.ordinal()];
+    }
+
+    private long readMetaLong(byte[] key, long dflt) throws RocksDBException {
+        byte[] v = db.get(handle(Cf.META), key);
+        if (v == null) {
+            return dflt;
+        }
+        if (v.length != 8) {
+            throw new StoreException("corrupt meta value of " + v.length + " bytes in store at " + dir);
+        }
+        return Keys.getLong(v, 0);
+    }
+
+    /** The depth of the deepest node, or -1 when there is none. */
+    private int maxDepth() throws RocksDBException {
+        try (RocksIterator it = db.newIterator(handle(Cf.NODE_META))) {
+            it.seekToLast();
+            if (!it.isValid()) {
+                it.status();
+                return -1;
+            }
+            return Keys.depthOfKey(it.key());
+        }
+    }
+
+    /**
+     * Visits (or, with a null visitor, counts) the entries of {@code cf} whose key starts with {@code prefix}, in
+     * key order. Total-order seek bounded by an iterate upper bound, so it is exact for keys of any length.
+     */
+    private long scan(Cf cf, byte[] prefix, boolean fillCache, EntryVisitor visitor) throws RocksDBException {
+        byte[] end = Keys.prefixEnd(prefix);
+        try (Slice upper = end == null ? null : new Slice(end);
+             ReadOptions ro = new ReadOptions().setFillCache(fillCache)) {
+            if (upper != null) {
+                ro.setIterateUpperBound(upper);
+            }
+            try (RocksIterator it = db.newIterator(handle(cf), ro)) {
+                long n = 0;
+                for (it.seek(prefix); it.isValid(); it.next()) {
+                    if (visitor != null || end == null) {
+                        byte[] key = it.key();
+                        if (end == null && !Keys.startsWith(key, prefix)) {
+                            break;
+                        }
+                        if (visitor != null) {
+                            visitor.visit(key, it);
+                        }
+                    }
+                    n++;
+                }
+                it.status();
+                return n;
+            }
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Error releasing a RocksDB object", e);
+            }
+        }
+    }
+}
