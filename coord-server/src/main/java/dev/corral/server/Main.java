@@ -1,8 +1,35 @@
 package dev.corral.server;
 
-/** Entry point of a Corral server process. */
+import dev.corral.server.config.ConfigException;
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.config.ZooCfg;
+import java.nio.file.Path;
+
+/**
+ * Entry point of a Corral server process: {@code corral-server [zoo.cfg]}. With no argument, a standalone server
+ * on 127.0.0.1:2181 keeps its data under ./data.
+ */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("corral");
+        ServerConfig config;
+        try {
+            config = args.length == 0
+                    ? ServerConfig.standalone("127.0.0.1", 2181, Path.of("data").toAbsolutePath())
+                    : ZooCfg.load(Path.of(args[0]));
+        } catch (ConfigException e) {
+            System.err.println("corral: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            CorralServer server = CorralServer.start(config);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "corral-shutdown"));
+        } catch (Exception e) {
+            System.err.println("corral: cannot start: " + e);
+            System.exit(1);
+        }
     }
 }

@@ -1,0 +1,63 @@
+package dev.corral.server;
+
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.net.ClientServer;
+import dev.corral.server.pipeline.RequestProcessor;
+import dev.corral.server.storage.RocksZnodeStore;
+import dev.corral.server.tree.TreeBootstrap;
+import dev.corral.server.tree.ZnodeStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running standalone Corral server: the store, the request processor and the client port. */
+public final class CorralServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
+
+    private final ZnodeStore store;
+    private final RequestProcessor processor;
+    private final ClientServer clients;
+
+    private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients) {
+        this.store = store;
+        this.processor = processor;
+        this.clients = clients;
+    }
+
+    public static CorralServer start(ServerConfig config) throws Exception {
+        Path dir = config.dataDir().resolve("tree");
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        ZnodeStore store = RocksZnodeStore.open(dir);
+        TreeBootstrap.ensure(store);
+        RequestProcessor processor = new RequestProcessor(config, store);
+        processor.start();
+        ClientServer clients;
+        try {
+            clients = new ClientServer(config, processor);
+        } catch (Exception e) {
+            processor.close();
+            store.close();
+            throw e;
+        }
+        LOG.info("Corral serving clients on port {} (data {}, last zxid 0x{}, started in {} ms)", clients.port(),
+                config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
+        return new CorralServer(store, processor, clients);
+    }
+
+    public int port() {
+        return clients.port();
+    }
+
+    public RequestProcessor processor() {
+        return processor;
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+        processor.close();
+        store.close();
+    }
+}

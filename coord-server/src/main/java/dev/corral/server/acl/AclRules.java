@@ -1,0 +1,176 @@
+package dev.corral.server.acl;
+
+import dev.corral.server.wire.ErrorCode;
+import dev.corral.server.wire.KeeperError;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+
+/** ZooKeeper's ACL rules: who may do what to a node, and which ACL lists a create or setACL may carry. */
+public final class AclRules {
+    private AclRules() {
+    }
+
+    /** Throws NOAUTH unless one of {@code ids} holds {@code perm} on a node with {@code acl}. */
+    public static void check(List<ACL> acl, int perm, List<Id> ids) throws KeeperError {
+        if (acl == null || acl.isEmpty()) {
+            return;
+        }
+        for (Id authId : ids) {
+            if ("super".equals(authId.getScheme())) {
+                return;
+            }
+        }
+        for (ACL a : acl) {
+            if ((a.getPerms() & perm) == 0) {
+                continue;
+            }
+            Id id = a.getId();
+            if ("world".equals(id.getScheme()) && "anyone".equals(id.getId())) {
+                return;
+            }
+            for (Id authId : ids) {
+                if (authId.getScheme().equals(id.getScheme()) && matches(id.getScheme(), authId.getId(), id.getId())) {
+                    return;
+                }
+            }
+        }
+        throw new KeeperError(ErrorCode.NO_AUTH);
+    }
+
+    private static boolean matches(String scheme, String authId, String aclId) {
+        return switch (scheme) {
+            case "digest" -> authId.equals(aclId);
+            case "ip" -> ipMatches(authId, aclId);
+            default -> false;
+        };
+    }
+
+    /**
+     * ZooKeeper's fixupACL: drops duplicates, expands the {@code auth} scheme into the requester's authenticated
+     * ids, and rejects empty or malformed lists with INVALIDACL.
+     */
+    public static List<ACL> fixup(List<ACL> acls, List<Id> authInfo) throws KeeperError {
+        if (acls == null || acls.isEmpty()) {
+            throw new KeeperError(ErrorCode.INVALID_ACL);
+        }
+        List<ACL> unique = new ArrayList<>(new LinkedHashSet<>(acls));
+        List<ACL> result = new ArrayList<>();
+        for (ACL a : unique) {
+            Id id = a == null ? null : a.getId();
+            if (id == null || id.getScheme() == null) {
+                throw new KeeperError(ErrorCode.INVALID_ACL);
+            }
+            if ("world".equals(id.getScheme()) && "anyone".equals(id.getId())) {
+                result.add(a);
+            } else if ("auth".equals(id.getScheme())) {
+                boolean any = false;
+                for (Id cid : authInfo) {
+                    if (isAuthenticatedScheme(cid.getScheme())) {
+                        any = true;
+                        result.add(new ACL(a.getPerms(), cid));
+                    }
+                }
+                if (!any) {
+                    throw new KeeperError(ErrorCode.INVALID_ACL);
+                }
+            } else if (isValidId(id.getScheme(), id.getId())) {
+                result.add(a);
+            } else {
+                throw new KeeperError(ErrorCode.INVALID_ACL);
+            }
+        }
+        return result;
+    }
+
+    private static boolean isAuthenticatedScheme(String scheme) {
+        return "digest".equals(scheme) || "super".equals(scheme);
+    }
+
+    private static boolean isValidId(String scheme, String id) {
+        if (id == null) {
+            return false;
+        }
+        return switch (scheme) {
+            case "digest" -> id.split(":").length == 2;
+            case "ip" -> parseIpAcl(id) != null;
+            default -> false;
+        };
+    }
+
+    private record IpMask(byte[] address, int bits) {
+    }
+
+    private static IpMask parseIpAcl(String aclId) {
+        String[] parts = aclId.split("/", -1);
+        if (parts.length > 2) {
+            return null;
+        }
+        byte[] addr = literalAddress(parts[0]);
+        if (addr == null) {
+            return null;
+        }
+        int bits = addr.length * 8;
+        if (parts.length == 2) {
+            try {
+                bits = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (bits < 0 || bits > addr.length * 8) {
+                return null;
+            }
+        }
+        return new IpMask(addr, bits);
+    }
+
+    private static boolean ipMatches(String clientAddress, String aclId) {
+        IpMask mask = parseIpAcl(aclId);
+        byte[] client = literalAddress(clientAddress);
+        if (mask == null || client == null || client.length != mask.address.length) {
+            return false;
+        }
+        for (int bit = 0; bit < mask.bits; bit++) {
+            int shift = 7 - (bit % 8);
+            if (((client[bit / 8] >> shift) & 1) != ((mask.address[bit / 8] >> shift) & 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses a numeric IPv4/IPv6 literal without ever touching DNS. */
+    private static byte[] literalAddress(String text) {
+        if (text.isEmpty() || !(text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+            return null;
+        }
+        if (text.indexOf(':') < 0) {
+            String[] octets = text.split("\\.", -1);
+            if (octets.length != 4) {
+                return null;
+            }
+            byte[] out = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                try {
+                    int v = Integer.parseInt(octets[i]);
+                    if (v < 0 || v > 255) {
+                        return null;
+                    }
+                    out[i] = (byte) v;
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+            return out;
+        }
+        try {
+            return InetAddress.getByName(text).getAddress();
+        } catch (UnknownHostException | SecurityException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.corral.server.acl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import org.apache.zookeeper.data.Id;
+
+/** Turns credentials into the ids that ACLs name (the digest scheme's {@code user:base64(sha1(user:password))}). */
+public final class AuthIds {
+    private AuthIds() {
+    }
+
+    /** The digest id for {@code user:password}, as DigestAuthenticationProvider.generateDigest computes it. */
+    public static String digest(String userColonPassword) {
+        int colon = userColonPassword.indexOf(':');
+        String user = colon < 0 ? userColonPassword : userColonPassword.substring(0, colon);
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA1").digest(userColonPassword.getBytes(StandardCharsets.UTF_8));
+            return user + ":" + Base64.getEncoder().encodeToString(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA1", e);
+        }
+    }
+
+    public static Id ip(String address) {
+        return new Id("ip", address);
+    }
+}

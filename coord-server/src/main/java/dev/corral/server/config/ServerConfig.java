@@ -1,0 +1,56 @@
+package dev.corral.server.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/** A server's settings, read from zoo.cfg keys; every field is validated by {@link ZooCfg}. */
+public record ServerConfig(
+        int tickTime,
+        Path dataDir,
+        Path dataLogDir,
+        String clientPortAddress,
+        int clientPort,
+        int maxClientCnxns,
+        int minSessionTimeout,
+        int maxSessionTimeout,
+        int juteMaxBuffer,
+        boolean extendedTypesEnabled,
+        Set<String> fourLetterWords,
+        String superDigest,
+        int initLimit,
+        int syncLimit,
+        Map<Integer, String> servers) {
+
+    public static final int DEFAULT_TICK_TIME = 2000;
+    public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
+
+    /** A standalone server on {@code address:port} with its data under {@code dataDir} and defaults elsewhere. */
+    public static ServerConfig standalone(String address, int port, Path dataDir) {
+        return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
+                20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of());
+    }
+
+    public ServerConfig withSessionTimeouts(int min, int max) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
+                juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers);
+    }
+
+    public ServerConfig withJuteMaxBuffer(int max) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
+                initLimit, syncLimit, servers);
+    }
+
+    public ServerConfig withExtendedTypes(boolean enabled) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
+                initLimit, syncLimit, servers);
+    }
+
+    public ServerConfig withMaxClientCnxns(int max) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.corral.server.net;
+
+import dev.corral.server.pipeline.ClientConnection;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+
+/** A client connection carried by a Netty channel. */
+final class NettyClientConnection extends ClientConnection {
+    private final Channel channel;
+    private final String ip;
+
+    NettyClientConnection(Channel channel) {
+        this.channel = channel;
+        this.ip = ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+    }
+
+    @Override
+    public void write(byte[] frame) {
+        channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public void closeAfterFlush() {
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public String remoteIp() {
+        return ip;
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + channel.remoteAddress() + " session 0x" + Long.toHexString(sessionId());
+    }
+}

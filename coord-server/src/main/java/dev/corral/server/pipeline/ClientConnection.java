@@ -1,0 +1,32 @@
+package dev.corral.server.pipeline;
+
+import dev.corral.server.watch.Watcher;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.data.Id;
+
+/**
+ * One client connection as the request pipeline sees it. The network layer implements the I/O; the fields are
+ * owned by the request processor thread.
+ */
+public abstract class ClientConnection implements Watcher {
+    long sessionId;
+    boolean connected;
+    final List<Id> authIds = new ArrayList<>();
+
+    /** Queues a whole frame for sending; called from the processor thread, in order. */
+    public abstract void write(byte[] frame);
+
+    /** Sends whatever {@link #write} queued. */
+    public abstract void flush();
+
+    /** Closes the connection once everything written so far has gone out. */
+    public abstract void closeAfterFlush();
+
+    /** The client's IP address, as the ip ACL scheme sees it. */
+    public abstract String remoteIp();
+
+    public long sessionId() {
+        return sessionId;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.corral.server.pipeline;
+
+import dev.corral.server.acl.AuthIds;
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.session.SessionTable;
+import dev.corral.server.tree.ZnodeStore;
+import dev.corral.server.wire.ErrorCode;
+import dev.corral.server.wire.Jute;
+import dev.corral.server.wire.KeeperError;
+import dev.corral.server.wire.OpCode;
+import dev.corral.server.wire.Xid;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.jute.Record;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.ConnectRequest;
+import org.apache.zookeeper.proto.ExistsRequest;
+import org.apache.zookeeper.proto.GetACLRequest;
+import org.apache.zookeeper.proto.GetAllChildrenNumberRequest;
+import org.apache.zookeeper.proto.GetChildren2Request;
+import org.apache.zookeeper.proto.GetChildrenRequest;
+import org.apache.zookeeper.proto.GetDataRequest;
+import org.apache.zookeeper.proto.SetWatches;
+import org.apache.zookeeper.proto.SetWatches2;
+import org.apache.zookeeper.proto.SyncRequest;
+import org.apache.zookeeper.proto.SyncResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline: one thread that owns the tree, the sessions and the watches, and processes requests in
+ * rounds. A round takes what is queued, handles it in arrival order (so replies keep each connection's request
+ * order and a session reads its own writes), makes the round's writes durable with one fsync, and only then lets
+ * the replies and watch events go out.
+ */
+public final class RequestProcessor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
+    private static final int MAX_ROUND = 1024;
+
+    private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    private final ServerContext ctx;
+    private final TxnCommitter committer;
+    private final Reads reads;
+    private final Writes writes;
+    private final Sessions sessions;
+    private final WatchRestore watchRestore;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public RequestProcessor(ServerConfig config, ZnodeStore store) {
+        SessionTable table = new SessionTable(0, System.currentTimeMillis());
+        this.ctx = new ServerContext(config, store, table);
+        this.committer = new TxnCommitter(ctx);
+        this.reads = new Reads(ctx);
+        this.writes = new Writes(ctx, committer);
+        this.sessions = new Sessions(ctx, committer);
+        this.watchRestore = new WatchRestore(ctx);
+        long now = nowMs();
+        // Sessions outlive a restart: each gets a full timeout from now to reconnect.
+        store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
+        this.thread = new Thread(this::run, "corral-requests");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public void connect(ClientConnection conn, ConnectRequest request) {
+        queue.add(new Work.Connect(conn, request));
+    }
+
+    public void request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset) {
+        queue.add(new Work.Request(conn, xid, type, frame, bodyOffset));
+    }
+
+    public void disconnected(ClientConnection conn) {
+        queue.add(new Work.Disconnected(conn));
+    }
+
+    /** Runs {@code task} on the processor thread, between requests. */
+    public void execute(Runnable task) {
+        queue.add(new Work.Task(task));
+    }
+
+    public long lastZxid() {
+        return ctx.lastZxid;
+    }
+
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    private void run() {
+        List<Work> round = new ArrayList<>(MAX_ROUND);
+        long nextExpiryCheck = nowMs();
+        while (running) {
+            try {
+                Work first = queue.poll(ctx.config.tickTime() / 2, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    round.add(first);
+                    queue.drainTo(round, MAX_ROUND - 1);
+                }
+                for (Work work : round) {
+                    handle(work);
+                }
+                round.clear();
+                long now = nowMs();
+                if (now >= nextExpiryCheck) {
+                    sessions.expire(now);
+                    nextExpiryCheck = now + ctx.config.tickTime() / 2;
+                }
+                committer.syncRound();
+                ctx.outbox.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // A failure here means the store failed: stop rather than answer from a state we cannot trust.
+                LOG.error("request processor failed; stopping", e);
+                running = false;
+                Runtime.getRuntime().halt(70);
+            }
+        }
+    }
+
+    private void handle(Work work) {
+        if (work instanceof Work.Request r) {
+            request(r);
+        } else if (work instanceof Work.Connect c) {
+            sessions.connect(c.conn(), c.request(), nowMs());
+        } else if (work instanceof Work.Disconnected d) {
+            sessions.disconnected(d.conn());
+        } else if (work instanceof Work.Task t) {
+            t.task().run();
+        }
+    }
+
+    private void request(Work.Request r) {
+        ClientConnection conn = r.conn();
+        if (!conn.connected) {
+            return;
+        }
+        var session = ctx.sessions.get(conn.sessionId);
+        if (session == null || session.closing()) {
+            return;
+        }
+        session.touch(nowMs());
+        BinaryInputArchive in = Jute.input(r.frame(), r.bodyOffset(), r.frame().length - r.bodyOffset(),
+                ctx.config.juteMaxBuffer());
+        int xid = r.xid();
+        try {
+            if (r.type() == OpCode.PING) {
+                ctx.outbox.send(conn, Replies.ok(Xid.PING, ctx.lastZxid, null));
+            } else if (r.type() == OpCode.CLOSE_SESSION) {
+                long zxid = sessions.close(conn);
+                ctx.outbox.send(conn, Replies.ok(xid, zxid, null));
+                ctx.outbox.close(conn);
+            } else if (r.type() == OpCode.AUTH) {
+                auth(conn, xid, Jute.read(in, new AuthPacket()));
+            } else if (r.type() == OpCode.SET_WATCHES) {
+                SetWatches sw = Jute.read(in, new SetWatches());
+                watchRestore.restore(conn, sw.getRelativeZxid(), sw.getDataWatches(), sw.getExistWatches(),
+                        sw.getChildWatches(), List.of(), List.of());
+                ctx.outbox.send(conn, Replies.ok(xid, ctx.lastZxid, null));
+            } else if (r.type() == OpCode.SET_WATCHES2) {
+                SetWatches2 sw = Jute.read(in, new SetWatches2());
+                watchRestore.restore(conn, sw.getRelativeZxid(), sw.getDataWatches(), sw.getExistWatches(),
+                        sw.getChildWatches(), sw.getPersistentWatches(), sw.getPersistentRecursiveWatches());
+                ctx.outbox.send(conn, Replies.ok(xid, ctx.lastZxid, null));
+            } else if (Writes.isWrite(r.type())) {
+                Writes.Result result = writes.handle(conn, r.type(), in);
+                ctx.outbox.send(conn, Replies.ok(xid, result.zxid(), result.body()));
+            } else {
+                Record body = read(conn, r.type(), in);
+                ctx.outbox.send(conn, Replies.ok(xid, ctx.lastZxid, body));
+            }
+        } catch (KeeperError e) {
+            ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, e.code()));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) {
+                throw (RuntimeException) e;
+            }
+            // A body that does not decode: ZooKeeper answers MARSHALLINGERROR and keeps the connection.
+            ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.MARSHALLING_ERROR));
+        }
+    }
+
+    private Record read(ClientConnection conn, int type, BinaryInputArchive in) throws IOException, KeeperError {
+        return switch (type) {
+            case OpCode.EXISTS -> {
+                ExistsRequest req = Jute.read(in, new ExistsRequest());
+                yield reads.exists(conn, req.getPath(), req.getWatch());
+            }
+            case OpCode.GET_DATA -> {
+                GetDataRequest req = Jute.read(in, new GetDataRequest());
+                yield reads.getData(conn, req.getPath(), req.getWatch());
+            }
+            case OpCode.GET_CHILDREN -> {
+                GetChildrenRequest req = Jute.read(in, new GetChildrenRequest());
+                yield reads.getChildren(conn, req.getPath(), req.getWatch(), false);
+            }
+            case OpCode.GET_CHILDREN2 -> {
+                GetChildren2Request req = Jute.read(in, new GetChildren2Request());
+                yield reads.getChildren(conn, req.getPath(), req.getWatch(), true);
+            }
+            case OpCode.GET_ALL_CHILDREN_NUMBER -> {
+                GetAllChildrenNumberRequest req = Jute.read(in, new GetAllChildrenNumberRequest());
+                yield reads.getAllChildrenNumber(conn, req.getPath());
+            }
+            case OpCode.GET_ACL -> {
+                GetACLRequest req = Jute.read(in, new GetACLRequest());
+                yield reads.getAcl(req.getPath());
+            }
+            case OpCode.SYNC -> {
+                SyncRequest req = Jute.read(in, new SyncRequest());
+                yield new SyncResponse(req.getPath());
+            }
+            default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED);
+        };
+    }
+
+    private void auth(ClientConnection conn, int xid, AuthPacket packet) {
+        if ("digest".equals(packet.getScheme()) && packet.getAuth() != null) {
+            String digest = AuthIds.digest(new String(packet.getAuth(), java.nio.charset.StandardCharsets.UTF_8));
+            if (digest.equals(ctx.config.superDigest())) {
+                conn.authIds.add(new Id("super", ""));
+            }
+            conn.authIds.add(new Id("digest", digest));
+            ctx.outbox.send(conn, Replies.ok(xid, 0, null));
+            return;
+        }
+        // ZooKeeper answers AUTHFAILED and closes the connection.
+        ctx.outbox.send(conn, Replies.error(xid, 0, ErrorCode.AUTH_FAILED));
+        ctx.outbox.close(conn);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.corral.server.pipeline;
+
+import org.apache.zookeeper.proto.ConnectRequest;
+
+/** What the network layer hands to the request processor. */
+sealed interface Work {
+    record Connect(ClientConnection conn, ConnectRequest request) implements Work {
+    }
+
+    /** A request frame, header already read; the body starts at {@code bodyOffset} of {@code frame}. */
+    record Request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset) implements Work {
+    }
+
+    record Disconnected(ClientConnection conn) implements Work {
+    }
+
+    /** Runs arbitrary code on the processor thread (admin queries, tests). */
+    record Task(Runnable task) implements Work {
+    }
+}

@@ -1,0 +1,115 @@
+package dev.corral.server.tree;
+
+import java.util.List;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * Applies prepared txns to the store, in zxid order, and reports the changes that fire watches. Deterministic:
+ * the same txns with the same zxids and times give the same tree on every replica.
+ */
+public final class TreeApplier {
+    private final ZnodeStore store;
+
+    public TreeApplier(ZnodeStore store) {
+        this.store = store;
+    }
+
+    public ZnodeStore store() {
+        return store;
+    }
+
+    /**
+     * Applies {@code txn} as zxid {@code zxid} stamped with {@code time} into {@code batch}, which the caller
+     * commits. Reads see the store as committed so far, so consecutive txns go in consecutive batches.
+     *
+     * @return the metadata of the node the txn created or changed, or null
+     */
+    public NodeMeta apply(long zxid, long time, Txn txn, ZnodeStore.Batch batch, TreeEvents events) {
+        NodeMeta result = null;
+        if (txn instanceof Txn.Create c) {
+            result = create(zxid, time, c, batch, events);
+        } else if (txn instanceof Txn.Delete d) {
+            delete(zxid, d.path(), batch, events);
+        } else if (txn instanceof Txn.SetData s) {
+            result = setData(zxid, time, s, batch, events);
+        } else if (txn instanceof Txn.SetAcl s) {
+            result = setAcl(s, batch);
+        } else if (txn instanceof Txn.CreateSession s) {
+            batch.putSession(new SessionRecord(s.sessionId(), s.password(), s.timeoutMs()));
+        } else if (txn instanceof Txn.CloseSession s) {
+            closeSession(zxid, s.sessionId(), batch, events);
+        } else {
+            throw new IllegalArgumentException("unknown txn " + txn);
+        }
+        batch.setLastZxid(zxid);
+        return result;
+    }
+
+    private NodeMeta create(long zxid, long time, Txn.Create c, ZnodeStore.Batch batch, TreeEvents events) {
+        String parentPath = PathValidator.parentOf(c.path());
+        NodeMeta parent = store.meta(parentPath);
+        long aclId = intern(c.acl(), batch);
+        NodeMeta meta = NodeMeta.created(zxid, time, c.data().length, aclId, c.kind(), c.ephemeralOwner(), c.ttlMs());
+        batch.putMeta(c.path(), meta).putData(c.path(), c.data());
+        batch.putMeta(parentPath, parent.withChildCreated(zxid));
+        if (c.kind() == NodeKind.EPHEMERAL) {
+            batch.addEphemeral(c.ephemeralOwner(), c.path());
+        }
+        events.nodeCreated(c.path(), zxid);
+        events.childrenChanged(parentPath, zxid);
+        return meta;
+    }
+
+    private void delete(long zxid, String path, ZnodeStore.Batch batch, TreeEvents events) {
+        NodeMeta node = store.meta(path);
+        String parentPath = PathValidator.parentOf(path);
+        NodeMeta parent = store.meta(parentPath);
+        batch.deleteNode(path);
+        if (node.kind() == NodeKind.EPHEMERAL) {
+            batch.removeEphemeral(node.ephemeralOwner(), path);
+        }
+        batch.putMeta(parentPath, parent.withChildDeleted(zxid));
+        events.nodeDeleted(path, zxid);
+        events.childrenChanged(parentPath, zxid);
+    }
+
+    private NodeMeta setData(long zxid, long time, Txn.SetData s, ZnodeStore.Batch batch, TreeEvents events) {
+        NodeMeta meta = store.meta(s.path()).withData(zxid, time, s.data().length);
+        batch.putMeta(s.path(), meta).putData(s.path(), s.data());
+        events.dataChanged(s.path(), zxid);
+        return meta;
+    }
+
+    private NodeMeta setAcl(Txn.SetAcl s, ZnodeStore.Batch batch) {
+        NodeMeta meta = store.meta(s.path()).withAcl(intern(s.acl(), batch));
+        batch.putMeta(s.path(), meta);
+        return meta;
+    }
+
+    private void closeSession(long zxid, long sessionId, ZnodeStore.Batch batch, TreeEvents events) {
+        // Each ephemeral is deleted in its own view of the parent: siblings under one parent must each bump it.
+        List<String> owned = store.ephemerals(sessionId);
+        java.util.Map<String, NodeMeta> parents = new java.util.HashMap<>();
+        for (String path : owned) {
+            String parentPath = PathValidator.parentOf(path);
+            NodeMeta parent = parents.computeIfAbsent(parentPath, store::meta);
+            batch.deleteNode(path);
+            batch.removeEphemeral(sessionId, path);
+            NodeMeta updated = parent.withChildDeleted(zxid);
+            parents.put(parentPath, updated);
+            batch.putMeta(parentPath, updated);
+            events.nodeDeleted(path, zxid);
+            events.childrenChanged(parentPath, zxid);
+        }
+        batch.deleteSession(sessionId);
+    }
+
+    private long intern(List<ACL> acl, ZnodeStore.Batch batch) {
+        long id = store.aclId(acl);
+        if (id < 0) {
+            id = store.maxAclId() + 1;
+            batch.putAcl(id, acl);
+        }
+        return id;
+    }
+}

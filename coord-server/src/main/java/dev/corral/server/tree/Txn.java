@@ -1,0 +1,30 @@
+package dev.corral.server.tree;
+
+import java.util.List;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * A prepared change to the tree or the session table: everything decided (final path, ACL, owner), so that every
+ * replica that applies it in zxid order ends in the same state.
+ */
+public sealed interface Txn {
+
+    record Create(String path, byte[] data, List<ACL> acl, NodeKind kind, long ephemeralOwner, long ttlMs)
+            implements Txn {
+    }
+
+    record Delete(String path) implements Txn {
+    }
+
+    record SetData(String path, byte[] data) implements Txn {
+    }
+
+    record SetAcl(String path, List<ACL> acl) implements Txn {
+    }
+
+    record CreateSession(long sessionId, byte[] password, int timeoutMs) implements Txn {
+    }
+
+    record CloseSession(long sessionId) implements Txn {
+    }
+}

@@ -1,0 +1,75 @@
+package dev.corral.server.wire;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.jute.BinaryInputArchive;
+import org.apache.jute.BinaryOutputArchive;
+import org.apache.jute.Record;
+import org.apache.zookeeper.proto.ReplyHeader;
+
+/** Encoding and decoding of Jute records, and the framing of replies (4-byte big-endian length prefix). */
+public final class Jute {
+    private Jute() {
+    }
+
+    /** Reads a record of the given kind from {@code in}; malformed input raises IOException. */
+    public static <R extends Record> R read(BinaryInputArchive in, R record) throws IOException {
+        record.deserialize(in, "");
+        return record;
+    }
+
+    public static BinaryInputArchive input(byte[] bytes, int offset, int length, int maxBuffer) {
+        return new BinaryInputArchive(new DataInputStream(new ByteArrayInputStream(bytes, offset, length)),
+                maxBuffer, 1024);
+    }
+
+    /** A whole reply frame: length, header, then body (if any). */
+    public static byte[] replyFrame(ReplyHeader header, Record body) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try {
+            bytes.write(new byte[4]);
+            BinaryOutputArchive out = BinaryOutputArchive.getArchive(bytes);
+            header.serialize(out, "header");
+            if (body != null) {
+                body.serialize(out, "response");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return withLength(bytes.toByteArray());
+    }
+
+    /** A frame holding one record and no header (the connect response). */
+    public static byte[] recordFrame(Record record) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try {
+            bytes.write(new byte[4]);
+            record.serialize(BinaryOutputArchive.getArchive(bytes), "connect");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return withLength(bytes.toByteArray());
+    }
+
+    public static byte[] serialize(Record record) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try {
+            record.serialize(BinaryOutputArchive.getArchive(bytes), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] withLength(byte[] frame) {
+        int len = frame.length - 4;
+        frame[0] = (byte) (len >>> 24);
+        frame[1] = (byte) (len >>> 16);
+        frame[2] = (byte) (len >>> 8);
+        frame[3] = (byte) len;
+        return frame;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.corral.server.it;
+
+import dev.corral.server.CorralServer;
+import dev.corral.server.config.ServerConfig;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+
+/** Starts the two servers the differential tests compare: a real Apache ZooKeeper and Corral. */
+public final class Servers {
+    private Servers() {
+    }
+
+    /** A server under test: where to connect, and how to stop it. */
+    public interface Target extends AutoCloseable {
+        String name();
+
+        String connectString();
+
+        @Override
+        void close();
+    }
+
+    public static Target zookeeper(Path dir) throws Exception {
+        return zookeeper(dir, 2000, 4000, 40000);
+    }
+
+    public static Target zookeeper(Path dir, int tickTime, int minSession, int maxSession) throws Exception {
+        File data = Files.createDirectories(dir.resolve("zk")).toFile();
+        ZooKeeperServer zks = new ZooKeeperServer(data, data, tickTime);
+        zks.setMinSessionTimeout(minSession);
+        zks.setMaxSessionTimeout(maxSession);
+        ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new java.net.InetSocketAddress("127.0.0.1", 0), 200);
+        factory.startup(zks);
+        int port = factory.getLocalPort();
+        return new Target() {
+            @Override
+            public String name() {
+                return "zookeeper";
+            }
+
+            @Override
+            public String connectString() {
+                return "127.0.0.1:" + port;
+            }
+
+            @Override
+            public void close() {
+                factory.shutdown();
+                zks.shutdown();
+            }
+        };
+    }
+
+    public static Target corral(Path dir) throws Exception {
+        return corral(dir, c -> c);
+    }
+
+    public static Target corral(Path dir, UnaryOperator<ServerConfig> tweak) throws Exception {
+        ServerConfig config = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, dir.resolve("corral")));
+        CorralServer server = CorralServer.start(config);
+        return new Target() {
+            @Override
+            public String name() {
+                return "corral";
+            }
+
+            @Override
+            public String connectString() {
+                return "127.0.0.1:" + server.port();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    /** A connected stock client. */
+    public static ZooKeeper connect(String connectString, int sessionTimeout, Watcher watcher) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, sessionTimeout, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected && event.getType() == Watcher.Event.EventType.None) {
+                connected.countDown();
+            }
+            if (watcher != null) {
+                watcher.process(event);
+            }
+        });
+        if (!connected.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new IllegalStateException("could not connect to " + connectString);
+        }
+        return zk;
+    }
+}
