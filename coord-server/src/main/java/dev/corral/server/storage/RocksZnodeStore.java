@@ -24,6 +24,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
@@ -102,7 +103,9 @@ public final class RocksZnodeStore implements ZnodeStore {
         List<ColumnFamilyHandle> handleList = new ArrayList<>();
         RocksDB db = null;
         try {
-            LRUCache cache = track(resources, new LRUCache(options.blockCacheBytes()));
+            // Few shards: RocksDB's default for 64 MiB is 64 shards of 1 MiB, and a block larger than its shard is
+            // evicted as soon as it is used.
+            LRUCache cache = track(resources, new LRUCache(options.blockCacheBytes(), 2));
             BloomFilter bloom = track(resources, new BloomFilter(10));
 
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
@@ -156,11 +159,18 @@ public final class RocksZnodeStore implements ZnodeStore {
     }
 
     private static ColumnFamilyOptions columnFamilyOptions(LRUCache cache, BloomFilter bloom, long writeBuffer) {
+        // Index and filter blocks are charged to the block cache, so native memory stays bounded as the tree
+        // grows; they are partitioned (two-level index, partitioned filters) so that a get loads a few KiB of them,
+        // not a whole file's filter (about 1.2 MiB per million keys), and only their small top level is pinned.
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
-                // Index and filter blocks are charged to the cache: native memory stays bounded as the tree grows.
                 .setCacheIndexAndFilterBlocks(true)
-                .setPinL0FilterAndIndexBlocksInCache(true);
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinTopLevelIndexAndFilter(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(4096);
         if (bloom != null) {
             table.setFilterPolicy(bloom);
         }

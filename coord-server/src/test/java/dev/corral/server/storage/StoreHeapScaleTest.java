@@ -1,0 +1,47 @@
+package dev.corral.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The heap that an open store holds must not grow with its node count: open a 1,000-node and a 100,000-node store
+ * in this JVM and compare the heap used after a GC. No timing assertions; the 1M figures are in docs/storage.md.
+ */
+class StoreHeapScaleTest {
+
+    private static final long MIB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void heapAfterOpenDoesNotGrowWithNodeCount() {
+        Path small = dir.resolve("small");
+        Path big = dir.resolve("big");
+        StoreScaleCheck.fill(small, 1_000);
+        StoreScaleCheck.fill(big, 100_000);
+
+        long smallHeap = heapHeldWhileOpen(small, 1_000);
+        long bigHeap = heapHeldWhileOpen(big, 100_000);
+
+        // An in-heap tree would hold ~100 bytes per node, about 10 MiB more for the big store; with no tree at
+        // all the two are within noise of each other.
+        assertThat(bigHeap - smallHeap).as("extra heap of the 100k store, bytes").isLessThan(16 * MIB);
+        assertThat(bigHeap).as("heap held by an open 100k store, bytes").isLessThan(16 * MIB);
+    }
+
+    private static long heapHeldWhileOpen(Path path, long nodes) {
+        long before = StoreScaleCheck.heapUsedAfterGc();
+        try (RocksZnodeStore store = RocksZnodeStore.open(path)) {
+            // A few reads so that whatever the store caches on first use is counted too.
+            assertThat(store.descendantCount("/")).isEqualTo(nodes);
+            assertThat(store.meta(StoreScaleCheck.node(nodes / 2))).isNotNull();
+            assertThat(store.children(StoreScaleCheck.parent(0))).isNotEmpty();
+            long held = StoreScaleCheck.heapUsedAfterGc() - before;
+            return held;
+        }
+    }
+}
