@@ -20,10 +20,11 @@ public final class TreeBootstrap {
         ZnodeStore.Batch batch = store.batch();
         long open = internNew(store, batch, OPEN_ACL_UNSAFE, 1);
         long readOnly = internNew(store, batch, READ_ACL_UNSAFE, 2);
-        put(batch, "/", open, 1);
-        put(batch, SpecialPaths.ZOOKEEPER, open, 2);
-        put(batch, SpecialPaths.QUOTA, open, 0);
-        put(batch, SpecialPaths.CONFIG, readOnly, 0);
+        // The odd starting cversions are what a fresh ZooKeeper 3.9 shows (its own start-up bookkeeping).
+        put(batch, "/", open, 1, -1, 0);
+        put(batch, SpecialPaths.ZOOKEEPER, open, 2, -2, 0);
+        put(batch, SpecialPaths.QUOTA, open, 0, 0, 0);
+        put(batch, SpecialPaths.CONFIG, readOnly, 0, 0, -1);
         store.commit(batch, true);
     }
 
@@ -37,8 +38,9 @@ public final class TreeBootstrap {
         return next;
     }
 
-    private static void put(ZnodeStore.Batch batch, String path, long aclId, int numChildren) {
-        NodeMeta meta = new NodeMeta(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, numChildren, aclId, 0, NodeKind.PERSISTENT, 0);
+    private static void put(ZnodeStore.Batch batch, String path, long aclId, int numChildren, int cversion,
+                            int aversion) {
+        NodeMeta meta = new NodeMeta(0, 0, 0, 0, 0, 0, cversion, aversion, 0, 0, numChildren, aclId, 0, NodeKind.PERSISTENT, 0);
         batch.putMeta(path, meta).putData(path, new byte[0]);
     }
 }

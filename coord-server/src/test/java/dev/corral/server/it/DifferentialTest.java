@@ -1,0 +1,179 @@
+package dev.corral.server.it;
+
+import java.nio.file.Path;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ZooKeeper 3.9 behaviours pinned by running the same operations against a real ZooKeeper and Corral. */
+class DifferentialTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void systemNodes() throws Exception {
+        Differential.compare(dir, 1, ops -> {
+            ops.getChildren2(0, "/", false);
+            ops.getChildren2(0, "/zookeeper", false);
+            ops.getData(0, "/zookeeper/quota", false);
+            ops.getAcl(0, "/zookeeper/config");
+            ops.getAcl(0, "/");
+            ops.allChildrenNumber(0, "/");
+            ops.allChildrenNumber(0, "/zookeeper");
+            ops.delete(0, "/zookeeper", -1);
+            ops.delete(0, "/zookeeper/quota", -1);
+            ops.create(0, "/zookeeper/config/x", "", CreateMode.PERSISTENT);
+            ops.create(0, "/zookeeper/quota/x", "", CreateMode.PERSISTENT);
+            ops.allChildrenNumber(0, "/");
+        });
+    }
+
+    @Test
+    void createModesAndStats() throws Exception {
+        Differential.compare(dir, 2, ops -> {
+            ops.create2(0, "/p", "data", CreateMode.PERSISTENT);
+            ops.create2(0, "/p/e", "x", CreateMode.EPHEMERAL);
+            ops.create2(1, "/p/s", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.create2(1, "/p/es", null, CreateMode.EPHEMERAL_SEQUENTIAL);
+            ops.create(0, "/p/e/child", "", CreateMode.PERSISTENT);
+            ops.create(0, "/p/e/child", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.create(0, "/p", "", CreateMode.PERSISTENT);
+            ops.create(0, "/missing/child", "", CreateMode.PERSISTENT);
+            ops.getChildren2(0, "/p", false);
+            ops.getData(0, "/p/e", false);
+            ops.exists(1, "/p/es0000000003", false);
+            ops.allChildrenNumber(0, "/p");
+            ops.allChildrenNumber(0, "/");
+            ops.reopen(0);
+            ops.getChildren2(1, "/p", false);
+            ops.exists(1, "/p/e", false);
+        });
+    }
+
+    @Test
+    void sequentialSuffixCountsCreationsOnly() throws Exception {
+        Differential.compare(dir, 1, ops -> {
+            ops.create(0, "/q", "", CreateMode.PERSISTENT);
+            ops.create(0, "/q/n", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.delete(0, "/q/n0000000000", -1);
+            ops.create(0, "/q/n", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.create(0, "/q/plain", "", CreateMode.PERSISTENT);
+            ops.create(0, "/q/plain", "", CreateMode.PERSISTENT);
+            ops.create(0, "/q/n", "", CreateMode.EPHEMERAL_SEQUENTIAL);
+            ops.create(0, "/q/", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.create(0, "/q/", "", CreateMode.PERSISTENT_SEQUENTIAL);
+            ops.getChildren2(0, "/q", false);
+            ops.create(0, "/seqroot", "", CreateMode.PERSISTENT_SEQUENTIAL);
+        });
+    }
+
+    @Test
+    void versionsAndErrorPrecedence() throws Exception {
+        Differential.compare(dir, 1, ops -> {
+            ops.create(0, "/v", "a", CreateMode.PERSISTENT);
+            ops.create(0, "/v/c", "a", CreateMode.PERSISTENT);
+            ops.setData(0, "/v", "b", 0);
+            ops.setData(0, "/v", "c", 0);
+            ops.setData(0, "/v", "c", -1);
+            ops.setData(0, "/nope", "c", 5);
+            ops.delete(0, "/v", 7);
+            ops.delete(0, "/v", 2);
+            ops.delete(0, "/v", -1);
+            ops.delete(0, "/nope/deeper", 3);
+            ops.delete(0, "/nope", 3);
+            ops.delete(0, "/v/c", 1);
+            ops.delete(0, "/v/c", 0);
+            ops.getData(0, "/v", false);
+            ops.delete(0, "/v", 2);
+            ops.exists(0, "/v", false);
+        });
+    }
+
+    @Test
+    void aclDenialsAndInvalidAcls() throws Exception {
+        ACL readOnly = new ACL(ZooDefs.Perms.READ, new Id("world", "anyone"));
+        ACL noRead = new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ, new Id("world", "anyone"));
+        Differential.compare(dir, 1, ops -> {
+            ops.create(0, "/ro", "x", java.util.List.of(readOnly), CreateMode.PERSISTENT);
+            ops.create(0, "/ro/child", "", CreateMode.PERSISTENT);
+            ops.setData(0, "/ro", "y", -1);
+            ops.delete(0, "/ro", -1);
+            ops.create(0, "/nr", "x", java.util.List.of(noRead), CreateMode.PERSISTENT);
+            ops.getData(0, "/nr", false);
+            ops.exists(0, "/nr", false);
+            ops.getChildren(0, "/nr", false);
+            ops.getAcl(0, "/nr");
+            ops.create(0, "/badacl", "", java.util.List.of(new ACL(31, new Id("world", "someone"))), CreateMode.PERSISTENT);
+            ops.create(0, "/authacl", "", ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+            ops.create(0, "/ipacl", "", java.util.List.of(new ACL(31, new Id("ip", "127.0.0.1/8"))), CreateMode.PERSISTENT);
+            ops.getData(0, "/ipacl", false);
+            ops.create(0, "/ipdeny", "", java.util.List.of(new ACL(31, new Id("ip", "10.0.0.0/8"))), CreateMode.PERSISTENT);
+            ops.getData(0, "/ipdeny", false);
+            ops.create(0, "/badip", "", java.util.List.of(new ACL(31, new Id("ip", "300.1.1.1"))), CreateMode.PERSISTENT);
+            ops.create(0, "/digest", "", java.util.List.of(new ACL(31, new Id("digest", "user:hash"))), CreateMode.PERSISTENT);
+            ops.getData(0, "/digest", false);
+        });
+    }
+
+    @Test
+    void watchesFireInZooKeepersOrder() throws Exception {
+        Differential.compare(dir, 2, ops -> {
+            ops.create(0, "/w", "", CreateMode.PERSISTENT);
+            ops.exists(1, "/w/a", true);
+            ops.getChildren(1, "/w", true);
+            ops.create(0, "/w/a", "1", CreateMode.PERSISTENT);
+            ops.events(1);
+            ops.getData(1, "/w/a", true);
+            ops.getChildren(1, "/w/a", true);
+            ops.exists(1, "/w/a", true);
+            ops.getChildren(1, "/w", true);
+            ops.setData(0, "/w/a", "2", -1);
+            ops.events(1);
+            ops.getData(1, "/w/a", true);
+            ops.getChildren(1, "/w/a", true);
+            ops.delete(0, "/w/a", -1);
+            ops.events(1);
+            // a session's own write: the event arrives before the reply
+            ops.getData(0, "/w", true);
+            ops.setData(0, "/w", "self", -1);
+            ops.events(0);
+            ops.setData(0, "/w", "again", -1);
+            ops.events(0);
+        });
+    }
+
+    @Test
+    void ephemeralsGoWithTheirSession() throws Exception {
+        Differential.compare(dir, 2, ops -> {
+            ops.create(0, "/eph", "", CreateMode.PERSISTENT);
+            ops.create(0, "/eph/a", "", CreateMode.EPHEMERAL);
+            ops.create(0, "/eph/b", "", CreateMode.EPHEMERAL_SEQUENTIAL);
+            ops.exists(1, "/eph/a", true);
+            ops.getChildren(1, "/eph", true);
+            ops.getData(1, "/eph/b0000000001", true);
+            ops.reopen(0);
+            ops.events(1);
+            ops.getChildren2(1, "/eph", false);
+        });
+    }
+
+    @Test
+    void pathsTheServerChecks() throws Exception {
+        Differential.compare(dir, 1, ops -> {
+            ops.create(0, "/x", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/.", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/..", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/a.b", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/\u0001", "", CreateMode.PERSISTENT);
+            ops.create(0, "/x/\u00e9t\u00e9", "", CreateMode.PERSISTENT);
+            ops.getChildren(0, "/x", false);
+            ops.sync(0, "/x");
+            ops.sync(0, "/nope");
+            ops.getData(0, "/", false);
+        });
+    }
+}
