@@ -1,0 +1,118 @@
+package dev.corral.zab;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Fast leader election (ZooKeeper's FLE): peers in a round exchange votes, each adopting the best candidate it hears
+ * of by (currentEpoch, last zxid, id), and decide once a quorum holds the same vote. A peer that finds the others
+ * already following someone joins that leader once a quorum says so and the leader itself says it leads.
+ *
+ * <p>Election only has to be live, not safe: discovery refuses a leader that a quorum member is ahead of.
+ */
+final class Election {
+    private final ZabNode node;
+    private long round;
+    private Vote proposal;
+    private Vote decided;
+    private final Map<Integer, Vote> votes = new TreeMap<>();
+    private final Map<Integer, Message.Notification> outOfElection = new TreeMap<>();
+
+    Election(ZabNode node) {
+        this.node = node;
+    }
+
+    long round() {
+        return round;
+    }
+
+    void start() {
+        round++;
+        votes.clear();
+        outOfElection.clear();
+        decided = null;
+        proposal = node.selfVote();
+        votes.put(node.myId, proposal);
+        broadcast();
+        maybeDecide();
+    }
+
+    void onTick() {
+        // Votes are lost when links break; re-sending them every tick keeps election live.
+        broadcast();
+    }
+
+    void onNotification(int from, Message.Notification n) {
+        if (node.role != Role.LOOKING) {
+            if (n.state() == Role.LOOKING && decided != null) {
+                node.send(from, new Message.Notification(round, decided, node.role));
+            }
+            return;
+        }
+        if (n.state() == Role.LOOKING) {
+            if (n.round() > round) {
+                round = n.round();
+                votes.clear();
+                Vote self = node.selfVote();
+                proposal = n.vote().beats(self) ? n.vote() : self;
+                broadcast();
+            } else if (n.round() < round) {
+                node.send(from, new Message.Notification(round, proposal, Role.LOOKING));
+                return;
+            } else if (n.vote().beats(proposal)) {
+                proposal = n.vote();
+                broadcast();
+            }
+            if (node.quorum.isVoter(from)) {
+                votes.put(from, n.vote());
+            }
+            votes.put(node.myId, proposal);
+            maybeDecide();
+        } else {
+            outOfElection.put(from, n);
+            int leader = n.vote().leader();
+            Message.Notification fromLeader = outOfElection.get(leader);
+            if (leader == node.myId || fromLeader == null || fromLeader.state() != Role.LEADING) {
+                return;
+            }
+            Set<Integer> agreeing = new HashSet<>();
+            for (Map.Entry<Integer, Message.Notification> e : outOfElection.entrySet()) {
+                if (e.getValue().vote().leader() == leader) {
+                    agreeing.add(e.getKey());
+                }
+            }
+            if (node.quorum.containsQuorum(agreeing)) {
+                round = Math.max(round, n.round());
+                decide(n.vote());
+            }
+        }
+    }
+
+    private void maybeDecide() {
+        Set<Integer> agreeing = new HashSet<>();
+        for (Map.Entry<Integer, Vote> e : votes.entrySet()) {
+            if (e.getValue().equals(proposal)) {
+                agreeing.add(e.getKey());
+            }
+        }
+        if (node.quorum.containsQuorum(agreeing)) {
+            decide(proposal);
+        }
+    }
+
+    private void decide(Vote v) {
+        decided = v;
+        node.elected(v.leader());
+    }
+
+    private void broadcast() {
+        Message.Notification n = new Message.Notification(round, proposal, Role.LOOKING);
+        for (int peer : node.quorum.members()) {
+            if (peer != node.myId) {
+                node.send(peer, n);
+            }
+        }
+    }
+}

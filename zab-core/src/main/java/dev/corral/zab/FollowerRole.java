@@ -1,0 +1,219 @@
+package dev.corral.zab;
+
+/**
+ * The follower's side: FOLLOWERINFO, accept NEWEPOCH (never one below our acceptedEpoch), sync by DIFF/TRUNC/SNAP plus
+ * proposals, adopt the epoch on NEWLEADER and ACK it, then log and ACK proposals and apply what COMMIT says.
+ *
+ * <p>Anything out of order (a lost message shows up as a gap) ends the session: back to election, then a fresh sync.
+ */
+final class FollowerRole {
+    enum Phase { DISCOVERY, SYNC, SYNCED, BROADCAST }
+
+    private final ZabNode node;
+    private final int leaderId;
+    private final long startTick;
+    private long lastHeard;
+    private Phase phase = Phase.DISCOVERY;
+    private long epoch = -1;
+    private boolean syncStarted;
+    private boolean ackPending;
+
+    FollowerRole(ZabNode node, int leaderId) {
+        this.node = node;
+        this.leaderId = leaderId;
+        this.startTick = node.now;
+        this.lastHeard = node.now;
+    }
+
+    int leaderId() {
+        return leaderId;
+    }
+
+    boolean isBroadcasting() {
+        return phase == Phase.BROADCAST;
+    }
+
+    void start() {
+        node.send(leaderId, new Message.FollowerInfo(node.acceptedEpoch));
+    }
+
+    void onMessage(int from, Message m) {
+        if (from != leaderId) {
+            return;
+        }
+        lastHeard = node.now;
+        if (m instanceof Message.Ping p) {
+            node.send(leaderId, new Message.Ping(p.epoch()));
+            return;
+        }
+        if (m instanceof Message.NewEpoch ne) {
+            onNewEpoch(ne);
+            return;
+        }
+        if (phase == Phase.DISCOVERY) {
+            return; // left over from an earlier session with this leader
+        }
+        if (epochOf(m) != epoch) {
+            protocolError("message for epoch " + epochOf(m) + " in epoch " + epoch + ": " + m);
+            return;
+        }
+        if (m instanceof Message.Proposal p) {
+            onProposal(p);
+        } else if (m instanceof Message.Commit c) {
+            onCommit(c);
+        } else if (m instanceof Message.Diff d) {
+            onSyncStart(() -> requireLast(d.from()));
+        } else if (m instanceof Message.Trunc t) {
+            onSyncStart(() -> node.truncateLog(t.to()));
+        } else if (m instanceof Message.Snap s) {
+            onSyncStart(() -> node.installSnapshot(s.at()));
+        } else if (m instanceof Message.NewLeader nl) {
+            onNewLeader(nl);
+        } else if (m instanceof Message.UpToDate u) {
+            onUpToDate(u);
+        } else {
+            protocolError("unexpected " + m);
+        }
+    }
+
+    private static long epochOf(Message m) {
+        if (m instanceof Message.Proposal p) {
+            return p.epoch();
+        } else if (m instanceof Message.Commit c) {
+            return c.epoch();
+        } else if (m instanceof Message.Diff d) {
+            return d.epoch();
+        } else if (m instanceof Message.Trunc t) {
+            return t.epoch();
+        } else if (m instanceof Message.Snap s) {
+            return s.epoch();
+        } else if (m instanceof Message.NewLeader n) {
+            return n.epoch();
+        } else if (m instanceof Message.UpToDate u) {
+            return u.epoch();
+        }
+        return -2;
+    }
+
+    private void onNewEpoch(Message.NewEpoch ne) {
+        if (phase != Phase.DISCOVERY) {
+            // A duplicate from an earlier session with this leader (its reply already counted) is harmless.
+            if (ne.epoch() != epoch) {
+                protocolError("NEWEPOCH " + ne.epoch() + " in " + phase);
+            }
+            return;
+        }
+        long e = ne.epoch();
+        boolean stale = node.bugs.contains(PlantedBug.ACCEPT_STALE_EPOCH);
+        if (e < node.acceptedEpoch && !stale) {
+            // We promised a newer epoch to someone else; this leader is out of date.
+            protocolError("NEWEPOCH " + e + " below acceptedEpoch " + node.acceptedEpoch);
+            return;
+        }
+        boolean fresh = e > node.acceptedEpoch || stale;
+        if (e > node.acceptedEpoch) {
+            node.acceptedEpoch = e;
+            node.persistEpochs();
+        }
+        epoch = e;
+        phase = Phase.SYNC;
+        node.send(leaderId, new Message.AckEpoch(e, node.currentEpoch, node.log.lastZxid(), node.log.epochStarts(), fresh));
+    }
+
+    private void onSyncStart(Runnable action) {
+        if (phase != Phase.SYNC || syncStarted) {
+            protocolError("sync start in " + phase);
+            return;
+        }
+        syncStarted = true;
+        action.run();
+    }
+
+    private void requireLast(Zxid from) {
+        if (!node.log.lastZxid().equals(from)) {
+            throw new IllegalStateException("DIFF from " + from + " but log ends at " + node.log.lastZxid());
+        }
+    }
+
+    private void onProposal(Message.Proposal p) {
+        boolean broadcast = phase == Phase.SYNCED || phase == Phase.BROADCAST;
+        if (!broadcast && !(phase == Phase.SYNC && syncStarted)) {
+            protocolError("PROPOSAL before sync");
+            return;
+        }
+        for (Txn t : p.txns()) {
+            Zxid last = node.log.lastZxid();
+            if (t.counter() != last.counter() + 1 || t.epoch() < last.epoch() || t.epoch() > epoch
+                    || (broadcast && t.epoch() != epoch)) {
+                protocolError("proposal " + t.zxid() + " does not follow " + last);
+                return;
+            }
+            node.appendEntry(t, broadcast);
+        }
+        // During sync the NEWLEADER ACK covers the DIFF; afterwards every batch is ACKed (cumulatively).
+        if (broadcast) {
+            ackPending = true;
+        }
+    }
+
+    private void onNewLeader(Message.NewLeader nl) {
+        if (phase != Phase.SYNC || !syncStarted || !node.log.lastZxid().equals(nl.lastZxid())) {
+            protocolError("NEWLEADER " + nl.lastZxid() + " in " + phase + " with log at " + node.log.lastZxid());
+            return;
+        }
+        node.currentEpoch = epoch;
+        node.persistEpochs();
+        phase = Phase.SYNCED;
+        // Sent in this Ready, i.e. after the DIFF entries and currentEpoch are durable.
+        node.send(leaderId, new Message.Ack(epoch, nl.lastZxid()));
+    }
+
+    private void onUpToDate(Message.UpToDate u) {
+        if (phase != Phase.SYNCED) {
+            protocolError("UPTODATE in " + phase);
+            return;
+        }
+        phase = Phase.BROADCAST;
+        commit(u.committed());
+    }
+
+    private void onCommit(Message.Commit c) {
+        if (phase != Phase.BROADCAST) {
+            protocolError("COMMIT in " + phase);
+            return;
+        }
+        commit(c.zxid());
+    }
+
+    private void commit(Zxid z) {
+        if (z.counter() > node.log.lastCounter()) {
+            protocolError("commit " + z + " beyond log end " + node.log.lastZxid());
+            return;
+        }
+        node.commitTo(z);
+    }
+
+    boolean hasPending() {
+        return ackPending;
+    }
+
+    void flush() {
+        if (ackPending) {
+            ackPending = false;
+            node.sendNow(leaderId, new Message.Ack(epoch, node.log.lastZxid()));
+        }
+    }
+
+    void onTick() {
+        long silence = node.now - lastHeard;
+        long limit = phase == Phase.BROADCAST ? node.config.syncLimit() : node.config.initLimit();
+        if (silence > limit || (phase != Phase.BROADCAST && node.now - startTick > node.config.initLimit())) {
+            node.startLooking();
+        }
+    }
+
+    private void protocolError(String why) {
+        node.lastProtocolError = why;
+        node.startLooking();
+    }
+}

@@ -1,0 +1,378 @@
+package dev.corral.zab;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The leader's side of discovery, synchronization and broadcast.
+ *
+ * <p>Discovery: collect FOLLOWERINFO (acceptedEpoch) from a quorum, choose an epoch above all of them, persist it as our
+ * own acceptedEpoch, send NEWEPOCH; wait for a quorum of fresh ACKEPOCHs, giving up if any follower's history is ahead
+ * of ours. Synchronization: per follower, DIFF, TRUNC+DIFF or SNAP from the common prefix, then NEWLEADER; the epoch is
+ * established when a quorum (counting ourselves once our currentEpoch is durable) has ACKed NEWLEADER, and then
+ * UPTODATE goes out. Broadcast: proposals in zxid order, batched per Ready; a zxid commits when a quorum has ACKed it
+ * (ACKs are cumulative, so that covers everything before it too).
+ */
+final class LeaderRole {
+    enum Phase { INFO, EPOCH_SENT, EPOCH_ACKED, SYNCING, SYNCED, BROADCAST }
+
+    /** The leader's view of one follower's current session. */
+    static final class Session {
+        final int id;
+        Phase phase = Phase.INFO;
+        long lastHeard;
+        Message.AckEpoch ackEpoch;
+        Zxid newLeaderZxid;
+        Zxid acked = Zxid.ZERO;
+
+        Session(int id, long now) {
+            this.id = id;
+            this.lastHeard = now;
+        }
+
+        boolean forwarding() {
+            return phase == Phase.SYNCING || phase == Phase.SYNCED || phase == Phase.BROADCAST;
+        }
+
+        boolean synced() {
+            return phase == Phase.SYNCED || phase == Phase.BROADCAST;
+        }
+    }
+
+    private final ZabNode node;
+    private final long startTick;
+    private final Map<Integer, Long> infoEpochs = new TreeMap<>();
+    private final Set<Integer> freshAckers = new HashSet<>();
+    private final Map<Integer, Session> sessions = new TreeMap<>();
+    private long epoch = -1;
+    private boolean discovered;
+    private boolean established;
+    private List<Txn> batch = new ArrayList<>();
+    private boolean commitDirty;
+    private final Set<Integer> scratch = new HashSet<>();
+
+    LeaderRole(ZabNode node) {
+        this.node = node;
+        this.startTick = node.now;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    boolean established() {
+        return established;
+    }
+
+    void start() {
+        infoEpochs.put(node.myId, node.acceptedEpoch);
+        maybeChooseEpoch();
+    }
+
+    // ---------------------------------------------------------------- discovery
+
+    void onMessage(int from, Message m) {
+        if (m instanceof Message.FollowerInfo fi) {
+            onFollowerInfo(from, fi);
+            return;
+        }
+        Session s = sessions.get(from);
+        if (s == null) {
+            return;
+        }
+        s.lastHeard = node.now;
+        if (m instanceof Message.AckEpoch a) {
+            onAckEpoch(s, a);
+        } else if (m instanceof Message.Ack a) {
+            onAck(s, a);
+        }
+        // Ping replies only refresh lastHeard; anything else is not for a leader.
+    }
+
+    private void onFollowerInfo(int from, Message.FollowerInfo fi) {
+        // A new FOLLOWERINFO starts a new session: whatever we were sending that peer before is void.
+        Session s = new Session(from, node.now);
+        sessions.put(from, s);
+        if (epoch < 0) {
+            infoEpochs.put(from, fi.acceptedEpoch());
+            maybeChooseEpoch();
+        } else {
+            node.send(from, new Message.NewEpoch(epoch));
+            s.phase = Phase.EPOCH_SENT;
+        }
+    }
+
+    private void maybeChooseEpoch() {
+        if (epoch >= 0 || !node.quorum.containsQuorum(infoEpochs.keySet())) {
+            return;
+        }
+        long max = 0;
+        for (long e : infoEpochs.values()) {
+            max = Math.max(max, e);
+        }
+        epoch = max + 1;
+        node.acceptedEpoch = epoch;
+        node.persistEpochs();
+        freshAckers.add(node.myId);
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.INFO) {
+                node.send(s.id, new Message.NewEpoch(epoch));
+                s.phase = Phase.EPOCH_SENT;
+            }
+        }
+        maybeFinishDiscovery();
+    }
+
+    private void onAckEpoch(Session s, Message.AckEpoch a) {
+        if (s.phase != Phase.EPOCH_SENT || a.epoch() != epoch) {
+            return;
+        }
+        boolean ahead = a.currentEpoch() > node.currentEpoch
+                || (a.currentEpoch() == node.currentEpoch && a.lastZxid().isAfter(node.log.lastZxid()));
+        if (ahead && !discovered) {
+            // A quorum member knows more than we do: we may lack committed history, so we must not lead.
+            node.startLooking();
+            return;
+        }
+        s.ackEpoch = a;
+        if (discovered) {
+            // Late joiner. If it is "ahead", its extra entries cannot be committed (the discovery quorum was not
+            // ahead of us and intersects every commit quorum), so syncing truncates them.
+            syncFollower(s);
+        } else {
+            s.phase = Phase.EPOCH_ACKED;
+            if (a.fresh()) {
+                freshAckers.add(s.id);
+            }
+            maybeFinishDiscovery();
+        }
+    }
+
+    private void maybeFinishDiscovery() {
+        if (discovered || !node.quorum.containsQuorum(freshAckers)) {
+            return;
+        }
+        discovered = true;
+        node.currentEpoch = epoch;
+        node.persistEpochs();
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.EPOCH_ACKED) {
+                syncFollower(s);
+            }
+        }
+        checkEstablished();
+    }
+
+    // ---------------------------------------------------------------- synchronization
+
+    private void syncFollower(Session s) {
+        Message.AckEpoch a = s.ackEpoch;
+        TxnLog log = node.log;
+        Zxid last = log.lastZxid();
+        Zxid common = SyncPlanner.commonPoint(log.epochStarts(), last, a.epochStarts(), a.lastZxid());
+        long from;
+        if (node.bugs.contains(PlantedBug.SKIP_TRUNC) && common != null && !common.equals(a.lastZxid())
+                && a.lastZxid().counter() <= log.lastCounter() && a.lastZxid().counter() >= log.base().counter()) {
+            // Planted bug: treat the follower's divergent tail as if it were ours.
+            node.send(s.id, new Message.Diff(epoch, a.lastZxid()));
+            from = a.lastZxid().counter();
+        } else if (common == null || common.counter() < log.base().counter()) {
+            Zxid at = node.releasedZxid();
+            node.send(s.id, new Message.Snap(epoch, at));
+            from = at.counter();
+        } else if (common.equals(a.lastZxid())) {
+            node.send(s.id, new Message.Diff(epoch, common));
+            from = common.counter();
+        } else {
+            node.send(s.id, new Message.Trunc(epoch, common));
+            from = common.counter();
+        }
+        int max = node.config.maxBatch();
+        for (long c = from; c < last.counter(); c += max) {
+            node.send(s.id, new Message.Proposal(epoch, log.slice(c, Math.min(c + max, last.counter()))));
+        }
+        node.send(s.id, new Message.NewLeader(epoch, last));
+        s.phase = Phase.SYNCING;
+        s.newLeaderZxid = last;
+    }
+
+    private void onAck(Session s, Message.Ack a) {
+        if (a.epoch() != epoch) {
+            return;
+        }
+        if (s.phase == Phase.SYNCING) {
+            if (a.zxid().compareTo(s.newLeaderZxid) < 0) {
+                return;
+            }
+            s.phase = Phase.SYNCED;
+            s.acked = a.zxid();
+            if (established) {
+                sendUpToDate(s);
+            } else {
+                checkEstablished();
+            }
+        } else if (s.synced()) {
+            s.acked = Zxid.max(s.acked, a.zxid());
+        } else {
+            return;
+        }
+        recomputeCommit();
+    }
+
+    void onDurable() {
+        checkEstablished();
+        recomputeCommit();
+    }
+
+    private boolean selfSynced() {
+        return discovered && node.durableCurrentEpoch == epoch;
+    }
+
+    private void checkEstablished() {
+        if (established || !discovered) {
+            return;
+        }
+        scratch.clear();
+        if (selfSynced()) {
+            scratch.add(node.myId);
+        }
+        for (Session s : sessions.values()) {
+            if (s.synced()) {
+                scratch.add(s.id);
+            }
+        }
+        if (!node.quorum.containsQuorum(scratch)) {
+            return;
+        }
+        established = true;
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.SYNCED) {
+                sendUpToDate(s);
+            }
+        }
+        recomputeCommit();
+    }
+
+    private void sendUpToDate(Session s) {
+        node.send(s.id, new Message.UpToDate(epoch, node.committed));
+        s.phase = Phase.BROADCAST;
+    }
+
+    private void recomputeCommit() {
+        if (!established) {
+            return;
+        }
+        Zxid candidate = null;
+        if (node.bugs.contains(PlantedBug.COMMIT_WITHOUT_QUORUM)) {
+            candidate = node.durableLast;
+        } else {
+            // The highest acked zxid that a quorum has acked (cumulatively). Peers are few: try each value.
+            List<Zxid> values = new ArrayList<>(sessions.size() + 1);
+            if (selfSynced()) {
+                values.add(node.durableLast);
+            }
+            for (Session s : sessions.values()) {
+                if (s.synced()) {
+                    values.add(s.acked);
+                }
+            }
+            for (Zxid v : values) {
+                if (candidate != null && !v.isAfter(candidate)) {
+                    continue;
+                }
+                scratch.clear();
+                if (selfSynced() && node.durableLast.compareTo(v) >= 0) {
+                    scratch.add(node.myId);
+                }
+                for (Session s : sessions.values()) {
+                    if (s.synced() && s.acked.compareTo(v) >= 0) {
+                        scratch.add(s.id);
+                    }
+                }
+                if (node.quorum.containsQuorum(scratch)) {
+                    candidate = v;
+                }
+            }
+        }
+        if (candidate != null && candidate.counter() > node.committed.counter()) {
+            node.commitTo(candidate);
+            commitDirty = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- broadcast
+
+    Zxid propose(byte[] payload) {
+        Zxid z = new Zxid(epoch, node.log.lastCounter() + 1);
+        Txn t = new Txn(z, payload);
+        node.appendEntry(t, false);
+        batch.add(t);
+        return z;
+    }
+
+    boolean hasPending() {
+        return !batch.isEmpty() || commitDirty;
+    }
+
+    /** Sends the pending proposal batch and the latest commit point; called before any other message goes out. */
+    void flush() {
+        if (!batch.isEmpty()) {
+            Message.Proposal p = new Message.Proposal(epoch, batch);
+            for (Session s : sessions.values()) {
+                if (s.forwarding()) {
+                    node.sendNow(s.id, p);
+                }
+            }
+            batch = new ArrayList<>();
+        }
+        if (commitDirty) {
+            commitDirty = false;
+            Message.Commit c = new Message.Commit(epoch, node.committed);
+            for (Session s : sessions.values()) {
+                if (s.phase == Phase.BROADCAST) {
+                    node.sendNow(s.id, c);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- failure detection
+
+    void onTick() {
+        if (!established && node.now - startTick > node.config.initLimit()) {
+            node.startLooking();
+            return;
+        }
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            Session s = it.next();
+            long limit = s.synced() ? node.config.syncLimit() : node.config.initLimit();
+            if (node.now - s.lastHeard > limit) {
+                // Stop talking to it; it will time out, look again and start a new session.
+                it.remove();
+                infoEpochs.remove(s.id);
+            }
+        }
+        if (established) {
+            scratch.clear();
+            scratch.add(node.myId);
+            for (Session s : sessions.values()) {
+                if (s.synced()) {
+                    scratch.add(s.id);
+                }
+            }
+            if (!node.quorum.containsQuorum(scratch)) {
+                node.startLooking();
+                return;
+            }
+        }
+        Message.Ping ping = new Message.Ping(epoch);
+        for (Session s : sessions.values()) {
+            node.send(s.id, ping);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.corral.zab;
+
+import java.util.List;
+
+/**
+ * Everything peers say to each other. The sender is known to the transport, so it is not repeated inside. Every message
+ * after discovery carries the epoch it belongs to, so a message from an older session is recognised and ignored.
+ */
+public sealed interface Message {
+
+    /** Fast leader election: the sender's round, its current vote and its state. */
+    record Notification(long round, Vote vote, Role state) implements Message {}
+
+    /** Follower to leader, first message of a following session: the follower's acceptedEpoch. */
+    record FollowerInfo(long acceptedEpoch) implements Message {}
+
+    /** Leader to follower: the new epoch, above every acceptedEpoch of a quorum. */
+    record NewEpoch(long epoch) implements Message {}
+
+    /**
+     * Follower to leader: the follower accepted {@code epoch}. {@code fresh} says it was above its previous
+     * acceptedEpoch (only fresh promises count toward the discovery quorum). {@code epochStarts} is the first zxid of
+     * each epoch run in the follower's log, starting with its snapshot base: enough for the leader to find the longest
+     * common prefix in one round trip.
+     */
+    record AckEpoch(long epoch, long currentEpoch, Zxid lastZxid, List<Zxid> epochStarts, boolean fresh)
+            implements Message {}
+
+    /** Sync: the follower's log ends at {@code from}, which the leader holds; proposals after it follow. */
+    record Diff(long epoch, Zxid from) implements Message {}
+
+    /** Sync: drop every log entry after {@code to}, then proposals after it follow. */
+    record Trunc(long epoch, Zxid to) implements Message {}
+
+    /**
+     * Sync: the host transport sends the leader's snapshot at exactly {@code at} with this message; the follower's host
+     * installs it durably and then steps this message. Proposals after {@code at} follow.
+     */
+    record Snap(long epoch, Zxid at) implements Message {}
+
+    /** Consecutive transactions (a batch). During sync they are the DIFF; afterwards broadcast proposals. */
+    record Proposal(long epoch, List<Txn> txns) implements Message {}
+
+    /** End of sync: the follower's log must now end at {@code lastZxid}; it adopts the epoch and ACKs. */
+    record NewLeader(long epoch, Zxid lastZxid) implements Message {}
+
+    /** Follower to leader: everything up to and including {@code zxid} is durable in my log (cumulative). */
+    record Ack(long epoch, Zxid zxid) implements Message {}
+
+    /** Leader to follower: the leader is established; {@code committed} and all before it are committed. */
+    record UpToDate(long epoch, Zxid committed) implements Message {}
+
+    /** Leader to follower: {@code zxid} and all before it are committed (cumulative). */
+    record Commit(long epoch, Zxid zxid) implements Message {}
+
+    /** Heartbeat, both directions, once per tick. */
+    record Ping(long epoch) implements Message {}
+}

@@ -1,0 +1,346 @@
+package dev.corral.zab;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One ZAB peer as a plain, single-threaded, deterministic state machine (modelled on etcd-io/raft's RawNode).
+ *
+ * <p>The host feeds it {@link #step messages}, {@link #tick ticks} and {@link #propose proposals}, then drains a
+ * {@link Ready} and must persist it, send its messages, apply its committed transactions, and call
+ * {@link #advance}. Because every outgoing message sits in a Ready behind that Ready's persistence, "ACK before the
+ * log is durable" cannot be written here; because committed transactions are only ever read from the log up to the
+ * commit point, uncommitted transactions cannot be applied.
+ */
+public final class ZabNode {
+    final ZabConfig config;
+    final int myId;
+    final QuorumVerifier quorum;
+    final Set<PlantedBug> bugs;
+
+    // What the host keeps durably (as of the Readies handed out so far).
+    long acceptedEpoch;
+    long currentEpoch;
+    final TxnLog log;
+
+    // Volatile protocol state.
+    Zxid committed;
+    private Zxid released;
+    long now;
+    Role role = Role.LOOKING;
+    /** Why the last follower session ended early; for traces only. */
+    String lastProtocolError;
+    final Election election;
+    LeaderRole leader;
+    FollowerRole follower;
+
+    // The Ready being assembled.
+    private boolean hardStateDirty;
+    private Zxid truncateTo;
+    private Zxid installSnapshot;
+    private List<Txn> entries = new ArrayList<>();
+    private List<Txn> deferredEntries = new ArrayList<>();
+    private List<Outbound> messages = new ArrayList<>();
+
+    // Bookkeeping of the Ready the host is processing, and what is durable once it calls advance.
+    private boolean readyOutstanding;
+    private Zxid readyLast;
+    private long readyCurrentEpoch;
+    Zxid durableLast;
+    long durableCurrentEpoch;
+
+    /** A peer starting from what the host recovered. It starts LOOKING. */
+    public ZabNode(ZabConfig config, DurableState state) {
+        this(config, state, EnumSet.noneOf(PlantedBug.class));
+    }
+
+    ZabNode(ZabConfig config, DurableState state, Set<PlantedBug> bugs) {
+        this.config = config;
+        this.myId = config.myId();
+        this.quorum = config.quorum();
+        this.bugs = bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(bugs);
+        this.acceptedEpoch = state.acceptedEpoch();
+        this.currentEpoch = state.currentEpoch();
+        this.log = new TxnLog(state.snapshotZxid(), state.log());
+        Zxid applied = log.zxidAt(state.appliedZxid().counter());
+        if (applied == null || !applied.equals(state.appliedZxid())) {
+            throw new IllegalArgumentException("applied zxid " + state.appliedZxid() + " is not in the log");
+        }
+        this.committed = applied;
+        this.released = applied;
+        this.durableLast = log.lastZxid();
+        this.durableCurrentEpoch = currentEpoch;
+        this.election = new Election(this);
+        startLooking();
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** A message from peer {@code from}. Messages from non-members or from a session that has ended are ignored. */
+    public void step(int from, Message m) {
+        if (from == myId || !quorum.members().contains(from)) {
+            return;
+        }
+        if (m instanceof Message.Notification n) {
+            election.onNotification(from, n);
+            return;
+        }
+        switch (role) {
+            case LEADING -> leader.onMessage(from, m);
+            case FOLLOWING -> follower.onMessage(from, m);
+            case LOOKING -> { } // protocol messages from an old session; the sender will time out or re-elect
+        }
+    }
+
+    /** One unit of logical time: heartbeats, re-sent votes and the initLimit/syncLimit failure detectors. */
+    public void tick() {
+        now++;
+        switch (role) {
+            case LEADING -> leader.onTick();
+            case FOLLOWING -> follower.onTick();
+            case LOOKING -> election.onTick();
+        }
+    }
+
+    /**
+     * Proposes a transaction; only an established leader may. Successive proposals before the next {@link #ready} are
+     * sent as one batch.
+     *
+     * @return the zxid assigned to it
+     * @throws NotLeaderException if this peer is not an established leader (see {@link #canPropose})
+     */
+    public Zxid propose(byte[] payload) {
+        if (!canPropose()) {
+            throw new NotLeaderException(leaderId());
+        }
+        return leader.propose(payload);
+    }
+
+    /**
+     * The host took a snapshot covering everything up to {@code upTo} (at most the last applied zxid), so the core may
+     * forget that prefix of the log. Followers that need it later get a SNAP.
+     */
+    public void compact(Zxid upTo) {
+        if (upTo.counter() > released.counter()) {
+            throw new IllegalArgumentException("compact to " + upTo + " beyond applied " + released);
+        }
+        log.compactTo(upTo);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** True if {@link #ready} has something for the host (and no earlier Ready is awaiting {@link #advance}). */
+    public boolean hasReady() {
+        if (readyOutstanding) {
+            return false;
+        }
+        return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
+                || !deferredEntries.isEmpty() || !messages.isEmpty() || committed.counter() > released.counter()
+                || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
+    }
+
+    /** Hands the host everything to persist, send and apply. Call {@link #advance} when done before the next one. */
+    public Ready ready() {
+        if (readyOutstanding) {
+            throw new IllegalStateException("previous Ready not advanced");
+        }
+        flushPending();
+        List<Txn> toApply = log.slice(released.counter(), committed.counter());
+        Ready r = new Ready(
+                hardStateDirty ? new HardState(acceptedEpoch, currentEpoch) : null,
+                truncateTo,
+                installSnapshot,
+                entries,
+                messages,
+                toApply);
+        released = committed;
+        readyLast = log.lastZxid();
+        readyCurrentEpoch = currentEpoch;
+        hardStateDirty = false;
+        truncateTo = null;
+        installSnapshot = null;
+        if (!deferredEntries.isEmpty()) {
+            // Planted bug ACK_BEFORE_PERSIST: entries that an ACK in this Ready covers reach the host one Ready late.
+            entries = deferredEntries;
+            deferredEntries = new ArrayList<>();
+        } else {
+            entries = new ArrayList<>();
+        }
+        messages = new ArrayList<>();
+        readyOutstanding = true;
+        return r;
+    }
+
+    /** The host has persisted, sent and applied {@code ready}. */
+    public void advance(Ready ready) {
+        if (!readyOutstanding) {
+            throw new IllegalStateException("no Ready outstanding");
+        }
+        readyOutstanding = false;
+        durableLast = readyLast;
+        durableCurrentEpoch = readyCurrentEpoch;
+        if (leader != null) {
+            leader.onDurable();
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public Role role() {
+        return role;
+    }
+
+    /** The leader this peer follows or is, or -1 while looking. */
+    public int leaderId() {
+        return switch (role) {
+            case LEADING -> myId;
+            case FOLLOWING -> follower.leaderId();
+            case LOOKING -> -1;
+        };
+    }
+
+    public int id() {
+        return myId;
+    }
+
+    public long acceptedEpoch() {
+        return acceptedEpoch;
+    }
+
+    public long currentEpoch() {
+        return currentEpoch;
+    }
+
+    public Zxid lastZxid() {
+        return log.lastZxid();
+    }
+
+    /** The highest zxid known committed here (what has been or is about to be handed out to apply). */
+    public Zxid committedZxid() {
+        return committed;
+    }
+
+    /** True if this peer leads an epoch a quorum has acknowledged (NEWLEADER ACKed by a quorum). */
+    public boolean isEstablishedLeader() {
+        return role == Role.LEADING && leader.established();
+    }
+
+    /** The epoch this peer leads, or -1 if it is not leading or has not chosen one yet. */
+    public long leaderEpoch() {
+        return role == Role.LEADING ? leader.epoch() : -1;
+    }
+
+    public boolean canPropose() {
+        return isEstablishedLeader();
+    }
+
+    /** True if this peer is a follower that has received UPTODATE (it serves the current epoch). */
+    public boolean isSyncedFollower() {
+        return role == Role.FOLLOWING && follower.isBroadcasting();
+    }
+
+    @Override
+    public String toString() {
+        return "ZabNode[" + myId + " " + role + " leader=" + leaderId() + " a=" + acceptedEpoch + " c=" + currentEpoch
+                + " last=" + log.lastZxid() + " committed=" + committed + "]";
+    }
+
+    // ---------------------------------------------------------------- used by the roles
+
+    Vote selfVote() {
+        return new Vote(myId, log.lastZxid(), currentEpoch);
+    }
+
+    Zxid releasedZxid() {
+        return released;
+    }
+
+    void send(int to, Message m) {
+        flushPending();
+        messages.add(new Outbound(to, m));
+    }
+
+    /** Adds a message without flushing batched proposals/ACKs first; only the batchers call this. */
+    void sendNow(int to, Message m) {
+        messages.add(new Outbound(to, m));
+    }
+
+    private void flushPending() {
+        if (leader != null) {
+            leader.flush();
+        }
+        if (follower != null) {
+            follower.flush();
+        }
+    }
+
+    void persistEpochs() {
+        hardStateDirty = true;
+    }
+
+    void appendEntry(Txn t, boolean deferrable) {
+        log.append(t);
+        if (deferrable && bugs.contains(PlantedBug.ACK_BEFORE_PERSIST)) {
+            deferredEntries.add(t);
+        } else {
+            entries.add(t);
+        }
+    }
+
+    void truncateLog(Zxid to) {
+        if (to.counter() < committed.counter()) {
+            throw new IllegalStateException("peer " + myId + " asked to truncate to " + to + " below committed " + committed);
+        }
+        log.truncateAfter(to.counter());
+        entries.removeIf(t -> t.counter() > to.counter());
+        deferredEntries.removeIf(t -> t.counter() > to.counter());
+        if (truncateTo == null || to.counter() < truncateTo.counter()) {
+            truncateTo = to;
+        }
+    }
+
+    void installSnapshot(Zxid at) {
+        log.reset(at);
+        entries.clear();
+        deferredEntries.clear();
+        truncateTo = null;
+        installSnapshot = at;
+        // The host installed the state at `at`: that is now what is applied, even if it had applied further before.
+        committed = at;
+        released = at;
+    }
+
+    /** Marks everything up to {@code z} committed; it is handed out to apply in the next Ready. */
+    void commitTo(Zxid z) {
+        if (z.counter() <= committed.counter()) {
+            return;
+        }
+        if (!log.contains(z)) {
+            throw new IllegalStateException("peer " + myId + " commits " + z + " which is not in its log (last " + log.lastZxid() + ")");
+        }
+        committed = z;
+    }
+
+    /** Back to leader election, from any role. */
+    void startLooking() {
+        role = Role.LOOKING;
+        leader = null;
+        follower = null;
+        election.start();
+    }
+
+    /** The election chose {@code leaderId}. */
+    void elected(int leaderId) {
+        if (leaderId == myId) {
+            role = Role.LEADING;
+            leader = new LeaderRole(this);
+            leader.start();
+        } else {
+            role = Role.FOLLOWING;
+            follower = new FollowerRole(this, leaderId);
+            follower.start();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.corral.zab.sim;
+
+import java.util.Set;
+
+/**
+ * One simulation run.
+ *
+ * @param peers         3 or 5
+ * @param seed          seeds the one PRNG everything random is drawn from
+ * @param faultMillis   virtual time of the safety phase, with faults
+ * @param healMillis    liveness bound: after all faults heal, a leader must be elected and every peer converge within this
+ * @param faults        whether to inject faults at all
+ * @param compaction    whether hosts take snapshots and compact their logs (exercises SNAP)
+ * @param bugs          planted bugs (names of PlantedBug) for every peer
+ * @param trace         print every event
+ */
+public record SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
+                        Set<String> bugs, boolean trace) {
+    public static SimConfig standard(int peers, long seed) {
+        return new SimConfig(peers, seed, 12_000, 30_000, true, true, Set.of(), false);
+    }
+
+    public SimConfig withBugs(Set<String> b) {
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace);
+    }
+
+    public SimConfig withTrace(boolean t) {
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, t);
+    }
+
+    public SimConfig withFaults(boolean f) {
+        return new SimConfig(peers, seed, faultMillis, healMillis, f, compaction, bugs, trace);
+    }
+
+    public SimConfig withFaultMillis(long ms) {
+        return new SimConfig(peers, seed, ms, healMillis, faults, compaction, bugs, trace);
+    }
+}

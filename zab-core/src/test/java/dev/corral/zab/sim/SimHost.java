@@ -1,0 +1,236 @@
+package dev.corral.zab.sim;
+
+import dev.corral.zab.DurableState;
+import dev.corral.zab.Message;
+import dev.corral.zab.Outbound;
+import dev.corral.zab.Ready;
+import dev.corral.zab.TestNodes;
+import dev.corral.zab.Txn;
+import dev.corral.zab.ZabConfig;
+import dev.corral.zab.ZabNode;
+import dev.corral.zab.Zxid;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A simulated server around one ZabNode: a disk (durable epochs, log and state machine) and the Ready loop. Persisting a
+ * Ready takes virtual time; a crash in that window loses it, and its messages were never sent.
+ */
+final class SimHost {
+    final int id;
+    private final Simulation sim;
+    private final ZabConfig config;
+    ZabNode core;
+    boolean up = true;
+
+    // The disk. The state machine (applied) is durable with each apply, like a store that writes the applied zxid in
+    // the same atomic batch as the change.
+    long acceptedEpoch;
+    long currentEpoch;
+    Zxid base = Zxid.ZERO;
+    final ArrayList<Txn> durableLog = new ArrayList<>();
+    ArrayList<Txn> applied = new ArrayList<>();
+    /** Lowest counter whose durable coverage may have changed since the checker last looked. */
+    long durableChangedFrom = Long.MAX_VALUE;
+
+    private Ready inFlight;
+    private long inFlightId;
+    private final Map<Zxid, List<Txn>> receivedSnapshots = new HashMap<>();
+
+    SimHost(Simulation sim, int id, ZabConfig config) {
+        this.sim = sim;
+        this.id = id;
+        this.config = config;
+        this.core = TestNodes.create(config, DurableState.EMPTY, sim.config().bugs());
+    }
+
+    DurableState durableState() {
+        Zxid appliedZxid = applied.isEmpty() ? Zxid.ZERO : applied.get(applied.size() - 1).zxid();
+        return new DurableState(acceptedEpoch, currentEpoch, base, durableLog, appliedZxid);
+    }
+
+    Zxid appliedZxid() {
+        return applied.isEmpty() ? Zxid.ZERO : applied.get(applied.size() - 1).zxid();
+    }
+
+    /** True if the disk holds {@code z}: in the log, or as the snapshot base. */
+    boolean durablyHolds(Zxid z) {
+        if (z.counter() == base.counter()) {
+            return z.equals(base);
+        }
+        long i = z.counter() - base.counter() - 1;
+        return i >= 0 && i < durableLog.size() && durableLog.get((int) i).zxid().equals(z);
+    }
+
+    /** The durable transaction at {@code counter} if the log holds it (null if compacted or absent). */
+    Txn durableAt(long counter) {
+        long i = counter - base.counter() - 1;
+        return i >= 0 && i < durableLog.size() ? durableLog.get((int) i) : null;
+    }
+
+    // ---------------------------------------------------------------- inputs from the simulation
+
+    void receive(int from, Message m, Object attachment) {
+        if (!up) {
+            return;
+        }
+        if (m instanceof Message.Snap s) {
+            @SuppressWarnings("unchecked")
+            List<Txn> state = (List<Txn>) attachment;
+            receivedSnapshots.put(s.at(), state);
+        }
+        sim.trace(id, "recv from " + from + ": " + describe(m));
+        core.step(from, m);
+        pump();
+    }
+
+    void tick() {
+        if (!up) {
+            return;
+        }
+        core.tick();
+        pump();
+    }
+
+    Zxid propose(byte[] payload) {
+        Zxid z = core.propose(payload);
+        sim.checker().onPropose(this, z, payload);
+        pump();
+        return z;
+    }
+
+    void crash() {
+        sim.trace(id, "CRASH (in-flight Ready lost: " + (inFlight != null) + ")");
+        up = false;
+        core = null;
+        inFlight = null;
+        receivedSnapshots.clear();
+        sim.network().resetConnections(id);
+    }
+
+    void restart() {
+        sim.trace(id, "RESTART from disk a=" + acceptedEpoch + " c=" + currentEpoch + " base=" + base
+                + " log=" + durableLog.size() + " applied=" + appliedZxid());
+        core = TestNodes.create(config, durableState(), sim.config().bugs());
+        up = true;
+        pump();
+    }
+
+    // ---------------------------------------------------------------- the Ready loop
+
+    void pump() {
+        if (!up || inFlight != null || !core.hasReady()) {
+            return;
+        }
+        Ready r = core.ready();
+        inFlight = r;
+        long myId = ++inFlightId;
+        long delay = r.mustPersist() ? 1 + sim.random().nextInt(6) : 0;
+        sim.schedule(sim.now() + delay, () -> persisted(myId), null);
+    }
+
+    private void persisted(long readyId) {
+        if (!up || inFlight == null || readyId != inFlightId) {
+            return;
+        }
+        Ready r = inFlight;
+        persist(r);
+        for (Outbound o : r.messages()) {
+            Object attachment = null;
+            if (o.message() instanceof Message.Ack a) {
+                sim.checker().onAckSent(this, a);
+            } else if (o.message() instanceof Message.Snap s) {
+                attachment = snapshotAt(s.at());
+            }
+            sim.network().send(id, o.to(), o.message(), attachment);
+        }
+        for (Txn t : r.committed()) {
+            sim.checker().onApply(this, t);
+            applied.add(t);
+        }
+        core.advance(r);
+        inFlight = null;
+        if (sim.config().compaction()) {
+            maybeCompact();
+        }
+        pump();
+    }
+
+    private void persist(Ready r) {
+        if (r.hardState() != null) {
+            acceptedEpoch = r.hardState().acceptedEpoch();
+            currentEpoch = r.hardState().currentEpoch();
+        }
+        if (r.truncateTo() != null) {
+            long keep = r.truncateTo().counter() - base.counter();
+            if (keep < 0) {
+                throw sim.violation("truncation", "peer " + id + " truncates to " + r.truncateTo() + " below its snapshot " + base);
+            }
+            if (r.truncateTo().counter() < appliedZxid().counter()) {
+                throw sim.violation("truncation", "peer " + id + " truncates to " + r.truncateTo() + " below applied " + appliedZxid());
+            }
+            while (durableLog.size() > keep) {
+                durableLog.remove(durableLog.size() - 1);
+            }
+            durableChangedFrom = Math.min(durableChangedFrom, r.truncateTo().counter() + 1);
+        }
+        if (r.installSnapshot() != null) {
+            List<Txn> state = receivedSnapshots.remove(r.installSnapshot());
+            if (state == null) {
+                throw new IllegalStateException("peer " + id + " told to install a snapshot it never received: " + r.installSnapshot());
+            }
+            applied = new ArrayList<>(state);
+            base = r.installSnapshot();
+            durableLog.clear();
+            durableChangedFrom = 0;
+            sim.checker().onSnapshotInstalled(this);
+        }
+        for (Txn t : r.entries()) {
+            long expected = base.counter() + durableLog.size() + 1;
+            if (t.counter() != expected) {
+                throw sim.violation("log", "peer " + id + " asked to append " + t.zxid() + " at position " + expected);
+            }
+            durableLog.add(t);
+        }
+        if (r.mustPersist()) {
+            sim.trace(id, "fsync " + (r.hardState() != null ? r.hardState() + " " : "")
+                    + (r.truncateTo() != null ? "trunc>" + r.truncateTo() + " " : "")
+                    + (r.installSnapshot() != null ? "snap@" + r.installSnapshot() + " " : "")
+                    + (r.entries().isEmpty() ? "" : "append " + r.entries().get(0).zxid() + ".." + r.entries().get(r.entries().size() - 1).zxid()));
+        }
+    }
+
+    private List<Txn> snapshotAt(Zxid at) {
+        // The core asks for a snapshot at exactly what we have applied so far (before this Ready's commits).
+        if (!appliedZxid().equals(at)) {
+            throw sim.violation("snapshot", "peer " + id + " asked to ship a snapshot at " + at + " but has applied " + appliedZxid());
+        }
+        return List.copyOf(applied);
+    }
+
+    private void maybeCompact() {
+        // Like a server that snapshots every so often and keeps a short log tail: keep 10 entries after the snapshot.
+        long target = appliedZxid().counter() - 10;
+        if (target - base.counter() >= 30 && sim.random().nextInt(3) == 0) {
+            Zxid z = applied.get((int) target - 1).zxid();
+            core.compact(z);
+            int drop = (int) (target - base.counter());
+            durableLog.subList(0, drop).clear();
+            base = z;
+            sim.trace(id, "compact to " + z);
+        }
+    }
+
+    static String describe(Message m) {
+        if (m instanceof Message.Proposal p) {
+            List<Txn> t = p.txns();
+            return "Proposal[e=" + p.epoch() + " " + (t.isEmpty() ? "-" : t.get(0).zxid() + ".." + t.get(t.size() - 1).zxid()) + "]";
+        }
+        if (m instanceof Message.AckEpoch a) {
+            return "AckEpoch[e=" + a.epoch() + " cur=" + a.currentEpoch() + " last=" + a.lastZxid() + " starts=" + a.epochStarts() + " fresh=" + a.fresh() + "]";
+        }
+        return m.toString();
+    }
+}

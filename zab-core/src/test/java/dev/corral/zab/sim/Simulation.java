@@ -1,0 +1,406 @@
+package dev.corral.zab.sim;
+
+import dev.corral.zab.MajorityQuorum;
+import dev.corral.zab.QuorumVerifier;
+import dev.corral.zab.Role;
+import dev.corral.zab.ZabConfig;
+import dev.corral.zab.ZabNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A deterministic discrete-event simulation of a ZAB ensemble: one virtual clock, one event queue ordered by (time,
+ * sequence), one seeded PRNG. Safety phase: faults (link breaks, symmetric and asymmetric partitions, crashes that lose
+ * what was not fsynced) and client proposals; the checker runs after every event. Liveness phase: everything heals, and
+ * a leader must be established and every peer converge within {@link SimConfig#healMillis()}.
+ */
+public final class Simulation {
+    static final int TICK_MILLIS = 100;
+    static final int INIT_LIMIT = 10;
+    static final int SYNC_LIMIT = 5;
+    private static final int TRACE_TAIL = 400;
+
+    private record Event(long time, long seq, Runnable action, String label) {}
+
+    private final SimConfig config;
+    private final Random random;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>(
+            (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private long now;
+    private long seq;
+    private final Network network;
+    private final List<SimHost> hosts = new ArrayList<>();
+    private final Checker checker;
+    private final ArrayDeque<String> traceTail = new ArrayDeque<>();
+    private long proposals;
+    private long events;
+    private boolean faultPhase;
+
+    public Simulation(SimConfig config) {
+        this.config = config;
+        this.random = new Random(config.seed());
+        Set<Integer> ids = new TreeSet<>();
+        for (int i = 1; i <= config.peers(); i++) {
+            ids.add(i);
+        }
+        QuorumVerifier quorum = new MajorityQuorum(ids);
+        this.network = new Network(this, config.peers());
+        for (int i = 1; i <= config.peers(); i++) {
+            hosts.add(new SimHost(this, i, new ZabConfig(i, quorum, INIT_LIMIT, SYNC_LIMIT, 50)));
+        }
+        this.checker = new Checker(this, quorum, config.peers());
+        for (SimHost h : hosts) {
+            long offset = random.nextInt(TICK_MILLIS);
+            scheduleTick(h, offset);
+            schedule(0, h::pump, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /** Safety phase with faults, then heal and check liveness. Throws {@link Violation} on any failure. */
+    public Result run() {
+        faultPhase = true;
+        scheduleClient(10);
+        if (config.faults()) {
+            scheduleFault(200 + random.nextInt(800));
+        }
+        runUntil(config.faultMillis());
+        faultPhase = false;
+        healEverything();
+        long healedAt = now;
+        long deadline = now + config.healMillis();
+        boolean ok = runUntil(this::converged, deadline);
+        if (!ok) {
+            throw violation("liveness", "no leader with every peer converged " + config.healMillis() + " ms after healing: " + states());
+        }
+        return new Result(config.seed(), config.peers(), now - healedAt, checker.committed.size(), proposals, events,
+                network.sent, checker.establishedLeaders().size());
+    }
+
+    /** Runs events until virtual time {@code until}. */
+    public void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().time <= until) {
+            step();
+        }
+        now = Math.max(now, until);
+    }
+
+    /** Runs events until {@code condition} holds (checked after each event) or virtual time {@code deadline}. */
+    public boolean runUntil(BooleanSupplier condition, long deadline) {
+        while (!condition.getAsBoolean()) {
+            if (queue.isEmpty() || queue.peek().time > deadline) {
+                now = Math.max(now, deadline);
+                return condition.getAsBoolean();
+            }
+            step();
+        }
+        return true;
+    }
+
+    private void step() {
+        Event e = queue.poll();
+        now = e.time;
+        events++;
+        if (e.label != null) {
+            trace(0, e.label);
+        }
+        try {
+            e.action.run();
+        } catch (Violation v) {
+            throw v;
+        } catch (RuntimeException ex) {
+            throw (Violation) violation("no exceptions", "core threw " + ex).initCause(ex);
+        }
+        checker.afterEvent();
+    }
+
+    /** A leader is established, every peer is up and synced to it, and every peer has applied all that is committed. */
+    public boolean converged() {
+        SimHost leader = null;
+        for (SimHost h : hosts) {
+            if (!h.up) {
+                return false;
+            }
+            if (h.core.isEstablishedLeader()) {
+                leader = h;
+            }
+        }
+        if (leader == null || checker.committed.isEmpty()) {
+            return false;
+        }
+        for (SimHost h : hosts) {
+            if (h != leader && !(h.core.isSyncedFollower() && h.core.leaderId() == leader.id)) {
+                return false;
+            }
+        }
+        // Something proposed after healing must be committed everywhere.
+        return leader.core.committedZxid().epoch() == leader.core.leaderEpoch()
+                && checker.allApplied(leader.core.committedZxid().counter());
+    }
+
+    // ---------------------------------------------------------------- scheduled activity
+
+    private void scheduleTick(SimHost h, long at) {
+        schedule(at, () -> {
+            h.tick();
+            scheduleTick(h, now + TICK_MILLIS);
+        }, null);
+    }
+
+    private void scheduleClient(long at) {
+        schedule(at, () -> {
+            proposeToLeader();
+            scheduleClient(now + 20 + random.nextInt(180));
+        }, null);
+    }
+
+    /** A client write: goes to a peer that believes it is the established leader, if any. */
+    public boolean proposeToLeader() {
+        List<SimHost> leaders = new ArrayList<>();
+        for (SimHost h : hosts) {
+            if (h.up && h.core.canPropose()) {
+                leaders.add(h);
+            }
+        }
+        if (leaders.isEmpty()) {
+            return false;
+        }
+        SimHost h = leaders.get(random.nextInt(leaders.size()));
+        int batch = 1 + (random.nextInt(4) == 0 ? random.nextInt(5) : 0);
+        for (int i = 0; i < batch; i++) {
+            proposals++;
+            h.propose(("s" + config.seed() + "-p" + proposals).getBytes(StandardCharsets.UTF_8));
+        }
+        trace(h.id, "client proposes " + batch);
+        return true;
+    }
+
+    private void scheduleFault(long at) {
+        schedule(at, () -> {
+            if (!faultPhase) {
+                return;
+            }
+            injectFault();
+            scheduleFault(now + 200 + random.nextInt(1500));
+        }, null);
+    }
+
+    private void injectFault() {
+        int n = config.peers();
+        int kind = random.nextInt(10);
+        if (kind < 3) {
+            int a = 1 + random.nextInt(n);
+            int b = 1 + random.nextInt(n);
+            if (a == b) {
+                return;
+            }
+            boolean both = random.nextBoolean();
+            long dur = 100 + random.nextInt(3000);
+            trace(0, "FAULT break link " + a + (both ? "<->" : "->") + b + " for " + dur + "ms");
+            network.cut(a, b);
+            if (both) {
+                network.cut(b, a);
+            }
+            schedule(now + dur, () -> {
+                network.restore(a, b);
+                if (both) {
+                    network.restore(b, a);
+                }
+            }, "HEAL link " + a + "-" + b);
+        } else if (kind < 6) {
+            Set<Integer> side = new TreeSet<>();
+            for (int i = 1; i <= n; i++) {
+                if (random.nextInt(3) == 0) {
+                    side.add(i);
+                }
+            }
+            if (side.isEmpty() || side.size() == n) {
+                side = Set.of(1 + random.nextInt(n));
+            }
+            boolean symmetric = random.nextInt(3) > 0;
+            long dur = 500 + random.nextInt(5000);
+            Set<Integer> cut = side;
+            trace(0, "FAULT partition " + cut + (symmetric ? " | " : " -/-> ") + "rest for " + dur + "ms");
+            for (int i = 1; i <= n; i++) {
+                for (int j = 1; j <= n; j++) {
+                    if (cut.contains(i) && !cut.contains(j)) {
+                        network.cut(i, j);
+                        if (symmetric) {
+                            network.cut(j, i);
+                        }
+                    }
+                }
+            }
+            schedule(now + dur, () -> {
+                for (int i = 1; i <= n; i++) {
+                    for (int j = 1; j <= n; j++) {
+                        if (cut.contains(i) != cut.contains(j)) {
+                            network.restore(i, j);
+                        }
+                    }
+                }
+            }, "HEAL partition " + cut);
+        } else {
+            SimHost h = hosts.get(random.nextInt(n));
+            if (!h.up) {
+                return;
+            }
+            long down = random.nextInt(4) == 0 ? random.nextInt(50) : 200 + random.nextInt(5000);
+            trace(0, "FAULT crash " + h.id + " for " + down + "ms");
+            h.crash();
+            schedule(now + down, () -> {
+                if (!h.up) {
+                    h.restart();
+                }
+            }, null);
+        }
+    }
+
+    private void healEverything() {
+        trace(0, "HEAL everything");
+        network.healAll();
+        for (SimHost h : hosts) {
+            if (!h.up) {
+                h.restart();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- services for hosts, checker and tests
+
+    void schedule(long at, Runnable action, String label) {
+        queue.add(new Event(at, seq++, action, label));
+    }
+
+    public long now() {
+        return now;
+    }
+
+    Random random() {
+        return random;
+    }
+
+    Network network() {
+        return network;
+    }
+
+    Checker checker() {
+        return checker;
+    }
+
+    SimConfig config() {
+        return config;
+    }
+
+    public List<SimHost> hosts() {
+        return hosts;
+    }
+
+    public SimHost host(int id) {
+        return hosts.get(id - 1);
+    }
+
+    public ZabNode node(int id) {
+        return host(id).core;
+    }
+
+    public int committedCount() {
+        return checker.committed.size();
+    }
+
+    /** Test scripting: crash, restart, cut and restore links, by peer id. */
+    public void crash(int id) {
+        host(id).crash();
+    }
+
+    public void restart(int id) {
+        host(id).restart();
+    }
+
+    public void cut(int from, int to) {
+        trace(0, "cut " + from + "->" + to);
+        network.cut(from, to);
+    }
+
+    public void restore(int from, int to) {
+        network.restore(from, to);
+    }
+
+    public void isolate(int id) {
+        for (SimHost h : hosts) {
+            if (h.id != id) {
+                cut(id, h.id);
+                cut(h.id, id);
+            }
+        }
+    }
+
+    public void healNetwork() {
+        network.healAll();
+    }
+
+    /** Proposes {@code count} payloads at the established leader; returns false if there is none. */
+    public boolean propose(int count) {
+        for (int i = 0; i < count; i++) {
+            if (!proposeToLeader()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The established leader's id, or -1. */
+    public int establishedLeader() {
+        for (SimHost h : hosts) {
+            if (h.up && h.core.isEstablishedLeader()) {
+                return h.id;
+            }
+        }
+        return -1;
+    }
+
+    void trace(int node, String line) {
+        String s = String.format("%7d %s %s", now, node == 0 ? "  " : "n" + node, line);
+        if (config.trace()) {
+            System.out.println(s);
+        }
+        traceTail.addLast(s);
+        if (traceTail.size() > TRACE_TAIL) {
+            traceTail.removeFirst();
+        }
+    }
+
+    String states() {
+        StringBuilder sb = new StringBuilder();
+        for (SimHost h : hosts) {
+            sb.append("\n    ").append(h.up ? h.core.toString() : "peer " + h.id + " DOWN")
+                    .append(" applied=").append(h.appliedZxid());
+        }
+        return sb.toString();
+    }
+
+    Violation violation(String invariant, String message) {
+        String text = "[" + invariant + "] " + message + "\n  seed=" + config.seed() + " peers=" + config.peers()
+                + " bugs=" + config.bugs() + " t=" + now + "ms" + "\n  peers:" + states()
+                + "\n  replay: mvn -pl zab-core test -Dtest=SimulationTest -Dzab.seed=" + config.seed()
+                + " -Dzab.peers=" + config.peers() + " -Dzab.trace=true"
+                + "\n  last events:\n    " + String.join("\n    ", traceTail);
+        return new Violation(invariant, text);
+    }
+
+    /** What a run did, for reporting. */
+    public record Result(long seed, int peers, long convergeMillis, long committed, long proposals, long events,
+                         long messages, long epochs) {}
+
+    public Role role(int id) {
+        return node(id).role();
+    }
+}
