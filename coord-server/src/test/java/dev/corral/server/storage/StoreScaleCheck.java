@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
+import org.rocksdb.RocksDB;
 
 /**
  * Shows that opening a big store costs time and heap independent of the node count.
@@ -101,6 +102,10 @@ public final class StoreScaleCheck {
     }
 
     private static void open(Path dir) {
+        // Loading (and, the first time, extracting) the JNI library is a per-process cost, not a per-store one.
+        long loadStart = System.nanoTime();
+        RocksDB.loadLibrary();
+        System.out.printf("rocksdb native library load: %,d ms%n", (System.nanoTime() - loadStart) / 1_000_000);
         long heapBefore = heapUsedAfterGc();
         long start = System.nanoTime();
         try (RocksZnodeStore store = RocksZnodeStore.open(dir)) {
