@@ -17,6 +17,8 @@ final class Election {
     private long round;
     private Vote proposal;
     private Vote decided;
+    /** A quorum agrees but not every voter has spoken: decide on the next tick unless a better vote turns up. */
+    private boolean finalizing;
     private final Map<Integer, Vote> votes = new TreeMap<>();
     private final Map<Integer, Message.Notification> outOfElection = new TreeMap<>();
 
@@ -33,6 +35,7 @@ final class Election {
         votes.clear();
         outOfElection.clear();
         decided = null;
+        finalizing = false;
         proposal = node.selfVote();
         votes.put(node.myId, proposal);
         broadcast();
@@ -40,6 +43,14 @@ final class Election {
     }
 
     void onTick() {
+        if (finalizing) {
+            // ZooKeeper's finalizeWait: nobody better spoke up within a tick, so the quorum's choice stands.
+            finalizing = false;
+            if (node.quorum.containsQuorum(agreeing())) {
+                decide(proposal);
+                return;
+            }
+        }
         // Votes are lost when links break; re-sending them every tick keeps election live.
         broadcast();
     }
@@ -63,6 +74,7 @@ final class Election {
                 return;
             } else if (n.vote().beats(proposal)) {
                 proposal = n.vote();
+                finalizing = false;
                 broadcast();
             }
             if (node.quorum.isVoter(from)) {
@@ -90,15 +102,22 @@ final class Election {
         }
     }
 
-    private void maybeDecide() {
+    private Set<Integer> agreeing() {
         Set<Integer> agreeing = new HashSet<>();
         for (Map.Entry<Integer, Vote> e : votes.entrySet()) {
             if (e.getValue().equals(proposal)) {
                 agreeing.add(e.getKey());
             }
         }
-        if (node.quorum.containsQuorum(agreeing)) {
+        return agreeing;
+    }
+
+    private void maybeDecide() {
+        Set<Integer> agreeing = agreeing();
+        if (agreeing.containsAll(node.quorum.voters())) {
             decide(proposal);
+        } else {
+            finalizing = node.quorum.containsQuorum(agreeing);
         }
     }
 

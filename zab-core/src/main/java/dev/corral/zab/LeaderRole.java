@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * The leader's side of discovery, synchronization and broadcast.
  *
  * <p>Discovery: collect FOLLOWERINFO (acceptedEpoch) from a quorum, choose an epoch above all of them, persist it as our
- * own acceptedEpoch, send NEWEPOCH; wait for a quorum of fresh ACKEPOCHs, giving up if any follower's history is ahead
- * of ours. Synchronization: per follower, DIFF, TRUNC+DIFF or SNAP from the common prefix, then NEWLEADER; the epoch is
+ * own acceptedEpoch, send NEWEPOCH; wait for a quorum of fresh ACKEPOCHs from followers whose history is not ahead of
+ * ours (initLimit ticks at most). Synchronization: per follower, DIFF, TRUNC+DIFF or SNAP from the common prefix, then NEWLEADER; the epoch is
  * established when a quorum (counting ourselves once our currentEpoch is durable) has ACKed NEWLEADER, and then
  * UPTODATE goes out. Broadcast: proposals in zxid order, batched per Ready; a zxid commits when a quorum has ACKed it
  * (ACKs are cumulative, so that covers everything before it too).
@@ -132,21 +132,18 @@ final class LeaderRole {
         if (s.phase != Phase.EPOCH_SENT || a.epoch() != epoch) {
             return;
         }
+        // A follower whose history is ahead of ours must not be part of the discovery quorum: the safety argument is
+        // that every quorum member's history is at most ours, so we hold everything committed. ZooKeeper abdicates
+        // here instead; that livelocks when the ahead peer keeps joining a leader the others re-elect (sim seed 329).
+        // Not counting it is enough: its extra entries cannot be committed, and sync truncates them.
         boolean ahead = a.currentEpoch() > node.currentEpoch
                 || (a.currentEpoch() == node.currentEpoch && a.lastZxid().isAfter(node.log.lastZxid()));
-        if (ahead && !discovered) {
-            // A quorum member knows more than we do: we may lack committed history, so we must not lead.
-            node.startLooking();
-            return;
-        }
         s.ackEpoch = a;
         if (discovered) {
-            // Late joiner. If it is "ahead", its extra entries cannot be committed (the discovery quorum was not
-            // ahead of us and intersects every commit quorum), so syncing truncates them.
             syncFollower(s);
         } else {
             s.phase = Phase.EPOCH_ACKED;
-            if (a.fresh()) {
+            if (a.fresh() && !ahead) {
                 freshAckers.add(s.id);
             }
             maybeFinishDiscovery();

@@ -11,6 +11,10 @@ enum PlantedBug {
     COMMIT_WITHOUT_QUORUM,
     /** The leader sends a DIFF from the follower's last zxid where it should TRUNC the follower's divergent tail. */
     SKIP_TRUNC,
-    /** A follower takes any NEWEPOCH, even one not above its acceptedEpoch, and reports it as a fresh promise. */
+    /**
+     * A follower takes any NEWEPOCH, even one not above its acceptedEpoch, and reports it as a fresh promise, so two
+     * leaders can both gather a discovery quorum for one epoch. Random seeds do not reach the needed cross-session race
+     * (the leader picks its epoch from the same session's FOLLOWERINFO); EpochPromiseRaceTest scripts it.
+     */
     ACCEPT_STALE_EPOCH
 }

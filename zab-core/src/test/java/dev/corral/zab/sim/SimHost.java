@@ -82,6 +82,13 @@ final class SimHost {
             receivedSnapshots.put(s.at(), state);
         }
         sim.trace(id, "recv from " + from + ": " + describe(m));
+        if (m instanceof Message.NewEpoch ne && ne.epoch() <= core.acceptedEpoch()) {
+            sim.count(ne.epoch() < core.acceptedEpoch() ? "msg.NewEpoch.stale" : "msg.NewEpoch.equal");
+        }
+        if (m instanceof Message.Diff || m instanceof Message.Trunc || m instanceof Message.Snap
+                || m instanceof Message.NewLeader || m instanceof Message.NewEpoch) {
+            sim.count("msg." + m.getClass().getSimpleName());
+        }
         core.step(from, m);
         pump();
     }
@@ -171,6 +178,9 @@ final class SimHost {
             if (r.truncateTo().counter() < appliedZxid().counter()) {
                 throw sim.violation("truncation", "peer " + id + " truncates to " + r.truncateTo() + " below applied " + appliedZxid());
             }
+            if (durableLog.size() > keep) {
+                sim.count("log.truncated");
+            }
             while (durableLog.size() > keep) {
                 durableLog.remove(durableLog.size() - 1);
             }
@@ -186,6 +196,7 @@ final class SimHost {
             durableLog.clear();
             durableChangedFrom = 0;
             sim.checker().onSnapshotInstalled(this);
+            sim.count("snapshot.installed");
         }
         for (Txn t : r.entries()) {
             long expected = base.counter() + durableLog.size() + 1;

@@ -42,6 +42,12 @@ public final class Simulation {
     private long proposals;
     private long events;
     private boolean faultPhase;
+    /** Coverage counters: how often each interesting path ran (sync modes, crashes, partitions...). */
+    final java.util.TreeMap<String, Long> stats = new java.util.TreeMap<>();
+
+    void count(String what) {
+        stats.merge(what, 1L, Long::sum);
+    }
 
     public Simulation(SimConfig config) {
         this.config = config;
@@ -82,7 +88,7 @@ public final class Simulation {
             throw violation("liveness", "no leader with every peer converged " + config.healMillis() + " ms after healing: " + states());
         }
         return new Result(config.seed(), config.peers(), now - healedAt, checker.committed.size(), proposals, events,
-                network.sent, checker.establishedLeaders().size());
+                network.sent, checker.establishedLeaders().size(), stats);
     }
 
     /** Runs events until virtual time {@code until}. */
@@ -204,6 +210,7 @@ public final class Simulation {
             }
             boolean both = random.nextBoolean();
             long dur = 100 + random.nextInt(3000);
+            count("fault.link");
             trace(0, "FAULT break link " + a + (both ? "<->" : "->") + b + " for " + dur + "ms");
             network.cut(a, b);
             if (both) {
@@ -228,6 +235,7 @@ public final class Simulation {
             boolean symmetric = random.nextInt(3) > 0;
             long dur = 500 + random.nextInt(5000);
             Set<Integer> cut = side;
+            count(symmetric ? "fault.partition" : "fault.partition.asymmetric");
             trace(0, "FAULT partition " + cut + (symmetric ? " | " : " -/-> ") + "rest for " + dur + "ms");
             for (int i = 1; i <= n; i++) {
                 for (int j = 1; j <= n; j++) {
@@ -254,6 +262,7 @@ public final class Simulation {
                 return;
             }
             long down = random.nextInt(4) == 0 ? random.nextInt(50) : 200 + random.nextInt(5000);
+            count("fault.crash");
             trace(0, "FAULT crash " + h.id + " for " + down + "ms");
             h.crash();
             schedule(now + down, () -> {
@@ -398,7 +407,7 @@ public final class Simulation {
 
     /** What a run did, for reporting. */
     public record Result(long seed, int peers, long convergeMillis, long committed, long proposals, long events,
-                         long messages, long epochs) {}
+                         long messages, long epochs, java.util.Map<String, Long> stats) {}
 
     public Role role(int id) {
         return node(id).role();

@@ -39,15 +39,22 @@ class SimulationTest {
         long committed = 0;
         long events = 0;
         long worstConverge = 0;
+        long worstSeed = -1;
+        java.util.TreeMap<String, Long> stats = new java.util.TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
             Simulation.Result r = new Simulation(SimConfig.standard(peers, seed).withTrace(trace)).run();
             committed += r.committed();
             events += r.events();
-            worstConverge = Math.max(worstConverge, r.convergeMillis());
+            if (r.convergeMillis() > worstConverge) {
+                worstConverge = r.convergeMillis();
+                worstSeed = seed;
+            }
             assertThat(r.committed()).isPositive();
+            r.stats().forEach((k, v) -> stats.merge(k, v, Long::sum));
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.printf("zab simulation: %d peers, %d seeds from %d, %d ms wall; %d events, %d committed txns,"
-                + " slowest convergence after heal %d ms virtual%n", peers, count, first, ms, events, committed, worstConverge);
+                + " slowest convergence after heal %d ms virtual (seed %d)%n  coverage: %s%n", peers, count, first, ms, events,
+                committed, worstConverge, worstSeed, stats);
     }
 }

@@ -1,0 +1,201 @@
+package dev.corral.zab;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compact binary form of {@link Message}s for the quorum transport: one tag byte, then the fields big-endian. Framing
+ * (length prefix) and the snapshot body that follows a SNAP are the transport's business.
+ */
+public final class MessageCodec {
+    private static final int NOTIFICATION = 1;
+    private static final int FOLLOWER_INFO = 2;
+    private static final int NEW_EPOCH = 3;
+    private static final int ACK_EPOCH = 4;
+    private static final int DIFF = 5;
+    private static final int TRUNC = 6;
+    private static final int SNAP = 7;
+    private static final int PROPOSAL = 8;
+    private static final int NEW_LEADER = 9;
+    private static final int ACK = 10;
+    private static final int UP_TO_DATE = 11;
+    private static final int COMMIT = 12;
+    private static final int PING = 13;
+
+    /** Largest payload accepted when decoding, so a corrupt length cannot make us allocate gigabytes. */
+    public static final int MAX_PAYLOAD = 64 << 20;
+
+    private MessageCodec() {}
+
+    public static byte[] toBytes(Message m) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(m, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen in memory
+        }
+        return bytes.toByteArray();
+    }
+
+    public static Message fromBytes(byte[] data) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+        Message m = read(in);
+        if (in.available() > 0) {
+            throw new IOException("trailing bytes after " + m.getClass().getSimpleName());
+        }
+        return m;
+    }
+
+    public static void write(Message m, DataOutput out) throws IOException {
+        if (m instanceof Message.Notification n) {
+            out.writeByte(NOTIFICATION);
+            out.writeLong(n.round());
+            out.writeInt(n.vote().leader());
+            writeZxid(n.vote().zxid(), out);
+            out.writeLong(n.vote().epoch());
+            out.writeByte(n.state().ordinal());
+        } else if (m instanceof Message.FollowerInfo f) {
+            out.writeByte(FOLLOWER_INFO);
+            out.writeLong(f.acceptedEpoch());
+        } else if (m instanceof Message.NewEpoch e) {
+            out.writeByte(NEW_EPOCH);
+            out.writeLong(e.epoch());
+        } else if (m instanceof Message.AckEpoch a) {
+            out.writeByte(ACK_EPOCH);
+            out.writeLong(a.epoch());
+            out.writeLong(a.currentEpoch());
+            writeZxid(a.lastZxid(), out);
+            out.writeInt(a.epochStarts().size());
+            for (Zxid z : a.epochStarts()) {
+                writeZxid(z, out);
+            }
+            out.writeBoolean(a.fresh());
+        } else if (m instanceof Message.Diff d) {
+            epochAndZxid(DIFF, d.epoch(), d.from(), out);
+        } else if (m instanceof Message.Trunc t) {
+            epochAndZxid(TRUNC, t.epoch(), t.to(), out);
+        } else if (m instanceof Message.Snap s) {
+            epochAndZxid(SNAP, s.epoch(), s.at(), out);
+        } else if (m instanceof Message.Proposal p) {
+            out.writeByte(PROPOSAL);
+            out.writeLong(p.epoch());
+            out.writeInt(p.txns().size());
+            for (Txn t : p.txns()) {
+                writeZxid(t.zxid(), out);
+                out.writeInt(t.payload().length);
+                out.write(t.payload());
+            }
+        } else if (m instanceof Message.NewLeader n) {
+            epochAndZxid(NEW_LEADER, n.epoch(), n.lastZxid(), out);
+        } else if (m instanceof Message.Ack a) {
+            epochAndZxid(ACK, a.epoch(), a.zxid(), out);
+        } else if (m instanceof Message.UpToDate u) {
+            epochAndZxid(UP_TO_DATE, u.epoch(), u.committed(), out);
+        } else if (m instanceof Message.Commit c) {
+            epochAndZxid(COMMIT, c.epoch(), c.zxid(), out);
+        } else if (m instanceof Message.Ping p) {
+            out.writeByte(PING);
+            out.writeLong(p.epoch());
+        } else {
+            throw new IllegalArgumentException("unknown message " + m);
+        }
+    }
+
+    public static Message read(DataInput in) throws IOException {
+        int tag = in.readUnsignedByte();
+        switch (tag) {
+            case NOTIFICATION: {
+                long round = in.readLong();
+                int leader = in.readInt();
+                Zxid z = readZxid(in);
+                long epoch = in.readLong();
+                int state = in.readUnsignedByte();
+                if (state >= Role.values().length) {
+                    throw new IOException("bad state " + state);
+                }
+                return new Message.Notification(round, new Vote(leader, z, epoch), Role.values()[state]);
+            }
+            case FOLLOWER_INFO:
+                return new Message.FollowerInfo(in.readLong());
+            case NEW_EPOCH:
+                return new Message.NewEpoch(in.readLong());
+            case ACK_EPOCH: {
+                long epoch = in.readLong();
+                long current = in.readLong();
+                Zxid last = readZxid(in);
+                int n = count(in, 1 << 20);
+                List<Zxid> starts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    starts.add(readZxid(in));
+                }
+                return new Message.AckEpoch(epoch, current, last, List.copyOf(starts), in.readBoolean());
+            }
+            case DIFF:
+                return new Message.Diff(in.readLong(), readZxid(in));
+            case TRUNC:
+                return new Message.Trunc(in.readLong(), readZxid(in));
+            case SNAP:
+                return new Message.Snap(in.readLong(), readZxid(in));
+            case PROPOSAL: {
+                long epoch = in.readLong();
+                int n = count(in, 1 << 24);
+                List<Txn> txns = new ArrayList<>(Math.min(n, 1024));
+                for (int i = 0; i < n; i++) {
+                    Zxid z = readZxid(in);
+                    byte[] payload = new byte[count(in, MAX_PAYLOAD)];
+                    in.readFully(payload);
+                    txns.add(new Txn(z, payload));
+                }
+                return new Message.Proposal(epoch, txns);
+            }
+            case NEW_LEADER:
+                return new Message.NewLeader(in.readLong(), readZxid(in));
+            case ACK:
+                return new Message.Ack(in.readLong(), readZxid(in));
+            case UP_TO_DATE:
+                return new Message.UpToDate(in.readLong(), readZxid(in));
+            case COMMIT:
+                return new Message.Commit(in.readLong(), readZxid(in));
+            case PING:
+                return new Message.Ping(in.readLong());
+            default:
+                throw new IOException("unknown message tag " + tag);
+        }
+    }
+
+    private static void epochAndZxid(int tag, long epoch, Zxid z, DataOutput out) throws IOException {
+        out.writeByte(tag);
+        out.writeLong(epoch);
+        writeZxid(z, out);
+    }
+
+    private static void writeZxid(Zxid z, DataOutput out) throws IOException {
+        out.writeLong(z.epoch());
+        out.writeLong(z.counter());
+    }
+
+    private static Zxid readZxid(DataInput in) throws IOException {
+        long epoch = in.readLong();
+        long counter = in.readLong();
+        if (epoch < 0 || counter < 0) {
+            throw new IOException("negative zxid " + epoch + ":" + counter);
+        }
+        return new Zxid(epoch, counter);
+    }
+
+    private static int count(DataInput in, int max) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > max) {
+            throw new IOException("bad length " + n);
+        }
+        return n;
+    }
+}

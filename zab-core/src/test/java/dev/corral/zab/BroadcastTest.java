@@ -1,0 +1,62 @@
+package dev.corral.zab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The happy path, by hand: election, discovery, sync, pipelined broadcast, commit on a quorum. */
+class BroadcastTest {
+
+    static ManualCluster establishedCluster() {
+        ManualCluster c = new ManualCluster(3, Set.of());
+        // Real election: every peer starts LOOKING; re-send votes with a tick and let them settle.
+        for (int id = 1; id <= 3; id++) {
+            c.tick(id, 1);
+        }
+        c.settle();
+        assertThat(c.node(3).isEstablishedLeader()).isTrue(); // highest id wins a tie
+        return c;
+    }
+
+    @Test
+    void electsTheHighestIdOnEqualHistoriesAndCommitsOnAQuorum() {
+        ManualCluster c = establishedCluster();
+        ZabNode leader = c.node(3);
+        assertThat(leader.leaderEpoch()).isEqualTo(1);
+        assertThat(c.node(1).leaderId()).isEqualTo(3);
+        assertThat(c.node(1).isSyncedFollower()).isTrue();
+
+        Zxid a = leader.propose(new byte[] {1});
+        Zxid b = leader.propose(new byte[] {2});
+        assertThat(a).isEqualTo(new Zxid(1, 1));
+        assertThat(b).isEqualTo(new Zxid(1, 2));
+        c.drain(3);
+        // Only follower 1 hears about it: leader + 1 is a quorum.
+        c.deliverAll(3, 1);
+        c.deliverAll(1, 3);
+        assertThat(leader.committedZxid()).isEqualTo(b);
+        c.deliverAll(3, 1);
+        assertThat(c.applied.get(1)).extracting(Txn::zxid).containsExactly(a, b);
+        assertThat(c.applied.get(3)).extracting(Txn::zxid).containsExactly(a, b);
+        assertThat(c.applied.get(2)).isEmpty();
+    }
+
+    @Test
+    void aFollowerCannotPropose() {
+        ManualCluster c = establishedCluster();
+        assertThatThrownBy(() -> c.node(1).propose(new byte[0]))
+                .isInstanceOf(NotLeaderException.class)
+                .extracting(e -> ((NotLeaderException) e).leaderId()).isEqualTo(3);
+    }
+
+    @Test
+    void aLeaderWithoutAQuorumStepsDown() {
+        ManualCluster c = establishedCluster();
+        c.tick(3, Simulation_SYNC_LIMIT + 2);
+        assertThat(c.node(3).role()).isEqualTo(Role.LOOKING);
+    }
+
+    private static final int Simulation_SYNC_LIMIT = 5;
+}

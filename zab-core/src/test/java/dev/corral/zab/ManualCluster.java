@@ -1,0 +1,135 @@
+package dev.corral.zab;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A hand-driven ensemble for scripted tests: every Ready is "persisted" at once, its messages wait in per-link FIFO
+ * queues, and the test decides what is delivered, dropped or held.
+ */
+final class ManualCluster {
+    final Map<Integer, ZabNode> nodes = new HashMap<>();
+    final Map<Integer, List<Txn>> applied = new HashMap<>();
+    private final Map<Long, Deque<Message>> links = new HashMap<>();
+    final QuorumVerifier quorum;
+
+    ManualCluster(int n, Set<String> bugs) {
+        Set<Integer> ids = new TreeSet<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(i);
+        }
+        quorum = new MajorityQuorum(ids);
+        for (int i = 1; i <= n; i++) {
+            nodes.put(i, TestNodes.create(new ZabConfig(i, quorum, 10, 5), DurableState.EMPTY, bugs));
+            applied.put(i, new ArrayList<>());
+        }
+        drainAll();
+        clearAll(); // drop the initial election notifications; tests script elections themselves
+    }
+
+    ZabNode node(int id) {
+        return nodes.get(id);
+    }
+
+    Deque<Message> link(int from, int to) {
+        return links.computeIfAbsent((long) from << 32 | to, k -> new ArrayDeque<>());
+    }
+
+    void drain(int id) {
+        ZabNode n = nodes.get(id);
+        while (n.hasReady()) {
+            Ready r = n.ready();
+            for (Outbound o : r.messages()) {
+                link(id, o.to()).addLast(o.message());
+            }
+            applied.get(id).addAll(r.committed());
+            n.advance(r);
+        }
+    }
+
+    void drainAll() {
+        for (int id : nodes.keySet()) {
+            drain(id);
+        }
+    }
+
+    /** Delivers the next message on from->to; returns it (null if none). */
+    Message deliver(int from, int to) {
+        Message m = link(from, to).pollFirst();
+        if (m != null) {
+            nodes.get(to).step(from, m);
+            drain(to);
+        }
+        return m;
+    }
+
+    /** Delivers everything on from->to, including what that provokes on the same link. */
+    void deliverAll(int from, int to) {
+        while (deliver(from, to) != null) {
+            // keep going
+        }
+    }
+
+    /** Delivers messages on from->to up to and including the first of type {@code type}. */
+    void deliverThrough(int from, int to, Class<? extends Message> type) {
+        Message m;
+        do {
+            m = deliver(from, to);
+        } while (m != null && !type.isInstance(m));
+    }
+
+    /** Delivers until no link has anything queued. */
+    void settle() {
+        boolean any = true;
+        while (any) {
+            any = false;
+            for (int from : nodes.keySet()) {
+                for (int to : nodes.keySet()) {
+                    if (from != to && deliver(from, to) != null) {
+                        any = true;
+                    }
+                }
+            }
+        }
+    }
+
+    void drop(int from, int to) {
+        link(from, to).clear();
+    }
+
+    void clearAll() {
+        links.values().forEach(Deque::clear);
+    }
+
+    /** Makes {@code id} elect itself leader by showing it a LOOKING vote for itself from {@code voter}. */
+    void electLeader(int id, int voter) {
+        ZabNode n = nodes.get(id);
+        n.step(voter, new Message.Notification(n.election.round(), n.selfVote(), Role.LOOKING));
+        if (n.role() == Role.LOOKING) {
+            n.tick(); // finalize wait: a quorum but not every voter agrees
+        }
+        drain(id);
+    }
+
+    /** Makes {@code id} (LOOKING) follow {@code leader}, vouched for by {@code witness}. */
+    void follow(int id, int leader, int witness) {
+        ZabNode n = nodes.get(id);
+        Vote v = new Vote(leader, Zxid.ZERO, 0);
+        n.step(leader, new Message.Notification(n.election.round(), v, Role.LEADING));
+        n.step(witness, new Message.Notification(n.election.round(), v, Role.FOLLOWING));
+        drain(id);
+    }
+
+    void tick(int id, int times) {
+        for (int i = 0; i < times; i++) {
+            nodes.get(id).tick();
+        }
+        drain(id);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.corral.zab.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Seeds that once failed, each named for what it found. They must stay green. */
+class RegressionSeedsTest {
+
+    /**
+     * Seed 329, 3 peers: a restarted peer ahead of the others joined the leader they had elected; the leader abdicated
+     * on seeing a follower ahead of it, was re-elected, and so on: no convergence for 13 s after healing. Fixed by not
+     * counting ahead followers toward the discovery quorum instead of abdicating.
+     */
+    @Test
+    void seed329AheadFollowerDoesNotLivelockElection() {
+        Simulation.Result r = new Simulation(SimConfig.standard(3, 329)).run();
+        assertThat(r.convergeMillis()).isLessThan(5_000);
+    }
+}
