@@ -36,6 +36,12 @@ public record ServerConfig(
                 juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers);
     }
 
+    public ServerConfig withTickTime(int tick) {
+        return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
+                initLimit, syncLimit, servers);
+    }
+
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,

@@ -95,7 +95,7 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }
-        processor.connect(conn, req);
+        processor.connect(conn, req, bytes.length <= 44);
     }
 
     private void request(ChannelHandlerContext ctx, byte[] bytes) {

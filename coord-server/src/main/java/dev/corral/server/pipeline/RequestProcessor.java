@@ -70,8 +70,8 @@ public final class RequestProcessor implements AutoCloseable {
         thread.start();
     }
 
-    public void connect(ClientConnection conn, ConnectRequest request) {
-        queue.add(new Work.Connect(conn, request));
+    public void connect(ClientConnection conn, ConnectRequest request, boolean legacy) {
+        queue.add(new Work.Connect(conn, request, legacy));
     }
 
     public void request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset) {
@@ -132,7 +132,7 @@ public final class RequestProcessor implements AutoCloseable {
         if (work instanceof Work.Request r) {
             request(r);
         } else if (work instanceof Work.Connect c) {
-            sessions.connect(c.conn(), c.request(), nowMs());
+            sessions.connect(c.conn(), c.request(), c.legacy(), nowMs());
         } else if (work instanceof Work.Disconnected d) {
             sessions.disconnected(d.conn());
         } else if (work instanceof Work.Task t) {

@@ -22,7 +22,7 @@ final class Sessions {
         this.committer = committer;
     }
 
-    void connect(ClientConnection conn, ConnectRequest req, long nowMs) {
+    void connect(ClientConnection conn, ConnectRequest req, boolean legacy, long nowMs) {
         if (req.getLastZxidSeen() > ctx.lastZxid) {
             // The client saw a newer state than ours; ZooKeeper refuses so the client tries another server.
             LOG.info("refusing client that has seen zxid 0x{} (ours is 0x{})",
@@ -40,7 +40,7 @@ final class Sessions {
             committer.commit(new Txn.CreateSession(sessionId, password, timeout));
             ctx.sessions.add(sessionId, password, timeout, nowMs);
             bind(conn, sessionId);
-            ctx.outbox.send(conn, Jute.recordFrame(new ConnectResponse(0, timeout, sessionId, password, false)));
+            ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, timeout, sessionId, password, false)));
             LOG.debug("session 0x{} created, timeout {} ms", Long.toHexString(sessionId), timeout);
             return;
         }
@@ -52,13 +52,28 @@ final class Sessions {
         }
         Session session = ctx.sessions.get(sessionId);
         if (session == null || session.closing() || !Arrays.equals(session.password(), req.getPasswd())) {
-            ctx.outbox.send(conn, Jute.recordFrame(new ConnectResponse(0, 0, 0, new byte[16], false)));
+            ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, 0, 0, new byte[16], false)));
             ctx.outbox.close(conn);
             return;
         }
         session.touch(nowMs);
         bind(conn, sessionId);
-        ctx.outbox.send(conn, Jute.recordFrame(new ConnectResponse(0, timeout, sessionId, session.password(), false)));
+        ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, timeout, sessionId, session.password(), false)));
+    }
+
+    private static byte[] connectResponse(boolean legacy, ConnectResponse response) {
+        if (!legacy) {
+            return Jute.recordFrame(response);
+        }
+        byte[] full = Jute.recordFrame(response);
+        // Drop the trailing readOnly byte and fix the length prefix.
+        byte[] trimmed = java.util.Arrays.copyOf(full, full.length - 1);
+        int len = trimmed.length - 4;
+        trimmed[0] = (byte) (len >>> 24);
+        trimmed[1] = (byte) (len >>> 16);
+        trimmed[2] = (byte) (len >>> 8);
+        trimmed[3] = (byte) len;
+        return trimmed;
     }
 
     /** The client asked to close its session: delete its ephemerals, reply, then close the connection. */

@@ -4,7 +4,8 @@ import org.apache.zookeeper.proto.ConnectRequest;
 
 /** What the network layer hands to the request processor. */
 sealed interface Work {
-    record Connect(ClientConnection conn, ConnectRequest request) implements Work {
+    /** {@code legacy}: the client sent no readOnly flag (before 3.3), so the reply carries none either. */
+    record Connect(ClientConnection conn, ConnectRequest request, boolean legacy) implements Work {
     }
 
     /** A request frame, header already read; the body starts at {@code bodyOffset} of {@code frame}. */
