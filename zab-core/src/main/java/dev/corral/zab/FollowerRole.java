@@ -43,7 +43,7 @@ final class FollowerRole {
         }
         lastHeard = node.now;
         if (m instanceof Message.Ping p) {
-            node.send(leaderId, new Message.Ping(p.epoch()));
+            onPing(p);
             return;
         }
         if (m instanceof Message.NewEpoch ne) {
@@ -93,6 +93,26 @@ final class FollowerRole {
             return u.epoch();
         }
         return -2;
+    }
+
+    private void onPing(Message.Ping p) {
+        if ((phase == Phase.SYNCED || phase == Phase.BROADCAST) && p.epoch() == epoch) {
+            if (p.lastZxid().counter() > node.log.lastCounter()) {
+                protocolError("ping says the leader sent up to " + p.lastZxid() + " but the log ends at " + node.log.lastZxid());
+                return;
+            }
+            if (phase == Phase.BROADCAST) {
+                commit(p.committed());
+                if (node.role != Role.FOLLOWING) {
+                    return;
+                }
+            }
+            // Answer with a cumulative ACK: it repairs a lost ACK (or NEWLEADER ACK). Like every message it leaves
+            // only after our log up to lastZxid is durable.
+            node.send(leaderId, new Message.Ack(epoch, node.log.lastZxid()));
+            return;
+        }
+        node.send(leaderId, new Message.Ping(p.epoch()));
     }
 
     private void onNewEpoch(Message.NewEpoch ne) {
@@ -209,6 +229,12 @@ final class FollowerRole {
         long limit = phase == Phase.BROADCAST ? node.config.syncLimit() : node.config.initLimit();
         if (silence > limit || (phase != Phase.BROADCAST && node.now - startTick > node.config.initLimit())) {
             node.startLooking();
+            return;
+        }
+        if (phase == Phase.DISCOVERY) {
+            // The leader may not have known it leads when our FOLLOWERINFO arrived (it decides a tick later, or the
+            // link dropped it). A repeat restarts the session there; FIFO keeps the replies consistent.
+            node.send(leaderId, new Message.FollowerInfo(node.acceptedEpoch));
         }
     }
 

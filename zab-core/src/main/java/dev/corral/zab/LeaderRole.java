@@ -367,9 +367,11 @@ final class LeaderRole {
                 return;
             }
         }
-        Message.Ping ping = new Message.Ping(epoch);
+        Message.Ping plain = new Message.Ping(epoch);
         for (Session s : sessions.values()) {
-            node.send(s.id, ping);
+            node.send(s.id, s.synced()
+                    ? new Message.Ping(epoch, node.log.lastZxid(), s.phase == Phase.BROADCAST ? node.committed : Zxid.ZERO)
+                    : plain);
         }
     }
 }

@@ -53,6 +53,15 @@ public sealed interface Message {
     /** Leader to follower: {@code zxid} and all before it are committed (cumulative). */
     record Commit(long epoch, Zxid zxid) implements Message {}
 
-    /** Heartbeat, both directions, once per tick. */
-    record Ping(long epoch) implements Message {}
+    /**
+     * Heartbeat, both directions, once per tick. From the leader to a synced follower it also carries the leader's last
+     * zxid and commit point: FIFO puts it behind every proposal and COMMIT sent before it, so a follower whose log ends
+     * before {@code lastZxid} has lost messages (a link dropped them) and must resync, and a lost COMMIT is repaired.
+     * Otherwise both are {@link Zxid#ZERO}.
+     */
+    record Ping(long epoch, Zxid lastZxid, Zxid committed) implements Message {
+        public Ping(long epoch) {
+            this(epoch, Zxid.ZERO, Zxid.ZERO);
+        }
+    }
 }

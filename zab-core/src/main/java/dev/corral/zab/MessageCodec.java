@@ -104,6 +104,8 @@ public final class MessageCodec {
         } else if (m instanceof Message.Ping p) {
             out.writeByte(PING);
             out.writeLong(p.epoch());
+            writeZxid(p.lastZxid(), out);
+            writeZxid(p.committed(), out);
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -165,7 +167,7 @@ public final class MessageCodec {
             case COMMIT:
                 return new Message.Commit(in.readLong(), readZxid(in));
             case PING:
-                return new Message.Ping(in.readLong());
+                return new Message.Ping(in.readLong(), readZxid(in), readZxid(in));
             default:
                 throw new IOException("unknown message tag " + tag);
         }

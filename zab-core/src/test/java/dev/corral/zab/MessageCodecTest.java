@@ -25,7 +25,8 @@ class MessageCodecTest {
                 new Message.Ack(8, Z),
                 new Message.UpToDate(8, Z),
                 new Message.Commit(8, Z),
-                new Message.Ping(-1));
+                new Message.Ping(-1),
+                new Message.Ping(3, Z, new Zxid(7, 5)));
         for (Message m : all) {
             assertThat(MessageCodec.fromBytes(MessageCodec.toBytes(m))).isEqualTo(m);
         }

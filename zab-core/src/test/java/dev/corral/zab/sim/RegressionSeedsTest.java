@@ -17,4 +17,17 @@ class RegressionSeedsTest {
         Simulation.Result r = new Simulation(SimConfig.standard(3, 329)).run();
         assertThat(r.convergeMillis()).isLessThan(5_000);
     }
+
+    /**
+     * Seed 15185, 5 peers: no convergence 30 s after healing. A follower's only FOLLOWERINFO reached its leader a tick
+     * before that peer knew it was leading (election's finalize wait) and was ignored, round after round; and links
+     * that drop in-flight messages but come back before any timeout left followers silently missing proposals or
+     * commits. Fixed by re-sending FOLLOWERINFO each tick during discovery and by leader pings that carry the last
+     * zxid sent and the commit point (answered with a cumulative ACK).
+     */
+    @Test
+    void seed15185LostFollowerInfoAndSilentlyDroppedProposals() {
+        Simulation.Result r = new Simulation(SimConfig.standard(5, 15185)).run();
+        assertThat(r.convergeMillis()).isLessThan(5_000);
+    }
 }

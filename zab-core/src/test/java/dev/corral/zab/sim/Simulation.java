@@ -366,6 +366,43 @@ public final class Simulation {
         return true;
     }
 
+    /** Proposes {@code count} payloads at peer {@code id}, which must believe it is an established leader. */
+    public List<dev.corral.zab.Zxid> proposeAt(int id, int count) {
+        SimHost h = host(id);
+        List<dev.corral.zab.Zxid> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            proposals++;
+            out.add(h.propose(("s" + config.seed() + "-p" + proposals).getBytes(StandardCharsets.UTF_8)));
+        }
+        trace(id, "client proposes " + count + " (scripted)");
+        return out;
+    }
+
+    /** Runs for {@code millis} of virtual time. */
+    public void runFor(long millis) {
+        runUntil(now + millis);
+    }
+
+    /** Runs until {@code condition} or fails the test after {@code millis} of virtual time. */
+    public void await(String what, BooleanSupplier condition, long millis) {
+        if (!runUntil(condition, now + millis)) {
+            throw violation("scenario", "timed out waiting for " + what + ": " + states());
+        }
+    }
+
+    /** Proposes at the leader until every peer is synced and has applied something of the current epoch. */
+    public void awaitConverged(long millis) {
+        await("convergence", () -> {
+            if (establishedLeader() > 0 && checker.committed.size() < proposals) {
+                return converged();
+            }
+            if (establishedLeader() > 0 && !converged()) {
+                proposeToLeader();
+            }
+            return converged();
+        }, millis);
+    }
+
     /** The established leader's id, or -1. */
     public int establishedLeader() {
         for (SimHost h : hosts) {
