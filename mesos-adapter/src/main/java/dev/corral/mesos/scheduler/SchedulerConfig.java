@@ -1,0 +1,21 @@
+package dev.corral.mesos.scheduler;
+
+import java.time.Duration;
+
+/**
+ * One scheduler instance's settings. {@code address} goes into its election node so tools can show who leads.
+ * {@code failoverTimeout} is FrameworkInfo.failover_timeout: how long the master keeps the framework's tasks while no
+ * scheduler instance is subscribed — it must cover a leader change.
+ */
+public record SchedulerConfig(String frameworkName, String user, Duration failoverTimeout, TaskSpec spec,
+                              String address, SchedulerConnection.Settings connection, Duration reconcileRetry) {
+
+    public static SchedulerConfig of(String frameworkName, Duration failoverTimeout, TaskSpec spec, String address) {
+        return new SchedulerConfig(frameworkName, System.getProperty("user.name", "root"), failoverTimeout, spec, address,
+                SchedulerConnection.Settings.defaults(), Duration.ofSeconds(5));
+    }
+
+    public SchedulerConfig withTiming(SchedulerConnection.Settings settings, Duration reconcileRetry) {
+        return new SchedulerConfig(frameworkName, user, failoverTimeout, spec, address, settings, reconcileRetry);
+    }
+}
