@@ -26,7 +26,7 @@ final class Reads {
     }
 
     private ZnodeStore store() {
-        return ctx.store;
+        return ctx.view;
     }
 
     Record exists(ClientConnection conn, String path, boolean watch) throws KeeperError {

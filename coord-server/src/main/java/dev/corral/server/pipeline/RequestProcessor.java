@@ -49,6 +49,7 @@ public final class RequestProcessor implements AutoCloseable {
     private final Writes writes;
     private final Sessions sessions;
     private final WatchRestore watchRestore;
+    private final Multis multis;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -60,6 +61,7 @@ public final class RequestProcessor implements AutoCloseable {
         this.writes = new Writes(ctx, committer);
         this.sessions = new Sessions(ctx, committer);
         this.watchRestore = new WatchRestore(ctx);
+        this.multis = new Multis(ctx, committer, writes, reads);
         long now = nowMs();
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
@@ -172,6 +174,11 @@ public final class RequestProcessor implements AutoCloseable {
                 watchRestore.restore(conn, sw.getRelativeZxid(), sw.getDataWatches(), sw.getExistWatches(),
                         sw.getChildWatches(), sw.getPersistentWatches(), sw.getPersistentRecursiveWatches());
                 ctx.outbox.send(conn, Replies.ok(xid, ctx.lastZxid, null));
+            } else if (r.type() == OpCode.MULTI) {
+                Writes.Result result = multis.multi(conn, in);
+                ctx.outbox.send(conn, Replies.ok(xid, result.zxid(), result.body()));
+            } else if (r.type() == OpCode.MULTI_READ) {
+                ctx.outbox.send(conn, Replies.ok(xid, ctx.lastZxid, multis.multiRead(conn, in)));
             } else if (Writes.isWrite(r.type())) {
                 Writes.Result result = writes.handle(conn, r.type(), in);
                 ctx.outbox.send(conn, Replies.ok(xid, result.zxid(), result.body()));

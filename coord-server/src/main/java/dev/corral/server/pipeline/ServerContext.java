@@ -2,6 +2,7 @@ package dev.corral.server.pipeline;
 
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.session.SessionTable;
+import dev.corral.server.tree.PendingTree;
 import dev.corral.server.tree.TreeApplier;
 import dev.corral.server.tree.TxnPreparer;
 import dev.corral.server.tree.ZnodeStore;
@@ -13,6 +14,8 @@ import java.util.Map;
 final class ServerContext {
     final ServerConfig config;
     final ZnodeStore store;
+    /** The store plus the changes of the txn being built; everything reads and writes through it. */
+    final PendingTree view;
     final TreeApplier applier;
     final TxnPreparer preparer;
     final WatchManager watches = new WatchManager();
@@ -27,8 +30,9 @@ final class ServerContext {
     ServerContext(ServerConfig config, ZnodeStore store, SessionTable sessions) {
         this.config = config;
         this.store = store;
-        this.applier = new TreeApplier(store);
-        this.preparer = new TxnPreparer(store, config.extendedTypesEnabled());
+        this.view = new PendingTree(store);
+        this.applier = new TreeApplier(view);
+        this.preparer = new TxnPreparer(view, config.extendedTypesEnabled());
         this.sessions = sessions;
         this.lastZxid = store.lastZxid();
     }

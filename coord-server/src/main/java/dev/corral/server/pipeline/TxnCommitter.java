@@ -1,6 +1,7 @@
 package dev.corral.server.pipeline;
 
 import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.RecordedEvents;
 import dev.corral.server.tree.Txn;
 import dev.corral.server.tree.ZnodeStore;
 
@@ -21,12 +22,44 @@ final class TxnCommitter {
     /** Applies {@code txn}; returns the zxid it got and the node it created or changed. */
     Applied commit(Txn txn) {
         long zxid = ctx.lastZxid + 1;
-        ZnodeStore.Batch batch = ctx.store.batch();
+        ZnodeStore.Batch batch = ctx.view.batch();
         NodeMeta meta = ctx.applier.apply(zxid, System.currentTimeMillis(), txn, batch, firing);
-        ctx.store.commit(batch, false);
+        ctx.view.commit(batch, false);
         ctx.lastZxid = zxid;
         ctx.dirty = true;
         return new Applied(zxid, meta);
+    }
+
+    /**
+     * Starts a group of txns applied as one (a multi): one zxid, one atomic batch, each txn prepared against the
+     * view that already holds the ones before it. Watches fire only when the group commits.
+     */
+    Group begin() {
+        return new Group();
+    }
+
+    final class Group {
+        private final long zxid = ctx.lastZxid + 1;
+        private final long time = System.currentTimeMillis();
+        private final ZnodeStore.Batch batch = ctx.view.batch();
+        private final RecordedEvents events = new RecordedEvents();
+
+        NodeMeta apply(Txn txn) {
+            return ctx.applier.apply(zxid, time, txn, batch, events);
+        }
+
+        long commit() {
+            ctx.view.commit(batch, false);
+            ctx.lastZxid = zxid;
+            ctx.dirty = true;
+            events.replay(firing);
+            return zxid;
+        }
+
+        /** Drops everything applied in this group; the store never sees it. */
+        void abort() {
+            ctx.view.discard();
+        }
     }
 
     /** Makes every txn of this round durable. */

@@ -1,12 +1,15 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.RequestContext;
 import dev.corral.server.tree.Txn;
+import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
 import dev.corral.server.wire.OpCode;
 import java.io.IOException;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.Record;
+import org.apache.zookeeper.proto.CheckVersionRequest;
 import org.apache.zookeeper.proto.Create2Response;
 import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.CreateResponse;
@@ -32,59 +35,81 @@ final class Writes {
     }
 
     Result handle(ClientConnection conn, int type, BinaryInputArchive in) throws IOException, KeeperError {
-        RequestContext rc = new RequestContext(conn.sessionId, conn.authIds);
+        Record request = decode(type, in);
+        Txn txn = prepare(type, request, context(conn));
+        TxnCommitter.Applied applied = committer.commit(txn);
+        return new Result(applied.zxid(), body(type, txn, applied.meta()));
+    }
+
+    static RequestContext context(ClientConnection conn) {
+        return new RequestContext(conn.sessionId, conn.authIds);
+    }
+
+    /** Reads the request record of a write op. */
+    static Record decode(int type, BinaryInputArchive in) throws IOException {
+        Record record = switch (type) {
+            case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> new CreateRequest();
+            case OpCode.CREATE_TTL -> new CreateTTLRequest();
+            case OpCode.DELETE -> new DeleteRequest();
+            case OpCode.SET_DATA -> new SetDataRequest();
+            case OpCode.SET_ACL -> new SetACLRequest();
+            case OpCode.CHECK -> new CheckVersionRequest();
+            default -> throw new IOException("not a write op: " + type);
+        };
+        record.deserialize(in, "request");
+        return record;
+    }
+
+    /** Checks a decoded write against the current view and turns it into a txn. */
+    Txn prepare(int type, Record request, RequestContext rc) throws KeeperError {
         switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
-                CreateRequest req = new CreateRequest();
-                req.deserialize(in, "request");
-                return create(type, req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
+                CreateRequest req = (CreateRequest) request;
+                if (type == OpCode.CREATE_CONTAINER && req.getFlags() != 4) {
+                    throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+                }
+                return ctx.preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
             }
             case OpCode.CREATE_TTL -> {
-                CreateTTLRequest req = new CreateTTLRequest();
-                req.deserialize(in, "request");
-                return create(type, req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
+                CreateTTLRequest req = (CreateTTLRequest) request;
+                return ctx.preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
             }
             case OpCode.DELETE -> {
-                DeleteRequest req = new DeleteRequest();
-                req.deserialize(in, "request");
-                Txn txn = ctx.preparer.delete(req.getPath(), req.getVersion(), rc);
-                return new Result(committer.commit(txn).zxid(), null);
+                DeleteRequest req = (DeleteRequest) request;
+                return ctx.preparer.delete(req.getPath(), req.getVersion(), rc);
             }
             case OpCode.SET_DATA -> {
-                SetDataRequest req = new SetDataRequest();
-                req.deserialize(in, "request");
-                Txn txn = ctx.preparer.setData(req.getPath(), req.getData(), req.getVersion(), rc);
-                TxnCommitter.Applied applied = committer.commit(txn);
-                return new Result(applied.zxid(), new SetDataResponse(applied.meta().toStat()));
+                SetDataRequest req = (SetDataRequest) request;
+                return ctx.preparer.setData(req.getPath(), req.getData(), req.getVersion(), rc);
             }
             case OpCode.SET_ACL -> {
-                SetACLRequest req = new SetACLRequest();
-                req.deserialize(in, "request");
-                Txn txn = ctx.preparer.setAcl(req.getPath(), req.getAcl(), req.getVersion(), rc);
-                TxnCommitter.Applied applied = committer.commit(txn);
-                return new Result(applied.zxid(), new SetACLResponse(applied.meta().toStat()));
+                SetACLRequest req = (SetACLRequest) request;
+                return ctx.preparer.setAcl(req.getPath(), req.getAcl(), req.getVersion(), rc);
+            }
+            case OpCode.CHECK -> {
+                CheckVersionRequest req = (CheckVersionRequest) request;
+                return ctx.preparer.check(req.getPath(), req.getVersion(), rc);
             }
             default -> throw new IllegalArgumentException("not a write: " + type);
         }
     }
 
-    private Result create(int type, String path, byte[] data, java.util.List<org.apache.zookeeper.data.ACL> acl,
-                          int flags, long ttl, RequestContext rc) throws KeeperError {
-        if (type == OpCode.CREATE_CONTAINER && flags != 4) {
-            throw new KeeperError(dev.corral.server.wire.ErrorCode.BAD_ARGUMENTS);
-        }
-        Txn.Create txn = ctx.preparer.create(path, data, acl, flags, ttl, rc);
-        TxnCommitter.Applied applied = committer.commit(txn);
-        Record body = type == OpCode.CREATE
-                ? new CreateResponse(txn.path())
-                : new Create2Response(txn.path(), applied.meta().toStat());
-        return new Result(applied.zxid(), body);
+    /** The reply body of an applied write. */
+    static Record body(int type, Txn txn, NodeMeta meta) {
+        return switch (type) {
+            case OpCode.CREATE -> new CreateResponse(((Txn.Create) txn).path());
+            case OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL ->
+                    new Create2Response(((Txn.Create) txn).path(), meta.toStat());
+            case OpCode.SET_DATA -> new SetDataResponse(meta.toStat());
+            case OpCode.SET_ACL -> new SetACLResponse(meta.toStat());
+            default -> null;
+        };
     }
 
     static boolean isWrite(int type) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.SET_DATA, OpCode.SET_ACL -> true;
+                 OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK -> true;
             default -> false;
         };
     }

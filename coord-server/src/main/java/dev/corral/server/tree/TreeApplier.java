@@ -34,6 +34,8 @@ public final class TreeApplier {
             result = setData(zxid, time, s, batch, events);
         } else if (txn instanceof Txn.SetAcl s) {
             result = setAcl(s, batch);
+        } else if (txn instanceof Txn.Check) {
+            // nothing to change: the check passed when the txn was prepared
         } else if (txn instanceof Txn.CreateSession s) {
             batch.putSession(new SessionRecord(s.sessionId(), s.password(), s.timeoutMs()));
         } else if (txn instanceof Txn.CloseSession s) {

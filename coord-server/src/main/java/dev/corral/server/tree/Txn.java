@@ -22,6 +22,10 @@ public sealed interface Txn {
     record SetAcl(String path, List<ACL> acl) implements Txn {
     }
 
+    /** A version check inside a multi: changes nothing. */
+    record Check(String path) implements Txn {
+    }
+
     record CreateSession(long sessionId, byte[] password, int timeoutMs) implements Txn {
     }
 

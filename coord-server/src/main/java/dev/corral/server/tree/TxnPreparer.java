@@ -95,6 +95,16 @@ public final class TxnPreparer {
         return new Txn.SetAcl(path, fixed);
     }
 
+    public Txn.Check check(String path, int version, RequestContext ctx) throws KeeperError {
+        if (!PathValidator.isValid(path)) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        }
+        NodeMeta node = require(path);
+        AclRules.check(view.acl(node.aclId()), Perms.READ, ctx.authIds());
+        checkVersion(node.version(), version);
+        return new Txn.Check(path);
+    }
+
     private NodeMeta require(String path) throws KeeperError {
         NodeMeta meta = view.meta(path);
         if (meta == null) {

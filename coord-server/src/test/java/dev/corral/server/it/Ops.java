@@ -132,6 +132,44 @@ final class Ops implements AutoCloseable {
         });
     }
 
+    void multi(int c, List<org.apache.zookeeper.Op> ops) {
+        op(c, "multi " + ops.size() + " ops", () -> {
+            try {
+                return "ok " + results(sessions.get(c).zk.multi(ops));
+            } catch (KeeperException e) {
+                return Session.error(e) + " " + results(e.getResults());
+            }
+        });
+    }
+
+    void multiRead(int c, List<org.apache.zookeeper.Op> ops) {
+        op(c, "multiRead " + ops.size() + " ops", () -> results(sessions.get(c).zk.multi(ops)));
+    }
+
+    private String results(List<org.apache.zookeeper.OpResult> results) {
+        if (results == null) {
+            return "no results";
+        }
+        List<String> out = new ArrayList<>();
+        for (org.apache.zookeeper.OpResult r : results) {
+            if (r instanceof org.apache.zookeeper.OpResult.CreateResult cr) {
+                out.add("create(" + cr.getType() + ") " + cr.getPath() + " " + transcript.stat(cr.getStat()));
+            } else if (r instanceof org.apache.zookeeper.OpResult.SetDataResult sr) {
+                out.add("setData " + transcript.stat(sr.getStat()));
+            } else if (r instanceof org.apache.zookeeper.OpResult.ErrorResult er) {
+                out.add("error " + er.getErr());
+            } else if (r instanceof org.apache.zookeeper.OpResult.GetDataResult gr) {
+                out.add("getData '" + (gr.getData() == null ? null : new String(gr.getData())) + "' "
+                        + transcript.stat(gr.getStat()));
+            } else if (r instanceof org.apache.zookeeper.OpResult.GetChildrenResult gc) {
+                out.add("getChildren " + sorted(gc.getChildren()));
+            } else {
+                out.add(r.getClass().getSimpleName() + "(" + r.getType() + ")");
+            }
+        }
+        return out.toString();
+    }
+
     /** Records the watch events client {@code c} has received so far. */
     void events(int c) throws Exception {
         transcript.add("c" + c + " events " + sessions.get(c).drainEvents());
