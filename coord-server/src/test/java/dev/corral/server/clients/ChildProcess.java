@@ -59,13 +59,65 @@ public final class ChildProcess implements AutoCloseable {
         return cmd;
     }
 
-    /** The classpath of this test run (Surefire may hide it behind a manifest-only jar). */
-    public static String testClasspath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        if (cp == null || cp.isBlank()) {
-            cp = System.getProperty("java.class.path");
+    private static String snapshotClasspath;
+
+    /**
+     * The classpath of this test run (Surefire may hide it behind a manifest-only jar), with its class directories
+     * (target/classes, target/test-classes) copied once to a private place: other builds in the same checkout
+     * recompile those directories while child JVMs load classes from them lazily.
+     */
+    public static synchronized String testClasspath() {
+        if (snapshotClasspath == null) {
+            String cp = System.getProperty("surefire.test.class.path");
+            if (cp == null || cp.isBlank()) {
+                cp = System.getProperty("java.class.path");
+            }
+            try {
+                Path snapshot = Files.createTempDirectory("corral-test-cp");
+                List<String> entries = new ArrayList<>();
+                int n = 0;
+                for (String entry : cp.split(java.io.File.pathSeparator)) {
+                    Path p = Path.of(entry);
+                    if (Files.isDirectory(p)) {
+                        Path copy = snapshot.resolve((n++) + "-" + p.getFileName());
+                        copyTree(p, copy);
+                        entries.add(copy.toString());
+                    } else {
+                        entries.add(entry);
+                    }
+                }
+                snapshotClasspath = String.join(java.io.File.pathSeparator, entries);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(snapshot)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        return cp;
+        return snapshotClasspath;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // deleted by a concurrent build between listing and copying; the loaded copy is ours
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     /** A tool the CI machine installs (scripts/setup); its absence fails the test rather than skipping it. */
@@ -157,7 +209,8 @@ public final class ChildProcess implements AutoCloseable {
                             + "; output since mark:\n" + tail);
                 }
                 try {
-                    transcript.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    // Wake up now and then: the condition may look at more than the transcript (a process exit).
+                    transcript.wait(Math.max(1, Math.min(200, TimeUnit.NANOSECONDS.toMillis(left))));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new AssertionError("interrupted", e);
