@@ -130,7 +130,7 @@ public final class TestMaster implements SimulatedAgent.Uplink, AutoCloseable {
             ZkGroup.Owned owned = new MasterContender(group, info).contend().get(30, TimeUnit.SECONDS);
             ownMembership = Optional.of(owned.membership());
             owned.cancelled().thenAccept(requested -> {
-                if (!requested) {
+                if (!requested && !closing.get()) {
                     // A Mesos master whose membership is lost commits suicide; so does this one.
                     LOG.error("Test master {} lost its ZooKeeper membership; stopping", endpoint());
                     // Not on the group's own thread: close() waits for that thread.
