@@ -95,6 +95,13 @@ final class LeaderRole {
     }
 
     private void onFollowerInfo(int from, Message.FollowerInfo fi) {
+        if (epoch >= 0 && fi.acceptedEpoch() > epoch) {
+            // That peer promised a newer epoch (to a leader attempt that may or may not have succeeded), so it can
+            // never join ours, and ours may be stale. Step down; the next election's epoch will be above its promise.
+            // (ZooKeeper keeps leading and leaves the peer out until the leader changes: sim seed 8098.)
+            node.startLooking();
+            return;
+        }
         // A new FOLLOWERINFO starts a new session: whatever we were sending that peer before is void.
         Session s = new Session(from, node.now);
         sessions.put(from, s);

@@ -30,4 +30,15 @@ class RegressionSeedsTest {
         Simulation.Result r = new Simulation(SimConfig.standard(5, 15185)).run();
         assertThat(r.convergeMillis()).isLessThan(5_000);
     }
+
+    /**
+     * Seed 8098, 3 peers: a peer had promised epoch 4 to a leader attempt that failed while another leader ran epoch 3;
+     * it rightly refused NEWEPOCH(3) forever and never rejoined. Fixed by making a leader step down when a FOLLOWERINFO
+     * shows an acceptedEpoch above its epoch.
+     */
+    @Test
+    void seed8098PeerWithNewerPromiseIsNotLockedOut() {
+        Simulation.Result r = new Simulation(SimConfig.standard(3, 8098)).run();
+        assertThat(r.convergeMillis()).isLessThan(5_000);
+    }
 }
