@@ -197,6 +197,16 @@ public final class TestMaster implements SimulatedAgent.Uplink, AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
+            if (path.equals("/testmaster/state")) {
+                respond(ex, 200, stateText());
+                return;
+            }
+            if (path.equals("/testmaster/crash") && ex.getRequestMethod().equals("POST")) {
+                // Test-only control for demos: this master stops as if its process died.
+                respond(ex, 202, "");
+                new Thread(this::close, "testmaster-crash").start();
+                return;
+            }
             if (!path.equals("/api/v1/scheduler") && !path.equals("/master/api/v1/scheduler")) {
                 respond(ex, 404, "Not found");
                 return;
@@ -613,6 +623,17 @@ public final class TestMaster implements SimulatedAgent.Uplink, AutoCloseable {
                  TASK_GONE_BY_OPERATOR -> true;
             default -> false;
         };
+    }
+
+    /** A plain-text summary for demos: {@code GET /testmaster/state}. */
+    private String stateText() throws IOException {
+        String frameworksText = onActor(() -> frameworks.values().stream()
+                .map(f -> f.id() + (f.stream != null ? " subscribed" : " disconnected"))
+                .reduce((a, b) -> a + "," + b).orElse(""));
+        return "leading=" + leading + "\n"
+                + "frameworks=" + frameworksText + "\n"
+                + "live_tasks=" + cluster.liveTasks() + "\n"
+                + "launch_counts=" + cluster.launchCounts() + "\n";
     }
 
     /** How many frameworks currently hold a subscription (for tests and the demo). */
