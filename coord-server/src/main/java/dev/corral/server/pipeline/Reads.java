@@ -7,7 +7,11 @@ import dev.corral.server.tree.ZnodeStore;
 import dev.corral.server.watch.WatchKind;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.proto.GetEphemeralsResponse;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.proto.ExistsResponse;
@@ -71,13 +75,38 @@ final class Reads {
         return new GetAllChildrenNumberResponse((int) count);
     }
 
-    Record getAcl(String path) throws KeeperError {
+    Record getAcl(ClientConnection conn, String path) throws KeeperError {
         NodeMeta meta = store().meta(path);
         if (meta == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
         }
+        List<ACL> acl = store().acl(meta.aclId());
+        AclRules.check(acl, Perms.READ | Perms.ADMIN, conn.authIds);
         Stat stat = meta.toStat();
-        return new GetACLResponse(store().acl(meta.aclId()), stat);
+        try {
+            AclRules.check(acl, Perms.ADMIN, conn.authIds);
+            return new GetACLResponse(acl, stat);
+        } catch (KeeperError noAdmin) {
+            // Without ADMIN, ZooKeeper hides the password hashes of digest ids.
+            List<ACL> redacted = new ArrayList<>(acl.size());
+            for (ACL a : acl) {
+                Id id = a.getId();
+                redacted.add("digest".equals(id.getScheme())
+                        ? new ACL(a.getPerms(), new Id("digest", id.getId().replaceAll(":.*", ":x"))) : a);
+            }
+            return new GetACLResponse(redacted, stat);
+        }
+    }
+
+    Record getEphemerals(ClientConnection conn, String prefix) {
+        List<String> out = new ArrayList<>();
+        boolean all = prefix == null || prefix.trim().isEmpty() || "/".equals(prefix.trim());
+        for (String path : new java.util.HashSet<>(store().ephemerals(conn.sessionId))) {
+            if (all || path.startsWith(prefix)) {
+                out.add(path);
+            }
+        }
+        return new GetEphemeralsResponse(out);
     }
 
     private NodeMeta readable(ClientConnection conn, String path) throws KeeperError {

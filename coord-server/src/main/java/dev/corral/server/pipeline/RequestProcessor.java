@@ -17,7 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.data.ClientInfo;
+import org.apache.zookeeper.proto.AddWatchRequest;
 import org.apache.zookeeper.proto.AuthPacket;
+import org.apache.zookeeper.proto.CheckWatchesRequest;
+import org.apache.zookeeper.proto.ErrorResponse;
+import org.apache.zookeeper.proto.GetEphemeralsRequest;
+import org.apache.zookeeper.proto.RemoveWatchesRequest;
+import org.apache.zookeeper.proto.WhoAmIResponse;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.apache.zookeeper.proto.ExistsRequest;
 import org.apache.zookeeper.proto.GetACLRequest;
@@ -50,6 +57,8 @@ public final class RequestProcessor implements AutoCloseable {
     private final Sessions sessions;
     private final WatchRestore watchRestore;
     private final Multis multis;
+    private final WatchOps watchOps;
+    private final ContainerSweeper sweeper;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -62,6 +71,8 @@ public final class RequestProcessor implements AutoCloseable {
         this.sessions = new Sessions(ctx, committer);
         this.watchRestore = new WatchRestore(ctx);
         this.multis = new Multis(ctx, committer, writes, reads);
+        this.watchOps = new WatchOps(ctx);
+        this.sweeper = new ContainerSweeper(ctx, committer, nowMs());
         long now = nowMs();
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
@@ -114,6 +125,7 @@ public final class RequestProcessor implements AutoCloseable {
                 long now = nowMs();
                 if (now >= nextExpiryCheck) {
                     sessions.expire(now);
+                    sweeper.maybeRun(now);
                     nextExpiryCheck = now + ctx.config.tickTime() / 2;
                 }
                 committer.syncRound();
@@ -156,7 +168,11 @@ public final class RequestProcessor implements AutoCloseable {
                 ctx.config.juteMaxBuffer());
         int xid = r.xid();
         try {
-            if (r.type() == OpCode.PING) {
+            if (r.type() == OpCode.SASL) {
+                // SASL is not offered: ZooKeeper without a SASL server fails the client's attempt and closes.
+                ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.AUTH_FAILED));
+                ctx.outbox.close(conn);
+            } else if (r.type() == OpCode.PING) {
                 ctx.outbox.send(conn, Replies.ok(Xid.PING, ctx.lastZxid, null));
             } else if (r.type() == OpCode.CLOSE_SESSION) {
                 long zxid = sessions.close(conn);
@@ -221,7 +237,35 @@ public final class RequestProcessor implements AutoCloseable {
             }
             case OpCode.GET_ACL -> {
                 GetACLRequest req = Jute.read(in, new GetACLRequest());
-                yield reads.getAcl(req.getPath());
+                yield reads.getAcl(conn, req.getPath());
+            }
+            case OpCode.GET_EPHEMERALS -> {
+                GetEphemeralsRequest req = Jute.read(in, new GetEphemeralsRequest());
+                yield reads.getEphemerals(conn, req.getPrefixPath());
+            }
+            case OpCode.WHO_AM_I -> {
+                List<ClientInfo> infos = new ArrayList<>();
+                for (Id id : conn.authIds) {
+                    // As ZooKeeper's digest provider does, name the user, not the hash.
+                    String user = "digest".equals(id.getScheme()) ? id.getId().split(":", 2)[0] : id.getId();
+                    infos.add(new ClientInfo(id.getScheme(), user));
+                }
+                yield new WhoAmIResponse(infos);
+            }
+            case OpCode.ADD_WATCH -> {
+                AddWatchRequest req = Jute.read(in, new AddWatchRequest());
+                watchOps.add(conn, req.getPath(), req.getMode());
+                yield new ErrorResponse(0);
+            }
+            case OpCode.CHECK_WATCHES -> {
+                CheckWatchesRequest req = Jute.read(in, new CheckWatchesRequest());
+                watchOps.check(conn, req.getPath(), req.getType());
+                yield null;
+            }
+            case OpCode.REMOVE_WATCHES -> {
+                RemoveWatchesRequest req = Jute.read(in, new RemoveWatchesRequest());
+                watchOps.remove(conn, req.getPath(), req.getType());
+                yield null;
             }
             case OpCode.SYNC -> {
                 SyncRequest req = Jute.read(in, new SyncRequest());

@@ -8,6 +8,14 @@ import org.apache.zookeeper.data.ACL;
  * the same txns with the same zxids and times give the same tree on every replica.
  */
 public final class TreeApplier {
+    /**
+     * Containers and TTL nodes are indexed like the ephemerals of two pseudo-sessions, so the sweeper finds them
+     * without scanning the tree. No real session id takes these values: ids carry a server id in the top byte and
+     * a timestamp below, never all zeros.
+     */
+    public static final long CONTAINER_INDEX = Long.MIN_VALUE;
+    public static final long TTL_INDEX = Long.MIN_VALUE + 1;
+
     private final ZnodeStore store;
 
     public TreeApplier(ZnodeStore store) {
@@ -54,8 +62,9 @@ public final class TreeApplier {
         NodeMeta meta = NodeMeta.created(zxid, time, c.data().length, aclId, c.kind(), c.ephemeralOwner(), c.ttlMs());
         batch.putMeta(c.path(), meta).putData(c.path(), c.data());
         batch.putMeta(parentPath, parent.withChildCreated(zxid));
-        if (c.kind() == NodeKind.EPHEMERAL) {
-            batch.addEphemeral(c.ephemeralOwner(), c.path());
+        long index = indexOf(c.kind(), c.ephemeralOwner());
+        if (index != 0) {
+            batch.addEphemeral(index, c.path());
         }
         events.nodeCreated(c.path(), zxid);
         events.childrenChanged(parentPath, zxid);
@@ -67,8 +76,9 @@ public final class TreeApplier {
         String parentPath = PathValidator.parentOf(path);
         NodeMeta parent = store.meta(parentPath);
         batch.deleteNode(path);
-        if (node.kind() == NodeKind.EPHEMERAL) {
-            batch.removeEphemeral(node.ephemeralOwner(), path);
+        long index = indexOf(node.kind(), node.ephemeralOwner());
+        if (index != 0) {
+            batch.removeEphemeral(index, path);
         }
         batch.putMeta(parentPath, parent.withChildDeleted(zxid));
         events.nodeDeleted(path, zxid);
@@ -106,6 +116,15 @@ public final class TreeApplier {
             events.childrenChanged(parentPath, zxid);
         }
         batch.deleteSession(sessionId);
+    }
+
+    private static long indexOf(NodeKind kind, long owner) {
+        return switch (kind) {
+            case EPHEMERAL -> owner;
+            case CONTAINER -> CONTAINER_INDEX;
+            case TTL -> TTL_INDEX;
+            default -> 0;
+        };
     }
 
     private long intern(List<ACL> acl, ZnodeStore.Batch batch) {

@@ -24,12 +24,17 @@ final class Differential {
     }
 
     static void compare(Path dir, int clients, Scenario scenario) throws Exception {
+        compare(dir, clients, c -> c, scenario);
+    }
+
+    static void compare(Path dir, int clients, java.util.function.UnaryOperator<dev.corral.server.config.ServerConfig> tweak,
+                        Scenario scenario) throws Exception {
         List<String> expected;
         List<String> actual;
         try (Servers.Target zk = Servers.zookeeper(Files.createDirectories(dir.resolve("ref")))) {
             expected = transcript(zk, clients, scenario);
         }
-        try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("ours")))) {
+        try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("ours")), tweak)) {
             actual = transcript(corral, clients, scenario);
         }
         assertThat(String.join("\n", actual))

@@ -170,6 +170,49 @@ final class Ops implements AutoCloseable {
         return out.toString();
     }
 
+    void addWatch(int c, String path, org.apache.zookeeper.AddWatchMode mode) {
+        op(c, "addWatch " + path + " " + mode, () -> {
+            sessions.get(c).zk.addWatch(path, mode);
+            return "ok";
+        });
+    }
+
+    void removeAllWatches(int c, String path, org.apache.zookeeper.Watcher.WatcherType type) {
+        op(c, "removeAllWatches " + path + " " + type, () -> {
+            sessions.get(c).zk.removeAllWatches(path, type, false);
+            return "ok";
+        });
+    }
+
+    void getEphemerals(int c, String prefix) {
+        op(c, "getEphemerals " + prefix, () -> sorted(sessions.get(c).zk.getEphemerals(prefix)).toString());
+    }
+
+    void whoAmI(int c) {
+        op(c, "whoAmI", () -> {
+            List<String> out = new ArrayList<>();
+            for (org.apache.zookeeper.data.ClientInfo i : sessions.get(c).zk.whoAmI()) {
+                out.add(i.getAuthScheme() + ":" + i.getUser());
+            }
+            return sorted(out).toString();
+        });
+    }
+
+    void addAuth(int c, String scheme, String auth) {
+        op(c, "addAuthInfo " + scheme, () -> {
+            sessions.get(c).zk.addAuthInfo(scheme, auth.getBytes());
+            return "ok";
+        });
+    }
+
+    void setAcl(int c, String path, List<ACL> acl, int version) {
+        op(c, "setACL " + path + " v" + version, () -> transcript.stat(sessions.get(c).zk.setACL(path, acl, version)));
+    }
+
+    void sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+    }
+
     /** Records the watch events client {@code c} has received so far. */
     void events(int c) throws Exception {
         transcript.add("c" + c + " events " + sessions.get(c).drainEvents());

@@ -34,11 +34,17 @@ public final class Servers {
 
     public static Target zookeeper(Path dir, int tickTime, int minSession, int maxSession) throws Exception {
         File data = Files.createDirectories(dir.resolve("zk")).toFile();
-        ZooKeeperServer zks = new ZooKeeperServer(data, data, tickTime);
+        RefServer zks = new RefServer(data, tickTime);
         zks.setMinSessionTimeout(minSession);
         zks.setMaxSessionTimeout(maxSession);
         ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new java.net.InetSocketAddress("127.0.0.1", 0), 200);
         factory.startup(zks);
+        // ZooKeeperServerMain starts the container manager; an embedded server has to do it itself.
+        org.apache.zookeeper.server.ContainerManager containers = new org.apache.zookeeper.server.ContainerManager(
+                zks.getZKDatabase(), zks.first(),
+                Integer.getInteger("znode.container.checkIntervalMs", 60_000),
+                Integer.getInteger("znode.container.maxPerMinute", 10_000));
+        containers.start();
         int port = factory.getLocalPort();
         return new Target() {
             @Override
@@ -53,6 +59,7 @@ public final class Servers {
 
             @Override
             public void close() {
+                containers.stop();
                 factory.shutdown();
                 zks.shutdown();
             }
@@ -82,6 +89,17 @@ public final class Servers {
                 server.close();
             }
         };
+    }
+
+    /** The reference server, with access to its request pipeline for the container manager. */
+    private static final class RefServer extends ZooKeeperServer {
+        RefServer(File data, int tickTime) throws java.io.IOException {
+            super(data, data, tickTime);
+        }
+
+        org.apache.zookeeper.server.RequestProcessor first() {
+            return firstProcessor;
+        }
     }
 
     /** A connected stock client. */

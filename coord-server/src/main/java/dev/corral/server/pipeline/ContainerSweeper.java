@@ -1,0 +1,56 @@
+package dev.corral.server.pipeline;
+
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.TreeApplier;
+import dev.corral.server.tree.Txn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ZooKeeper's ContainerManager: deletes containers that have had children and have none left, and TTL nodes
+ * without children whose last change is older than their TTL. Runs every {@code znode.container.checkIntervalMs}
+ * (ZooKeeper's property and default, 60 s), at most {@code znode.container.maxPerMinute} deletions a minute.
+ */
+final class ContainerSweeper {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerSweeper.class);
+
+    private final ServerContext ctx;
+    private final TxnCommitter committer;
+    private final long intervalMs = Long.getLong("znode.container.checkIntervalMs", 60_000L);
+    private final int maxPerRun = Math.max(1, (int) (Integer.getInteger("znode.container.maxPerMinute", 10_000)
+            * intervalMs / 60_000L));
+    private long nextRunMs;
+
+    ContainerSweeper(ServerContext ctx, TxnCommitter committer, long nowMs) {
+        this.ctx = ctx;
+        this.committer = committer;
+        this.nextRunMs = nowMs + intervalMs;
+    }
+
+    void maybeRun(long nowMs) {
+        if (nowMs < nextRunMs) {
+            return;
+        }
+        nextRunMs = nowMs + intervalMs;
+        int deleted = 0;
+        long wallNow = System.currentTimeMillis();
+        for (String path : ctx.view.ephemerals(TreeApplier.CONTAINER_INDEX)) {
+            NodeMeta meta = ctx.view.meta(path);
+            if (deleted < maxPerRun && meta != null && meta.cversion() > 0 && meta.numChildren() == 0) {
+                committer.commit(new Txn.Delete(path));
+                deleted++;
+            }
+        }
+        for (String path : ctx.view.ephemerals(TreeApplier.TTL_INDEX)) {
+            NodeMeta meta = ctx.view.meta(path);
+            if (deleted < maxPerRun && meta != null && meta.numChildren() == 0
+                    && wallNow - meta.mtime() > meta.ttlMs()) {
+                committer.commit(new Txn.Delete(path));
+                deleted++;
+            }
+        }
+        if (deleted > 0) {
+            LOG.debug("deleted {} empty containers and expired TTL nodes", deleted);
+        }
+    }
+}
