@@ -1,0 +1,283 @@
+package dev.corral.server.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.server.fuzz.RawClient.Closed;
+import dev.corral.server.fuzz.RawClient.Outcome;
+import dev.corral.server.fuzz.RawClient.Reply;
+import dev.corral.server.it.Servers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.proto.CreateRequest;
+import org.apache.zookeeper.proto.GetDataRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hand-made bad input over raw sockets. Each case runs against Corral and a real ZooKeeper 3.9 with the same
+ * bytes, and Corral must do what ZooKeeper does: reply with the same error, or close the connection.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BadInputTest {
+    private static final int MAX_BUFFER = 0xfffff; // jute.maxbuffer default, both servers
+    private static final int CREATE = ZooDefs.OpCode.create;
+    private static final int GET_DATA = ZooDefs.OpCode.getData;
+
+    @TempDir
+    Path dir;
+
+    private Servers.Target corral;
+    private Servers.Target zookeeper;
+
+    @BeforeEach
+    void start() throws Exception {
+        corral = Servers.corral(dir.resolve("corral"));
+        zookeeper = Servers.zookeeper(dir.resolve("zk"));
+    }
+
+    @AfterEach
+    void stop() {
+        corral.close();
+        zookeeper.close();
+    }
+
+    /** What each server did with the same input; Corral first. */
+    private interface Scenario {
+        List<Outcome> run(RawClient c) throws Exception;
+    }
+
+    private Map<String, List<Outcome>> onBoth(Scenario scenario) throws Exception {
+        Map<String, List<Outcome>> outcomes = new LinkedHashMap<>();
+        for (Servers.Target t : List.of(corral, zookeeper)) {
+            try (RawClient c = new RawClient(t.connectString())) {
+                outcomes.put(t.name(), scenario.run(c));
+            }
+        }
+        return outcomes;
+    }
+
+    private static void assertSame(Map<String, List<Outcome>> outcomes) {
+        List<Outcome> c = outcomes.get("corral");
+        List<Outcome> z = outcomes.get("zookeeper");
+        assertThat(c).as("outcomes (corral vs zookeeper: %s)", outcomes).hasSameSizeAs(z);
+        for (int i = 0; i < c.size(); i++) {
+            Outcome co = c.get(i);
+            Outcome zo = z.get(i);
+            boolean same = co instanceof Reply r ? r.sameAs(zo) : co.getClass() == zo.getClass();
+            assertThat(same).as("outcome %d: corral %s, zookeeper %s", i, co, zo).isTrue();
+        }
+    }
+
+    private static byte[] createBody(int xid, String path, byte[] data) {
+        return RawClient.requestBody(xid, CREATE, new CreateRequest(path, data, ZooDefs.Ids.OPEN_ACL_UNSAFE, 0));
+    }
+
+    private static byte[] ping() {
+        return RawClient.frame(RawClient.requestBody(-2, RawClient.PING, null));
+    }
+
+    private void assertAbsent(String path) throws Exception {
+        for (Servers.Target t : List.of(corral, zookeeper)) {
+            ZooKeeper zk = Servers.connect(t.connectString(), 10_000, null);
+            try {
+                assertThat(zk.exists(path, false)).as("%s on %s", path, t.name()).isNull();
+            } finally {
+                zk.close();
+            }
+        }
+    }
+
+    @Test
+    void aFrameLongerThanJuteMaxBufferClosesTheConnectionAndAppliesNothing() throws Exception {
+        // A create whose frame is one byte over jute.maxbuffer.
+        byte[] prefix = createBody(1, "/big", new byte[0]);
+        int dataLen = MAX_BUFFER + 1 - prefix.length;
+        byte[] body = createBody(1, "/big", new byte[dataLen]);
+        assertThat(body.length).isEqualTo(MAX_BUFFER + 1);
+        Map<String, List<Outcome>> outcomes = onBoth(c -> {
+            c.handshake(30_000);
+            c.trySendRaw(RawClient.frame(body));
+            return List.of(c.next(5000));
+        });
+        assertSame(outcomes);
+        assertThat(outcomes.get("corral").get(0)).isInstanceOf(Closed.class);
+        assertAbsent("/big");
+    }
+
+    @Test
+    void aFrameOfExactlyJuteMaxBufferGetsWhatZooKeeperGives() throws Exception {
+        byte[] prefix = createBody(1, "/edge", new byte[0]);
+        byte[] body = createBody(1, "/edge", new byte[MAX_BUFFER - prefix.length]);
+        assertThat(body.length).isEqualTo(MAX_BUFFER);
+        Map<String, List<Outcome>> outcomes = onBoth(c -> {
+            c.handshake(30_000);
+            c.trySendRaw(RawClient.frame(body));
+            return List.of(c.next(5000));
+        });
+        System.out.println("frame of exactly jute.maxbuffer -> " + outcomes);
+        assertSame(outcomes);
+    }
+
+    @Test
+    void aLengthFieldAboveJuteMaxBufferClosesBeforeTheBodyArrives() throws Exception {
+        Map<String, List<Outcome>> outcomes = onBoth(c -> {
+            c.handshake(30_000);
+            // Only the length field and a request header: the server must not wait for 16 MB that never come.
+            c.trySendRaw(ByteBuffer.allocate(12).putInt(16 << 20).putInt(5).putInt(CREATE).array());
+            return List.of(c.next(5000));
+        });
+        assertSame(outcomes);
+        assertThat(outcomes.get("corral").get(0)).isInstanceOf(Closed.class);
+    }
+
+    @Test
+    void garbageHandshakesCloseTheConnection() throws Exception {
+        List<byte[]> garbage = new ArrayList<>();
+        garbage.add("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        garbage.add(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3});  // negative length
+        garbage.add(RawClient.frame(new byte[] {1, 2, 3, 4, 5}));                                // too short
+        garbage.add(RawClient.frame(new byte[0]));                                               // empty
+        byte[] badPasswd = RawClient.connectBody(0, 30_000);
+        ByteBuffer.wrap(badPasswd).putInt(24, 1 << 30);                                          // passwd length lie
+        garbage.add(RawClient.frame(badPasswd));
+        garbage.add(RawClient.frame(Arrays.copyOf(RawClient.connectBody(0, 30_000), 30)));       // truncated
+        for (byte[] g : garbage) {
+            Map<String, List<Outcome>> outcomes = onBoth(c -> {
+                c.trySendRaw(g);
+                return List.of(c.closedWithin(5000) ? new Closed() : new RawClient.Silent());
+            });
+            assertSame(outcomes);
+            assertThat(outcomes.get("corral").get(0)).as("after %s", Arrays.toString(g)).isInstanceOf(Closed.class);
+        }
+    }
+
+    @Test
+    void aMalformedRequestBodyGetsWhatZooKeeperGives() throws Exception {
+        List<byte[]> bodies = new ArrayList<>();
+        // create whose path length says 100 but 3 bytes follow, and nothing after
+        bodies.add(ByteBuffer.allocate(8 + 4 + 3).putInt(7).putInt(CREATE).putInt(100)
+                .put("/tr".getBytes(StandardCharsets.UTF_8)).array());
+        // create cut off after the path (no data, ACL or flags)
+        byte[] full = createBody(7, "/cut", "x".getBytes(StandardCharsets.UTF_8));
+        bodies.add(Arrays.copyOf(full, 8 + 4 + 4));
+        // getData with a negative (not -1) path length
+        bodies.add(ByteBuffer.allocate(8 + 4).putInt(7).putInt(GET_DATA).putInt(-5).array());
+        // getData without its watch flag
+        byte[] get = RawClient.requestBody(7, GET_DATA, new GetDataRequest("/", false));
+        bodies.add(Arrays.copyOf(get, get.length - 1));
+        for (byte[] body : bodies) {
+            Map<String, List<Outcome>> outcomes = onBoth(c -> {
+                c.handshake(30_000);
+                c.sendFrame(body);
+                Outcome first = c.next(5000);
+                // Is the connection still usable afterwards?
+                c.trySendRaw(ping());
+                return List.of(first, c.next(5000));
+            });
+            System.out.println("malformed " + Arrays.toString(body) + " -> " + outcomes);
+            assertSame(outcomes);
+        }
+        assertAbsent("/tr");
+        assertAbsent("/cut");
+    }
+
+    @Test
+    void anUnknownOpcodeGetsUnimplementedAndTheConnectionStaysOpen() throws Exception {
+        Map<String, List<Outcome>> outcomes = onBoth(c -> {
+            c.handshake(30_000);
+            c.sendFrame(RawClient.requestBody(42, 999, null));
+            Outcome unknown = c.next(5000);
+            c.trySendRaw(ping());
+            Outcome pong = c.next(5000);
+            c.trySendRaw(RawClient.frame(createBody(43, "/after-unknown", new byte[0])));
+            return List.of(unknown, pong, c.next(5000));
+        });
+        System.out.println("unknown opcode -> " + outcomes);
+        for (List<Outcome> o : outcomes.values()) {
+            assertThat(o.get(0)).isInstanceOfSatisfying(Reply.class, r -> {
+                assertThat(r.xid()).isEqualTo(42);
+                assertThat(r.err()).isEqualTo(-6); // UNIMPLEMENTED
+            });
+        }
+        // Corral keeps the connection: the ping and a create after it are answered.
+        List<Outcome> c = outcomes.get("corral");
+        assertThat(c.get(1)).isInstanceOfSatisfying(Reply.class, r -> {
+            assertThat(r.xid()).isEqualTo(-2);
+            assertThat(r.err()).isZero();
+        });
+        assertThat(c.get(2)).isInstanceOfSatisfying(Reply.class, r -> {
+            assertThat(r.xid()).isEqualTo(43);
+            assertThat(r.err()).isZero();
+        });
+        // The reference differs here, and this pins it so the difference stays visible: ZooKeeper 3.9.5's
+        // UnimplementedRequestProcessor sends the UNIMPLEMENTED reply and then sendCloseSession(), which closes
+        // the connection (the session itself lives on; the stock client reconnects). DESIGN.md section 8 says
+        // the connection stays open; Corral follows the design here, not the reference.
+        List<Outcome> z = outcomes.get("zookeeper");
+        assertThat(z.get(1)).isInstanceOf(Closed.class);
+    }
+
+    @Test
+    void aClientThatSaysNothingIsClosedAfterTheSessionlessTimeout() throws Exception {
+        String key = "zookeeper.nio.sessionlessCnxnTimeout";
+        String saved = System.getProperty(key);
+        System.setProperty(key, "600");
+        Servers.Target quickCorral;
+        Servers.Target quickZk;
+        try {
+            quickCorral = Servers.corral(dir.resolve("quick-corral"));
+            quickZk = Servers.zookeeper(dir.resolve("quick-zk"));
+        } finally {
+            if (saved == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, saved);
+            }
+        }
+        try {
+            for (Servers.Target t : List.of(quickCorral, quickZk)) {
+                try (RawClient silent = new RawClient(t.connectString());
+                     RawClient talker = new RawClient(t.connectString())) {
+                    long start = System.nanoTime();
+                    // Half a handshake does not count as saying hello.
+                    silent.sendRaw(Arrays.copyOf(RawClient.frame(RawClient.connectBody(0, 30_000)), 10));
+                    talker.handshake(30_000);
+                    assertThat(silent.closedWithin(8000)).as("%s closes a silent connection", t.name()).isTrue();
+                    long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                    assertThat(afterMs).as("%s: ms until closed", t.name()).isBetween(300L, 5000L);
+                    // A connection with a session is not subject to the sessionless timeout.
+                    talker.sendRaw(ping());
+                    assertThat(talker.next(5000)).as(t.name()).isInstanceOf(Reply.class);
+                }
+            }
+        } finally {
+            quickCorral.close();
+            quickZk.close();
+        }
+    }
+
+    @Test
+    void aRequestFrameShorterThanItsHeaderGetsWhatZooKeeperGives() throws Exception {
+        Map<String, List<Outcome>> outcomes = onBoth(c -> {
+            c.handshake(30_000);
+            c.sendFrame(new byte[] {0, 0, 0});
+            Outcome first = c.next(5000);
+            c.trySendRaw(ping());
+            return List.of(first, c.next(5000));
+        });
+        System.out.println("short frame -> " + outcomes);
+        assertSame(outcomes);
+    }
+}
