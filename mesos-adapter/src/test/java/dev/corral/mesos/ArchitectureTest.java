@@ -1,0 +1,52 @@
+package dev.corral.mesos;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** DESIGN.md's dependency rules for this module, enforced. */
+class ArchitectureTest {
+
+    // Import the module's own output directory only: scanning the whole classpath takes seconds.
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPath(java.nio.file.Path.of(codeSource()));
+
+    private static java.net.URI codeSource() {
+        try {
+            return dev.corral.mesos.detect.ZkUrl.class.getProtectionDomain().getCodeSource().getLocation().toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theImportFoundTheModule() {
+        org.assertj.core.api.Assertions.assertThat(MAIN.contain("dev.corral.mesos.scheduler.FrameworkScheduler")).isTrue();
+    }
+
+    @Test
+    void neverCoordServerOrZabInternals() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.corral.server..", "dev.corral.zab..")
+                .check(MAIN);
+    }
+
+    @Test
+    void theKitDoesNotDependOnTheTestMaster() {
+        // The test master is for tests and demos; only the command line (its `test-master` command) may start it.
+        noClasses().that().resideInAnyPackage("dev.corral.mesos.detect..", "dev.corral.mesos.ha..",
+                        "dev.corral.mesos.state..", "dev.corral.mesos.scheduler..")
+                .should().dependOnClassesThat().resideInAPackage("dev.corral.mesos.testmaster..")
+                .check(MAIN);
+    }
+
+    @Test
+    void detectionAndHaUseNoHttpAndTheSchedulerNoCoordinationInternals() {
+        noClasses().that().resideInAnyPackage("dev.corral.mesos.detect..", "dev.corral.mesos.ha..", "dev.corral.mesos.state..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "com.sun.net.httpserver..")
+                .check(MAIN);
+    }
+}
