@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
@@ -40,6 +41,7 @@ public class ZabBroadcastBenchmark {
     private ZabNode leader;
     private byte[] payload;
     private int rounds;
+    private long proposed;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -55,13 +57,24 @@ public class ZabBroadcastBenchmark {
         for (int i = 0; i < BATCH; i++) {
             bh.consume(leader.propose(payload));
         }
+        proposed += BATCH;
         roundTrip();
     }
 
     @Benchmark
     public void single(Blackhole bh) {
         bh.consume(leader.propose(payload));
+        proposed++;
         roundTrip();
+    }
+
+    /** Guards the figure: every proposal must have been committed and applied on all three peers. */
+    @TearDown(Level.Trial)
+    public void check() {
+        if (ensemble.applied != 3 * proposed || !leader.isEstablishedLeader()) {
+            throw new IllegalStateException("applied " + ensemble.applied + " for " + proposed + " proposals");
+        }
+        System.out.println("# check: " + proposed + " proposals, each applied on 3 peers");
     }
 
     private void roundTrip() {
