@@ -23,6 +23,7 @@ public final class ClientServer implements AutoCloseable {
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxClientCnxns());
         long sessionless = Long.getLong("zookeeper.nio.sessionlessCnxnTimeout", 10_000L);
         int maxBuffer = config.juteMaxBuffer();
+        FourLetterWords words = new FourLetterWords(config, this::port);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -33,6 +34,7 @@ public final class ClientServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("4lw", new FourLetterSniffer(words, processor))
                                 // A frame longer than jute.maxbuffer closes the connection, as in ZooKeeper.
                                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxBuffer + 4, 0, 4, 0, 4, true))
                                 .addLast("client", new ClientChannelHandler(processor, limiter, maxBuffer, sessionless));

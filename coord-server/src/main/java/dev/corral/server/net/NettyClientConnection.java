@@ -32,6 +32,12 @@ final class NettyClientConnection extends ClientConnection {
     }
 
     @Override
+    public String remoteAddress() {
+        InetSocketAddress a = (InetSocketAddress) channel.remoteAddress();
+        return "/" + a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    @Override
     public String remoteIp() {
         return ip;
     }

@@ -13,6 +13,8 @@ public abstract class ClientConnection implements Watcher {
     long sessionId;
     boolean connected;
     final List<Id> authIds = new ArrayList<>();
+    /** Per-connection figures for the cons and stat words; written by the processor thread only. */
+    final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
     /** Queues a whole frame for sending; called from the processor thread, in order. */
     public abstract void write(byte[] frame);
@@ -25,6 +27,9 @@ public abstract class ClientConnection implements Watcher {
 
     /** The client's IP address, as the ip ACL scheme sees it. */
     public abstract String remoteIp();
+
+    /** The client's address and port, as ZooKeeper prints it in cons and stat ("/127.0.0.1:40000"). */
+    public abstract String remoteAddress();
 
     public long sessionId() {
         return sessionId;

@@ -15,8 +15,12 @@ final class Outbox {
 
     private final List<Item> items = new ArrayList<>();
     private final Set<ClientConnection> touched = new LinkedHashSet<>();
+    /** Packets sent since start (the Sent line of srvr). */
+    long sent;
 
     void send(ClientConnection conn, byte[] frame) {
+        conn.stats.sent++;
+        sent++;
         items.add(new Item(conn, frame));
     }
 

@@ -88,7 +88,7 @@ public final class RequestProcessor implements AutoCloseable {
     }
 
     public void request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset) {
-        queue.add(new Work.Request(conn, xid, type, frame, bodyOffset));
+        queue.add(new Work.Request(conn, xid, type, frame, bodyOffset, System.nanoTime()));
     }
 
     public void disconnected(ClientConnection conn) {
@@ -98,6 +98,49 @@ public final class RequestProcessor implements AutoCloseable {
     /** Runs {@code task} on the processor thread, between requests. */
     public void execute(Runnable task) {
         queue.add(new Work.Task(task));
+    }
+
+    /** A snapshot of the server's figures, taken between requests. */
+    public java.util.concurrent.CompletableFuture<ServerStats> stats() {
+        java.util.concurrent.CompletableFuture<ServerStats> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(snapshot());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private ServerStats snapshot() {
+        java.util.Map<Long, java.util.Set<String>> watches = new java.util.TreeMap<>();
+        ctx.watches.snapshot().forEach((w, paths) ->
+                watches.computeIfAbsent(((ClientConnection) w).sessionId, k -> new java.util.TreeSet<>()).addAll(paths));
+        java.util.Map<Long, List<String>> ephemerals = new java.util.TreeMap<>();
+        java.util.Map<Long, Long> timeouts = new java.util.TreeMap<>();
+        for (var s : ctx.sessions.all()) {
+            timeouts.put(s.id(), (long) s.timeoutMs());
+            List<String> owned = ctx.view.ephemerals(s.id());
+            if (!owned.isEmpty()) {
+                ephemerals.put(s.id(), owned);
+            }
+        }
+        List<ServerStats.Connection> conns = new ArrayList<>();
+        for (ClientConnection c : ctx.owners.values()) {
+            ConnectionStats st = c.stats;
+            var session = ctx.sessions.get(c.sessionId);
+            conns.add(new ServerStats.Connection(c.remoteAddress(), st.received, st.sent, c.sessionId, st.lastOp,
+                    st.established, session == null ? 0 : session.timeoutMs(), st.lastCxid, st.lastZxid,
+                    st.lastResponse, st.lastLatency, st.latencyCount == 0 ? 0 : st.minLatency,
+                    st.latencyCount == 0 ? 0 : (double) st.totalLatency / st.latencyCount, st.maxLatency));
+        }
+        // ZooKeeper counts its root twice ("" and "/"), so a fresh tree shows 5 nodes.
+        long nodeCount = ctx.view.descendantCount("/") + 2;
+        return new ServerStats("standalone", ctx.lastZxid, nodeCount, ctx.received, ctx.outbox.sent, queue.size(),
+                ctx.latencyCount == 0 ? 0 : ctx.minLatency,
+                ctx.latencyCount == 0 ? 0 : (double) ctx.totalLatency / ctx.latencyCount, ctx.maxLatency, conns,
+                watches, ctx.sessions.size(), ephemerals, timeouts, System.currentTimeMillis() - ctx.startedMs);
     }
 
     public long lastZxid() {
@@ -164,6 +207,21 @@ public final class RequestProcessor implements AutoCloseable {
             return;
         }
         session.touch(nowMs());
+        conn.stats.received++;
+        ctx.received++;
+        try {
+            dispatch(r, conn);
+        } finally {
+            long latency = (System.nanoTime() - r.receivedNanos()) / 1_000_000L;
+            conn.stats.completed(OpNames.of(r.type()), r.xid(), ctx.lastZxid, latency, System.currentTimeMillis());
+            ctx.minLatency = Math.min(ctx.minLatency, latency);
+            ctx.maxLatency = Math.max(ctx.maxLatency, latency);
+            ctx.totalLatency += latency;
+            ctx.latencyCount++;
+        }
+    }
+
+    private void dispatch(Work.Request r, ClientConnection conn) {
         BinaryInputArchive in = Jute.input(r.frame(), r.bodyOffset(), r.frame().length - r.bodyOffset(),
                 ctx.config.juteMaxBuffer());
         int xid = r.xid();

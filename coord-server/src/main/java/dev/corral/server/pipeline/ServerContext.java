@@ -24,6 +24,13 @@ final class ServerContext {
     /** The connection each session is currently bound to. */
     final Map<Long, ClientConnection> owners = new HashMap<>();
     long lastZxid;
+    /** Requests received and their latency, for srvr, stat and mntr. */
+    long received;
+    long minLatency = Long.MAX_VALUE;
+    long maxLatency;
+    long totalLatency;
+    long latencyCount;
+    final long startedMs = System.currentTimeMillis();
     /** True once this round wrote something that must be fsynced before the outbox goes out. */
     boolean dirty;
 

@@ -9,7 +9,8 @@ sealed interface Work {
     }
 
     /** A request frame, header already read; the body starts at {@code bodyOffset} of {@code frame}. */
-    record Request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset) implements Work {
+    record Request(ClientConnection conn, int xid, int type, byte[] frame, int bodyOffset, long receivedNanos)
+            implements Work {
     }
 
     record Disconnected(ClientConnection conn) implements Work {

@@ -92,6 +92,19 @@ public final class WatchManager {
         return new HashSet<>(mine.get(kind));
     }
 
+    /** Every watcher with the paths it watches, any kind (a copy). */
+    public Map<Watcher, Set<String>> snapshot() {
+        Map<Watcher, Set<String>> out = new HashMap<>();
+        for (Map.Entry<Watcher, Map<WatchKind, Set<String>>> e : byWatcher.entrySet()) {
+            Set<String> paths = new java.util.TreeSet<>();
+            e.getValue().values().forEach(paths::addAll);
+            if (!paths.isEmpty()) {
+                out.put(e.getKey(), paths);
+            }
+        }
+        return out;
+    }
+
     public int count() {
         int n = 0;
         for (Map<String, Set<Watcher>> index : byPath.values()) {

@@ -1,0 +1,51 @@
+package dev.corral.server.net;
+
+import dev.corral.server.pipeline.RequestProcessor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Looks at the first four bytes of a new connection: a known four-letter word is answered and the connection
+ * closed, as ZooKeeper does; anything else is a client handshake, and this handler steps aside.
+ */
+final class FourLetterSniffer extends ByteToMessageDecoder {
+    private final FourLetterWords words;
+    private final RequestProcessor processor;
+
+    FourLetterSniffer(FourLetterWords words, RequestProcessor processor) {
+        this.words = words;
+        this.processor = processor;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < 4) {
+            return;
+        }
+        String word = in.toString(in.readerIndex(), 4, StandardCharsets.US_ASCII);
+        if (!FourLetterWords.isKnown(word)) {
+            ctx.pipeline().remove(this);
+            return;
+        }
+        in.skipBytes(in.readableBytes());
+        ctx.channel().config().setAutoRead(false);
+        if (!words.allowed(word)) {
+            reply(ctx, FourLetterWords.refusal(word));
+        } else if (FourLetterWords.STATELESS.contains(word)) {
+            reply(ctx, words.run(word, null));
+        } else {
+            processor.stats().orTimeout(10, TimeUnit.SECONDS).whenComplete((stats, error) ->
+                    reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, stats)));
+        }
+    }
+
+    private static void reply(ChannelHandlerContext ctx, String text) {
+        ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).addListener(ChannelFutureListener.CLOSE);
+    }
+}
