@@ -83,6 +83,28 @@ class CorralMesosCliTest {
         }
     }
 
+    @Test
+    void testMasterCommandServesTheSchedulerApiAndItsStatePage() throws Exception {
+        CorralMesos.TestMasterCmd cmd = new CorralMesos.TestMasterCmd();
+        StringWriter sw = new StringWriter();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(sw, true));
+        Thread runner = new Thread(() -> cl.execute("--port", "0", "--agents", "1", "--heartbeat", "1s"));
+        runner.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sw.toString().contains("TEST master (not Mesos) at "));
+            String endpoint = sw.toString().replaceAll("(?s).*TEST master \\(not Mesos\\) at (\\S+).*", "$1");
+            java.net.http.HttpResponse<String> state = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + endpoint + "/testmaster/state")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(state.body()).contains("leading=true").contains("live_tasks=0");
+        } finally {
+            cmd.stop.countDown();
+            runner.join(10_000);
+        }
+        assertThat(runner.isAlive()).isFalse();
+    }
+
     private static String[] concat(String first, String... rest) {
         String[] out = new String[rest.length + 1];
         out[0] = first;
