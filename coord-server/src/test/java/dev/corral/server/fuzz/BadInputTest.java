@@ -21,6 +21,7 @@ import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +228,74 @@ class BadInputTest {
         // the connection stays open; Corral follows the design here, not the reference.
         List<Outcome> z = outcomes.get("zookeeper");
         assertThat(z.get(1)).isInstanceOf(Closed.class);
+    }
+
+    /**
+     * Opcodes whose header-only request (no body) Corral answers differently from ZooKeeper 3.9.5. Reported to the
+     * lead; the test below that covers them is disabled until they are fixed.
+     */
+    private static final Map<Integer, String> EMPTY_BODY_DIFFERENCES = Map.of(
+            -10, "createSession: ZooKeeper MARSHALLINGERROR (-5), connection open; Corral UNIMPLEMENTED (-6)",
+            13, "check outside multi: ZooKeeper UNIMPLEMENTED (-6) then closes; Corral MARSHALLINGERROR (-5)",
+            16, "reconfig: ZooKeeper MARSHALLINGERROR (-5); Corral UNIMPLEMENTED (-6)",
+            20, "deleteContainer: ZooKeeper MARSHALLINGERROR (-5); Corral UNIMPLEMENTED (-6)",
+            100, "auth: ZooKeeper closes the connection without a reply; Corral MARSHALLINGERROR (-5), stays open",
+            102, "sasl: ZooKeeper closes without a reply; Corral replies AUTHFAILED (-115), then closes");
+
+    @Test
+    void everyOpcodeWithAnEmptyBodyGetsWhatZooKeeperGives() throws Exception {
+        List<Integer> opcodes = new ArrayList<>();
+        for (int op = -11; op <= 22; op++) {
+            opcodes.add(op);
+        }
+        for (int op = 100; op <= 108; op++) {
+            opcodes.add(op);
+        }
+        opcodes.add(999);
+        opcodes.removeAll(EMPTY_BODY_DIFFERENCES.keySet());
+        assertThat(emptyBodyMismatches(opcodes)).isEmpty();
+    }
+
+    @Test
+    @Disabled("server bug: header-only requests for opcodes -10, 13, 16, 20, 100, 102 get a different reply or "
+            + "close than ZooKeeper 3.9.5 gives (see EMPTY_BODY_DIFFERENCES)")
+    void opcodesWhereCorralDiffersFromZooKeeperWithAnEmptyBody() throws Exception {
+        assertThat(emptyBodyMismatches(new ArrayList<>(EMPTY_BODY_DIFFERENCES.keySet()))).isEmpty();
+    }
+
+    /** For each opcode, a fresh session sends a header-only request and then a ping; returns where servers differ. */
+    private Map<Integer, String> emptyBodyMismatches(List<Integer> opcodes) throws Exception {
+        Map<Integer, String> mismatches = new LinkedHashMap<>();
+        for (int op : opcodes) {
+            Map<String, List<Outcome>> o = onBoth(c -> {
+                c.handshake(30_000);
+                c.sendFrame(RawClient.requestBody(5, op, null));
+                Outcome first = c.next(1500);
+                c.trySendRaw(ping());
+                return List.of(first, first instanceof Closed ? first : c.next(1500));
+            });
+            System.out.println("opcode " + op + " with an empty body -> " + o);
+            List<Outcome> c = o.get("corral");
+            List<Outcome> z = o.get("zookeeper");
+            boolean same = sameOutcome(c.get(0), z.get(0))
+                    && (sameOutcome(c.get(1), z.get(1)) || unimplementedThenClosed(z) && c.get(1) instanceof Reply);
+            if (!same) {
+                mismatches.put(op, o.toString());
+            }
+        }
+        return mismatches;
+    }
+
+    private static boolean sameOutcome(Outcome a, Outcome b) {
+        return a instanceof Reply r ? r.sameAs(b) : a.getClass() == b.getClass();
+    }
+
+    /**
+     * ZooKeeper closes the connection after an UNIMPLEMENTED reply; Corral keeps it open, by design (see
+     * {@link #anUnknownOpcodeGetsUnimplementedAndTheConnectionStaysOpen}).
+     */
+    private static boolean unimplementedThenClosed(List<Outcome> zk) {
+        return zk.get(0) instanceof Reply r && r.err() == -6 && zk.get(1) instanceof Closed;
     }
 
     @Test
