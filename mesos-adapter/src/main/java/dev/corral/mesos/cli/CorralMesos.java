@@ -6,6 +6,8 @@ import dev.corral.mesos.detect.MasterInfos;
 import dev.corral.mesos.detect.MasterSource;
 import dev.corral.mesos.detect.ZkUrl;
 import dev.corral.mesos.ha.FrameworkPaths;
+import dev.corral.mesos.ha.OperatorLock;
+import dev.corral.mesos.state.OperatorRequests;
 import dev.corral.mesos.scheduler.FrameworkScheduler;
 import dev.corral.mesos.scheduler.SchedulerConfig;
 import dev.corral.mesos.scheduler.TaskSpec;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "corral-mesos", mixinStandardHelpOptions = true,
         description = "Highly available Mesos framework scheduler on a ZooKeeper-protocol coordination service.",
         subcommands = {CorralMesos.Run.class, CorralMesos.Leader.class, CorralMesos.Status.class, CorralMesos.Tasks.class,
-                CorralMesos.DetectMaster.class, CorralMesos.FrameworkIdCmd.class, CorralMesos.TestMasterCmd.class})
+                CorralMesos.DetectMaster.class, CorralMesos.FrameworkIdCmd.class, CorralMesos.Kill.class,
+                CorralMesos.TestMasterCmd.class})
 public final class CorralMesos implements Runnable {
 
     @Spec
@@ -179,6 +182,28 @@ public final class CorralMesos implements Runnable {
                     out.printf("%-30s %-16s %-20s %-8d %s%n", t.taskId(), t.state(), t.agentId().orElse("-"), t.launches(),
                             t.message());
                 }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "kill", description = "Ask the leading instance to kill a task (under the operator lock).")
+    public static final class Kill implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        StateOptions state;
+        @Option(names = "--task-id", required = true)
+        String taskId;
+        @Option(names = "--lock-wait", defaultValue = "10s", converter = DurationConverter.class)
+        Duration lockWait;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CuratorFramework client = state.connect();
+                 OperatorLock.Held held = new OperatorLock(client, state.paths()).acquire(lockWait)) {
+                String path = new OperatorRequests(client, state.paths()).submit("kill " + taskId);
+                out(spec).println("requested: " + path);
                 return 0;
             }
         }

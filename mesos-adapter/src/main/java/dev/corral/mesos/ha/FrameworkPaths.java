@@ -39,6 +39,11 @@ public record FrameworkPaths(String root) {
         return tasks() + "/" + taskId;
     }
 
+    /** Operator requests (e.g. "kill <task>") waiting for the leader, one sequential znode each. */
+    public String requests() {
+        return root + "/requests";
+    }
+
     /** The lock operators take for actions that must not interleave (e.g. scale, kill, teardown). */
     public String operatorLock() {
         return root + "/locks/operator";

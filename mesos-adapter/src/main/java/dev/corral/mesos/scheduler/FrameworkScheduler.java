@@ -5,6 +5,7 @@ import dev.corral.mesos.ha.Fence;
 import dev.corral.mesos.ha.FencedException;
 import dev.corral.mesos.ha.LeaderElection;
 import dev.corral.mesos.ha.LeadershipListener;
+import dev.corral.mesos.state.OperatorRequests;
 import dev.corral.mesos.state.StateStore;
 import dev.corral.mesos.state.TaskRecord;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.CommandInfo;
 import org.apache.mesos.v1.Protos.Filters;
@@ -61,6 +64,8 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     private final LeaderElection election;
     private final ScheduledExecutorService exec;
     private final ExecutorService calls;
+    private final OperatorRequests requests;
+    private CuratorCache requestWatch;
 
     // Owned by exec.
     private Fence fence;
@@ -79,6 +84,7 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         this.masters = masters;
         this.config = config;
         this.election = new LeaderElection(client, store.paths(), config.address(), this);
+        this.requests = new OperatorRequests(client, store.paths());
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler " + config.address());
             t.setDaemon(true);
@@ -138,6 +144,11 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             LOG.info("Leading (epoch {}); subscribing as {}", f.epoch(), frameworkId.map(FrameworkID::getValue).orElse("a new framework"));
             connection = new SchedulerConnection(masters, this, config.connection());
             connection.start();
+            // Operator requests arrive as znodes; the watch brings them to the leader as they are added.
+            requestWatch = CuratorCache.build(client, store.paths().requests());
+            requestWatch.listenable().addListener(CuratorCacheListener.builder()
+                    .forCreates(node -> exec.execute(this::serveRequests)).build());
+            requestWatch.start();
         });
     }
 
@@ -148,6 +159,10 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
 
     private void stopLeading() {
         fence = null;
+        if (requestWatch != null) {
+            requestWatch.close();
+            requestWatch = null;
+        }
         subscribed = false;
         reconciled = false;
         awaitingReconciliation.clear();
@@ -259,6 +274,7 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             reconciliations++;
             LOG.info("Reconciliation completed");
             send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
+            serveRequests();
             return;
         }
         Map<String, TaskRecord> known = store.tasks().stream().collect(Collectors.toMap(TaskRecord::taskId, Function.identity()));
@@ -423,6 +439,29 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     }
 
     // ---- operator actions ----
+
+    /** Carries out pending operator requests once subscribed and reconciled; each is deleted (fenced) when sent. */
+    private void serveRequests() {
+        if (fence == null || !reconciled || frameworkId.isEmpty()) {
+            return; // Picked up again when reconciliation completes.
+        }
+        try {
+            for (OperatorRequests.Request r : requests.pending()) {
+                String[] words = r.text().trim().split("\\s+");
+                if (words.length == 2 && words[0].equals("kill")) {
+                    LOG.info("Operator request {}: {}", r.path(), r.text());
+                    kill(words[1]);
+                } else {
+                    LOG.warn("Ignoring unknown operator request {}: {}", r.path(), r.text());
+                }
+                requests.complete(fence, r);
+            }
+        } catch (FencedException e) {
+            abdicate(e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("Serving operator requests failed: {}", e.toString());
+        }
+    }
 
     /** Asks Mesos to kill a task (leader only). */
     public void kill(String taskId) {

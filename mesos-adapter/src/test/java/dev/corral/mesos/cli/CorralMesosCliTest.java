@@ -73,6 +73,13 @@ class CorralMesosCliTest {
                         .contains("leader:       cli-1:1").contains(id).contains("TASK_RUNNING=2");
                 assertThat(exec(new CorralMesos(), concat("tasks", common)).out()).contains("cli-0").contains("cli-1")
                         .contains("agent-0");
+
+                // An operator kills a task through the leader, without knowing who leads.
+                assertThat(exec(new CorralMesos(), concat("kill", concat("--task-id", concat("cli-1", common)))).out())
+                        .contains("requested: ");
+                await().atMost(Duration.ofSeconds(15)).until(() -> store.task("cli-1").orElseThrow().state().equals("TASK_KILLED"));
+                assertThat(store.task("cli-0").orElseThrow().state()).isEqualTo("TASK_RUNNING");
+                assertThat(c.getChildren().forPath(root + "/corral/cli/requests")).isEmpty();
             } finally {
                 run.stop.countDown();
                 runner.join(20_000);
