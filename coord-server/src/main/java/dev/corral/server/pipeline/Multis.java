@@ -114,7 +114,7 @@ final class Multis {
                 };
                 request.deserialize(in, "request");
             } else {
-                if (!Writes.isWrite(type) || type == OpCode.SET_ACL) {
+                if (!(Writes.isWrite(type) || type == OpCode.CHECK) || type == OpCode.SET_ACL) {
                     throw new IOException("invalid type of op in multi: " + type);
                 }
                 request = Writes.decode(type, in);

@@ -37,7 +37,7 @@ final class Reads {
         if (path.indexOf('\0') >= 0) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        NodeMeta meta = store().meta(path);
+        NodeMeta meta = lookup(path);
         if (meta != null) {
             AclRules.check(store().acl(meta.aclId()), Perms.READ, conn.authIds);
         }
@@ -53,7 +53,7 @@ final class Reads {
 
     Record getData(ClientConnection conn, String path, boolean watch) throws KeeperError {
         NodeMeta meta = readable(conn, path);
-        byte[] data = store().data(path);
+        byte[] data = store().data(storePath(path));
         if (watch) {
             ctx.watches.add(path, conn, WatchKind.DATA);
         }
@@ -62,7 +62,7 @@ final class Reads {
 
     Record getChildren(ClientConnection conn, String path, boolean watch, boolean withStat) throws KeeperError {
         NodeMeta meta = readable(conn, path);
-        List<String> children = store().children(path);
+        List<String> children = store().children(storePath(path));
         if (watch) {
             ctx.watches.add(path, conn, WatchKind.CHILD);
         }
@@ -71,12 +71,12 @@ final class Reads {
 
     Record getAllChildrenNumber(ClientConnection conn, String path) throws KeeperError {
         readable(conn, path);
-        long count = store().descendantCount(path);
+        long count = store().descendantCount(storePath(path));
         return new GetAllChildrenNumberResponse((int) count);
     }
 
     Record getAcl(ClientConnection conn, String path) throws KeeperError {
-        NodeMeta meta = store().meta(path);
+        NodeMeta meta = lookup(path);
         if (meta == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
         }
@@ -109,8 +109,23 @@ final class Reads {
         return new GetEphemeralsResponse(out);
     }
 
+    /**
+     * Reads do not validate paths in ZooKeeper: "" names the root (its tree keeps the root under ""), and any
+     * other path without a leading slash simply names no node.
+     */
+    private NodeMeta lookup(String path) {
+        if (path.isEmpty()) {
+            return store().meta("/");
+        }
+        return path.charAt(0) == '/' ? store().meta(path) : null;
+    }
+
+    private static String storePath(String path) {
+        return path.isEmpty() ? "/" : path;
+    }
+
     private NodeMeta readable(ClientConnection conn, String path) throws KeeperError {
-        NodeMeta meta = store().meta(path);
+        NodeMeta meta = lookup(path);
         if (meta == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
         }

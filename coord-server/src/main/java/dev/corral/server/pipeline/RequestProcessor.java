@@ -23,6 +23,8 @@ import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.CheckWatchesRequest;
 import org.apache.zookeeper.proto.ErrorResponse;
 import org.apache.zookeeper.proto.GetEphemeralsRequest;
+import org.apache.zookeeper.proto.GetSASLRequest;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.RemoveWatchesRequest;
 import org.apache.zookeeper.proto.WhoAmIResponse;
 import org.apache.zookeeper.proto.ConnectRequest;
@@ -227,17 +229,38 @@ public final class RequestProcessor implements AutoCloseable {
         int xid = r.xid();
         try {
             if (r.type() == OpCode.SASL) {
-                // SASL is not offered: ZooKeeper without a SASL server fails the client's attempt and closes.
-                ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.AUTH_FAILED));
+                // SASL is not offered: the attempt fails with AUTHFAILED and the connection closes.
+                if (decodes(in, new GetSASLRequest())) {
+                    ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.AUTH_FAILED));
+                }
                 ctx.outbox.close(conn);
+            } else if (r.type() == OpCode.AUTH) {
+                AuthPacket packet = new AuthPacket();
+                if (decodes(in, packet)) {
+                    auth(conn, xid, packet);
+                } else {
+                    // ZooKeeper drops a connection whose auth packet does not parse, without a reply.
+                    ctx.outbox.close(conn);
+                }
+            } else if (r.type() == OpCode.RECONFIG) {
+                Jute.read(in, new ReconfigRequest());
+                // Dynamic reconfiguration is not offered (ZooKeeper's default, reconfigEnabled=false).
+                ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.RECONFIG_DISABLED));
+            } else if (r.type() == OpCode.CREATE_SESSION || r.type() == OpCode.DELETE_CONTAINER) {
+                // Server-internal ops: a malformed body is a marshalling error as in ZooKeeper; clients cannot
+                // issue them.
+                if (r.type() == OpCode.CREATE_SESSION) {
+                    in.readInt("timeOut");
+                } else {
+                    in.readString("path");
+                }
+                ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.UNIMPLEMENTED));
             } else if (r.type() == OpCode.PING) {
                 ctx.outbox.send(conn, Replies.ok(Xid.PING, ctx.lastZxid, null));
             } else if (r.type() == OpCode.CLOSE_SESSION) {
                 long zxid = sessions.close(conn);
                 ctx.outbox.send(conn, Replies.ok(xid, zxid, null));
                 ctx.outbox.close(conn);
-            } else if (r.type() == OpCode.AUTH) {
-                auth(conn, xid, Jute.read(in, new AuthPacket()));
             } else if (r.type() == OpCode.SET_WATCHES) {
                 SetWatches sw = Jute.read(in, new SetWatches());
                 watchRestore.restore(conn, sw.getRelativeZxid(), sw.getDataWatches(), sw.getExistWatches(),
@@ -331,6 +354,15 @@ public final class RequestProcessor implements AutoCloseable {
             }
             default -> throw new KeeperError(ErrorCode.UNIMPLEMENTED);
         };
+    }
+
+    private static boolean decodes(BinaryInputArchive in, Record record) {
+        try {
+            record.deserialize(in, "request");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private void auth(ClientConnection conn, int xid, AuthPacket packet) {

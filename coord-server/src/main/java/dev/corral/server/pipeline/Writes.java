@@ -109,7 +109,7 @@ final class Writes {
     static boolean isWrite(int type) {
         return switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER, OpCode.CREATE_TTL, OpCode.DELETE,
-                 OpCode.SET_DATA, OpCode.SET_ACL, OpCode.CHECK -> true;
+                 OpCode.SET_DATA, OpCode.SET_ACL -> true;
             default -> false;
         };
     }
