@@ -120,6 +120,54 @@ class SessionBehaviourTest {
     }
 
     @Test
+    void aClientCutOffPastItsTimeoutFindsItsSessionExpired() throws Exception {
+        sameOnBoth(target -> {
+            List<String> states = Collections.synchronizedList(new ArrayList<>());
+            try (TcpProxy proxy = new TcpProxy(target.connectString())) {
+                ZooKeeper zk = Servers.connect(proxy.connectString(), MIN, e -> states.add(e.getState().name()));
+                zk.create("/cutoff", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                proxy.block();
+                Thread.sleep(MIN * 4L);
+                proxy.unblock();
+                Awaitility.await().atMost(15, TimeUnit.SECONDS).until(() -> states.contains("Expired"));
+                zk.close();
+            }
+            ZooKeeper other = Servers.connect(target.connectString(), MAX, null);
+            List<String> out = new ArrayList<>();
+            out.add("states " + states);
+            out.add("ephemeral gone " + (other.exists("/cutoff", false) == null));
+            other.close();
+            return out;
+        });
+    }
+
+    @Test
+    void maxClientCnxnsLimitsConnectionsPerAddress() throws Exception {
+        try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("limit")),
+                c -> c.withMaxClientCnxns(2))) {
+            try (RawClient a = new RawClient(corral.connectString())) {
+                a.sendFrame(RawClient.connectBody(0, new byte[16], MIN, true));
+                assertThat(a.readFrame()).as("first connection").isNotNull();
+                RawClient b = new RawClient(corral.connectString());
+                b.sendFrame(RawClient.connectBody(0, new byte[16], MIN, true));
+                assertThat(b.readFrame()).as("second connection").isNotNull();
+                RawClient c = new RawClient(corral.connectString());
+                c.soTimeout(5000);
+                assertThat(c.closedByServer()).as("third connection from one address").isTrue();
+                b.close();
+                c.close();
+            }
+            // once one closes, a new connection is admitted again
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> {
+                try (RawClient d = new RawClient(corral.connectString())) {
+                    d.sendFrame(RawClient.connectBody(0, new byte[16], MIN, true));
+                    return d.readFrame() != null;
+                }
+            });
+        }
+    }
+
+    @Test
     void silentSessionExpiresAndItsEphemeralsFireWatches() throws Exception {
         sameOnBoth(target -> {
             List<String> out = new ArrayList<>();
