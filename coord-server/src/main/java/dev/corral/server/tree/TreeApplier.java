@@ -42,7 +42,11 @@ public final class TreeApplier {
             result = setData(zxid, time, s, batch, events);
         } else if (txn instanceof Txn.SetAcl s) {
             result = setAcl(s, batch);
-        } else if (txn instanceof Txn.Check) {
+        } else if (txn instanceof Txn.Multi m) {
+            for (Txn op : m.ops()) {
+                apply(zxid, time, op, batch, events);
+            }
+        } else if (txn instanceof Txn.Check || txn instanceof Txn.Error) {
             // nothing to change: the check passed when the txn was prepared
         } else if (txn instanceof Txn.CreateSession s) {
             batch.putSession(new SessionRecord(s.sessionId(), s.password(), s.timeoutMs()));

@@ -26,6 +26,17 @@ public sealed interface Txn {
     record Check(String path) implements Txn {
     }
 
+    /** The ops of a multi, applied atomically under one zxid, each seeing the ones before it. */
+    record Multi(List<Txn> ops) implements Txn {
+    }
+
+    /**
+     * A write that failed when it was prepared: it changes nothing, but takes its place in the order so that the
+     * server holding the client's connection answers it in turn (ZooKeeper's ErrorTxn).
+     */
+    record Error(int code) implements Txn {
+    }
+
     record CreateSession(long sessionId, byte[] password, int timeoutMs) implements Txn {
     }
 

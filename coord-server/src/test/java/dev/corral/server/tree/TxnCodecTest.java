@@ -1,0 +1,61 @@
+package dev.corral.server.tree;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.junit.jupiter.api.Test;
+
+class TxnCodecTest {
+    private static final List<ACL> ACL_LIST = List.of(new ACL(31, new Id("world", "anyone")),
+            new ACL(1, new Id("digest", "u:h=")));
+
+    private static List<Txn> samples() {
+        Txn create = new Txn.Create("/a/\u00e9", new byte[] {1, 2, 3}, ACL_LIST, NodeKind.TTL, 0, 5000);
+        return List.of(create,
+                new Txn.Create("/e", new byte[0], ACL_LIST, NodeKind.EPHEMERAL, 0x1234L, 0),
+                new Txn.Delete("/a"), new Txn.SetData("/a", new byte[] {9}), new Txn.SetAcl("/a", ACL_LIST),
+                new Txn.Check("/a"), new Txn.Error(-101), new Txn.CreateSession(77L, new byte[16], 4000),
+                new Txn.CloseSession(77L), new Txn.Multi(List.of(create, new Txn.Delete("/x"), new Txn.Multi(List.of()))));
+    }
+
+    @Test
+    void everyTxnTypeRoundTrips() throws IOException {
+        for (Txn txn : samples()) {
+            Txn back = TxnCodec.decode(TxnCodec.encode(txn));
+            assertThat(TxnCodec.encode(back)).isEqualTo(TxnCodec.encode(txn));
+            assertThat(back.getClass()).isEqualTo(txn.getClass());
+        }
+        Txn.Create c = (Txn.Create) TxnCodec.decode(TxnCodec.encode(samples().get(0)));
+        assertThat(c.path()).isEqualTo("/a/\u00e9");
+        assertThat(c.data()).containsExactly(1, 2, 3);
+        assertThat(c.acl()).isEqualTo(ACL_LIST);
+        assertThat(c.kind()).isEqualTo(NodeKind.TTL);
+        assertThat(c.ttlMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void corruptInputIsAnIoErrorNeverAnotherException() {
+        Random random = new Random(7);
+        for (Txn txn : samples()) {
+            byte[] good = TxnCodec.encode(txn);
+            for (int i = 0; i < 200; i++) {
+                byte[] bad = random.nextBoolean() ? Arrays.copyOf(good, random.nextInt(good.length + 1)) : good.clone();
+                if (bad.length > 0) {
+                    bad[random.nextInt(bad.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                try {
+                    TxnCodec.decode(bad);
+                } catch (IOException expected) {
+                    // fine: rejected
+                }
+            }
+        }
+        assertThatThrownBy(() -> TxnCodec.decode(new byte[] {99})).isInstanceOf(IOException.class);
+    }
+}
