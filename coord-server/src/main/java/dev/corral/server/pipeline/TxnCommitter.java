@@ -45,10 +45,11 @@ final class TxnCommitter {
         private final RecordedEvents events = new RecordedEvents();
 
         NodeMeta apply(Txn txn) {
-            return ctx.applier.apply(zxid, time, txn, batch, events);
+            return ctx.applier.applyPart(zxid, time, txn, batch, events);
         }
 
         long commit() {
+            batch.setLastZxid(zxid);
             ctx.view.commit(batch, false);
             ctx.lastZxid = zxid;
             ctx.dirty = true;

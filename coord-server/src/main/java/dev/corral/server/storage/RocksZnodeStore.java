@@ -334,6 +334,19 @@ public final class RocksZnodeStore implements ZnodeStore {
         });
     }
 
+    @Override
+    public void checkpoint(Path target) {
+        read(() -> {
+            // Under the commit lock: the copy sits exactly on a batch boundary.
+            synchronized (commitLock) {
+                try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+                    checkpoint.createCheckpoint(target.toString());
+                }
+                return null;
+            }
+        });
+    }
+
     private void apply(RocksBatch b, boolean sync) throws RocksDBException {
         long newMaxAclId = maxAclId;
         for (Long id : b.pendingAcls.keySet()) {

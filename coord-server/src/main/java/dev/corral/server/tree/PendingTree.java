@@ -172,6 +172,11 @@ public final class PendingTree implements ZnodeStore {
     }
 
     @Override
+    public void checkpoint(java.nio.file.Path target) {
+        base.checkpoint(target);
+    }
+
+    @Override
     public void close() {
         base.close();
     }

@@ -16,9 +16,13 @@ public final class TreeApplier {
     public static final long CONTAINER_INDEX = Long.MIN_VALUE;
     public static final long TTL_INDEX = Long.MIN_VALUE + 1;
 
-    private final ZnodeStore store;
+    private final PendingTree store;
 
-    public TreeApplier(ZnodeStore store) {
+    /**
+     * @param store the store seen through a pending view: batches must come from it, so that the ops of a multi
+     *              see the ones before them
+     */
+    public TreeApplier(PendingTree store) {
         this.store = store;
     }
 
@@ -33,6 +37,25 @@ public final class TreeApplier {
      * @return the metadata of the node the txn created or changed, or null
      */
     public NodeMeta apply(long zxid, long time, Txn txn, ZnodeStore.Batch batch, TreeEvents events) {
+        if (zxid <= store.lastZxid()) {
+            // Already in the store (a replica that installed a snapshot newer than the log position it replays
+            // from): applying twice would corrupt the tree, so a txn at or below the store's zxid is skipped.
+            return null;
+        }
+        NodeMeta result = applyOne(zxid, time, txn, batch, events);
+        batch.setLastZxid(zxid);
+        return result;
+    }
+
+    /**
+     * Applies one op of a group that shares a zxid (a multi being built op by op); the caller sets the batch's
+     * zxid once the group is complete.
+     */
+    public NodeMeta applyPart(long zxid, long time, Txn txn, ZnodeStore.Batch batch, TreeEvents events) {
+        return applyOne(zxid, time, txn, batch, events);
+    }
+
+    private NodeMeta applyOne(long zxid, long time, Txn txn, ZnodeStore.Batch batch, TreeEvents events) {
         NodeMeta result = null;
         if (txn instanceof Txn.Create c) {
             result = create(zxid, time, c, batch, events);
@@ -44,7 +67,7 @@ public final class TreeApplier {
             result = setAcl(s, batch);
         } else if (txn instanceof Txn.Multi m) {
             for (Txn op : m.ops()) {
-                apply(zxid, time, op, batch, events);
+                applyOne(zxid, time, op, batch, events);
             }
         } else if (txn instanceof Txn.Check || txn instanceof Txn.Error) {
             // nothing to change: the check passed when the txn was prepared
@@ -55,7 +78,6 @@ public final class TreeApplier {
         } else {
             throw new IllegalArgumentException("unknown txn " + txn);
         }
-        batch.setLastZxid(zxid);
         return result;
     }
 

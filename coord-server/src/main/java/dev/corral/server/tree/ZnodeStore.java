@@ -58,6 +58,12 @@ public interface ZnodeStore extends AutoCloseable {
      */
     void commit(Batch batch, boolean sync);
 
+    /**
+     * Writes a consistent copy of the whole store, as of the last committed batch, into {@code target} (which
+     * must not exist): the snapshot a far-behind replica installs. Cheap: files are hard-linked where possible.
+     */
+    void checkpoint(java.nio.file.Path target);
+
     @Override
     void close();
 
