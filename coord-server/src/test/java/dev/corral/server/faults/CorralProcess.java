@@ -14,7 +14,7 @@ import java.util.Map;
  * A Corral server in its own JVM ({@code dev.corral.server.Main zoo.cfg}, this test run's classpath), so that a
  * test can kill -9 it and start it again on the same data directory.
  */
-final class CorralProcess implements AutoCloseable {
+public final class CorralProcess implements AutoCloseable {
     private static final String READY = "Corral serving clients on port ";
 
     private final Path configFile;
@@ -23,7 +23,7 @@ final class CorralProcess implements AutoCloseable {
     private ChildProcess process;
 
     /** Writes {@code dir}/zoo.cfg (dataDir {@code dir}/data, a free client port, plus {@code extra}). */
-    CorralProcess(Path dir, Map<String, String> extra) {
+    public CorralProcess(Path dir, Map<String, String> extra) {
         this.port = ChildProcess.freePort();
         this.configFile = dir.resolve("zoo.cfg");
         this.logConfig = dir.resolve("logback.xml");
@@ -49,12 +49,12 @@ final class CorralProcess implements AutoCloseable {
         }
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + port;
     }
 
     /** Starts the server and waits until it serves clients. */
-    CorralProcess start() {
+    public CorralProcess start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
         }
@@ -69,15 +69,30 @@ final class CorralProcess implements AutoCloseable {
     }
 
     /** kill -9: no shutdown hook runs, nothing is flushed. */
-    void kill() {
+    public void kill() {
         process.kill();
     }
 
-    boolean isAlive() {
+    /** Whether the server process exits within {@code ms} (it should not, unless killed). */
+    public boolean exitsWithin(long ms) {
+        try {
+            return process != null && process.process().waitFor(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The exit code of a process that has exited. */
+    public int exitValue() {
+        return process.process().exitValue();
+    }
+
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    String output() {
+    public String output() {
         return process == null ? "" : process.output();
     }
 
