@@ -27,6 +27,10 @@ final class ContainerSweeper {
         this.nextRunMs = nowMs + intervalMs;
     }
 
+    long nextRunMs() {
+        return nextRunMs;
+    }
+
     void maybeRun(long nowMs) {
         if (nowMs < nextRunMs) {
             return;

@@ -158,7 +158,8 @@ public final class RequestProcessor implements AutoCloseable {
         long nextExpiryCheck = nowMs();
         while (running) {
             try {
-                Work first = queue.poll(ctx.config.tickTime() / 2, TimeUnit.MILLISECONDS);
+                long wait = Math.min(nextExpiryCheck, sweeper.nextRunMs()) - nowMs();
+                Work first = queue.poll(Math.max(1, wait), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     round.add(first);
                     queue.drainTo(round, MAX_ROUND - 1);
@@ -170,9 +171,9 @@ public final class RequestProcessor implements AutoCloseable {
                 long now = nowMs();
                 if (now >= nextExpiryCheck) {
                     sessions.expire(now);
-                    sweeper.maybeRun(now);
                     nextExpiryCheck = now + ctx.config.tickTime() / 2;
                 }
+                sweeper.maybeRun(now);
                 committer.syncRound();
                 ctx.outbox.flush();
             } catch (InterruptedException e) {
