@@ -1,0 +1,457 @@
+package dev.corral.server.replication;
+
+import dev.corral.server.storage.ZabLogStore;
+import dev.corral.zab.DurableState;
+import dev.corral.zab.Message;
+import dev.corral.zab.NotLeaderException;
+import dev.corral.zab.Outbound;
+import dev.corral.zab.Ready;
+import dev.corral.zab.Role;
+import dev.corral.zab.Txn;
+import dev.corral.zab.ZabConfig;
+import dev.corral.zab.ZabNode;
+import dev.corral.zab.Zxid;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns a peer's {@link ZabNode}. It ticks the node every {@code tickMillis}, steps the messages
+ * the {@link QuorumTransport} delivers, proposes what {@link #propose} queued, and handles each {@link Ready} in the
+ * order that makes ZAB safe: persist it to the {@link ZabLogStore} (one fsync; install a received snapshot through
+ * the {@link SnapshotSink}), then send its messages (a {@code Snap} is preceded by the {@link SnapshotSource}'s
+ * directory), then hand its committed txns in order to the {@link CommitListener}, then {@code advance}.
+ *
+ * <p>All callbacks run on the driver thread. The driver does not own the transport or the log store: the caller
+ * closes them after {@link #close}. See docs/replication.md.
+ */
+public final class ZabDriver implements Replicator, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZabDriver.class);
+
+    /** The host's side of the driver. */
+    public record Host(CommitListener commits, RoleListener roles, SnapshotSource snapshotSource,
+                       SnapshotSink snapshotSink) {}
+
+    /** Counters for tests and four-letter words. */
+    public record Stats(long readies, long persists, long snapshotsSent, long snapshotsInstalled, long committed) {}
+
+    private sealed interface Event {}
+
+    private record Inbound(int from, Message message) implements Event {}
+
+    private record SnapshotArrived(int from, Zxid at, Path dir) implements Event {}
+
+    private record Propose(byte[] payload, CompletableFuture<Zxid> result) implements Event {}
+
+    private record Compact(long counter, CompletableFuture<Zxid> result) implements Event {}
+
+    private record Stop() implements Event {}
+
+    private record Pending(Zxid zxid, CompletableFuture<Zxid> result) {}
+
+    private final ZabConfig config;
+    private final long tickNanos;
+    private final ZabLogStore log;
+    private final QuorumTransport transport;
+    private final Host host;
+    private final long appliedAtStart;
+    private final int maxProposalBytes;
+
+    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<Zxid, Path> receivedSnapshots = new HashMap<>();
+    private final Thread thread;
+    private ZabNode node;
+    private volatile PeerStatus status = PeerStatus.STARTING;
+    private volatile Zxid lastCommitted = Zxid.ZERO;
+    private volatile Throwable failure;
+    private volatile boolean stopped;
+
+    private final AtomicLong readies = new AtomicLong();
+    private final AtomicLong persists = new AtomicLong();
+    private final AtomicLong snapshotsSent = new AtomicLong();
+    private final AtomicLong snapshotsInstalled = new AtomicLong();
+    private final AtomicLong committed = new AtomicLong();
+
+    /**
+     * @param config         the node's configuration (id, quorum, initLimit, syncLimit in ticks)
+     * @param tickMillis     the tick length (zoo.cfg tickTime)
+     * @param log            this peer's ZAB log, opened
+     * @param transport      this peer's quorum transport, not yet started (the driver starts it)
+     * @param appliedCounter the last counter the host's state machine has durably applied (0 if empty)
+     * @param host           the callbacks
+     */
+    public ZabDriver(ZabConfig config, int tickMillis, ZabLogStore log, QuorumTransport transport,
+                     long appliedCounter, Host host) {
+        if (transport.myId() != config.myId()) {
+            throw new IllegalArgumentException("transport is server " + transport.myId() + ", node " + config.myId());
+        }
+        this.config = config;
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
+        this.log = log;
+        this.transport = transport;
+        this.host = host;
+        this.appliedAtStart = appliedCounter;
+        this.maxProposalBytes = Math.max(1 << 20, QuorumTransport.Options.defaults().maxFrameBytes() / 4);
+        this.thread = new Thread(this::run, "zab-driver-" + config.myId());
+    }
+
+    /**
+     * Recovers the node from the log (finishing a snapshot install a crash interrupted), empties the snapshot inbox,
+     * starts the transport and the driver thread.
+     */
+    public void start() throws IOException {
+        long applied = appliedAtStart;
+        ZabLogStore.PendingInstall pi = log.pendingInstall();
+        if (pi != null) {
+            if (applied < pi.at().counter()) {
+                LOG.info("server {}: finishing the snapshot install at {} a crash interrupted", config.myId(), pi.at());
+                host.snapshotSink().install(pi.at(), pi.dir());
+                applied = pi.at().counter();
+            }
+            log.clearPendingInstall();
+            Dirs.deleteQuietly(pi.dir());
+        }
+        DurableState state = log.recover(applied);
+        node = new ZabNode(config, state);
+        lastCommitted = state.appliedZxid();
+        LOG.info("server {}: recovered epochs {}/{}, log {}..{}, applied {}", config.myId(), state.acceptedEpoch(),
+                state.currentEpoch(), state.snapshotZxid(), log.lastZxid(), state.appliedZxid());
+        clearInbox(transport.snapshotInbox());
+        transport.setZabHandler(new QuorumTransport.ZabHandler() {
+            @Override
+            public void onMessage(int from, Message message) {
+                events.add(new Inbound(from, message));
+            }
+
+            @Override
+            public void onSnapshot(int from, Zxid at, Path dir) {
+                if (stopped) {
+                    Dirs.deleteQuietly(dir);
+                } else {
+                    events.add(new SnapshotArrived(from, at, dir));
+                }
+            }
+        });
+        transport.start();
+        thread.start();
+    }
+
+    // ---------------------------------------------------------------- API (any thread)
+
+    /**
+     * Proposes {@code payload}. The future completes with its zxid once it is committed and has been handed to the
+     * {@link CommitListener} (on the driver thread, so dependent actions run there unless made async). It fails at
+     * once with {@link NotLeaderException} (carrying the leader id, or -1) if this peer is not the established
+     * leader, and with {@link ProposalOutcomeUnknownException} if it stops leading before the commit was seen.
+     */
+    @Override
+    public CompletableFuture<Zxid> propose(byte[] payload) {
+        PeerStatus s = status;
+        if (!s.canPropose() || stopped) {
+            return CompletableFuture.failedFuture(new NotLeaderException(stopped ? -1 : s.leaderId()));
+        }
+        CompletableFuture<Zxid> f = new CompletableFuture<>();
+        events.add(new Propose(payload, f));
+        return f;
+    }
+
+    /**
+     * The host has a durable snapshot (checkpoint) covering everything up to {@code upToCounter} (at most what it has
+     * applied): drop that prefix of the log, in memory and on disk. Completes with the new log base on the driver
+     * thread; fails if the counter is beyond what has been applied.
+     */
+    public CompletableFuture<Zxid> compact(long upToCounter) {
+        CompletableFuture<Zxid> f = new CompletableFuture<>();
+        if (stopped) {
+            f.completeExceptionally(new IllegalStateException("driver stopped"));
+        } else {
+            events.add(new Compact(upToCounter, f));
+        }
+        return f;
+    }
+
+    /** As {@link #compact(long)}, given the zxid. */
+    public CompletableFuture<Zxid> compact(Zxid upTo) {
+        return compact(upTo.counter());
+    }
+
+    @Override
+    public PeerStatus status() {
+        return status;
+    }
+
+    /** The last zxid handed to the commit listener. */
+    public Zxid lastCommitted() {
+        return lastCommitted;
+    }
+
+    /** The error that stopped the driver, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public Stats stats() {
+        return new Stats(readies.get(), persists.get(), snapshotsSent.get(), snapshotsInstalled.get(),
+                committed.get());
+    }
+
+    /** Stops the driver thread (the transport and the log store stay open; close them next). */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        events.add(new Stop());
+        if (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the driver thread
+
+    private void run() {
+        try {
+            publishStatus();
+            long nextTick = System.nanoTime() + tickNanos;
+            while (true) {
+                long wait = nextTick - System.nanoTime();
+                Event e = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : events.poll();
+                // Drain what is queued before making a Ready: one fsync then covers all of it (group commit).
+                int n = 0;
+                while (e != null) {
+                    if (e instanceof Stop) {
+                        return;
+                    }
+                    handle(e);
+                    e = ++n < 10_000 ? events.poll() : null;
+                }
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    node.tick();
+                    nextTick += tickNanos;
+                    if (now - nextTick >= 0) {
+                        nextTick = now + tickNanos; // far behind (a long fsync or GC): do not burst ticks
+                    }
+                }
+                processReadies();
+                publishStatus();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("server {}: ZAB driver stopped on a fatal error", config.myId(), t);
+            try {
+                host.roles().onFatal(t);
+            } catch (RuntimeException ignored) {
+                // already failing
+            }
+        } finally {
+            stopped = true;
+            failPending(new ProposalOutcomeUnknownException("the ZAB driver stopped"));
+            drainProposals();
+            for (Path dir : receivedSnapshots.values()) {
+                Dirs.deleteQuietly(dir);
+            }
+            receivedSnapshots.clear();
+            status = new PeerStatus(Role.LOOKING, -1, status.epoch(), false);
+        }
+    }
+
+    private void handle(Event e) {
+        if (e instanceof Inbound in) {
+            node.step(in.from(), in.message());
+        } else if (e instanceof SnapshotArrived s) {
+            Path old = receivedSnapshots.put(s.at(), s.dir());
+            if (old != null) {
+                Dirs.deleteQuietly(old);
+            }
+        } else if (e instanceof Propose p) {
+            if (!node.canPropose()) {
+                p.result().completeExceptionally(new NotLeaderException(node.leaderId()));
+                return;
+            }
+            pending.add(new Pending(node.propose(p.payload()), p.result()));
+        } else if (e instanceof Compact c) {
+            compactNow(c);
+        }
+    }
+
+    private void compactNow(Compact c) {
+        try {
+            if (c.counter() > lastCommitted.counter()) {
+                throw new IllegalArgumentException("compact to " + c.counter() + " beyond applied " + lastCommitted);
+            }
+            Zxid z = log.zxidAt(c.counter());
+            if (z == null) { // at or behind the base already
+                c.result().complete(log.base());
+                return;
+            }
+            node.compact(z);
+            log.compact(z);
+            LOG.debug("server {}: log compacted to {}", config.myId(), z);
+            c.result().complete(z);
+        } catch (RuntimeException ex) {
+            c.result().completeExceptionally(ex);
+        }
+    }
+
+    private void processReadies() throws IOException {
+        while (node.hasReady()) {
+            Ready r = node.ready();
+            readies.incrementAndGet();
+            // 1. Durable first: epochs, truncation, snapshot, entries; one fsync.
+            Path snapshotDir = null;
+            if (r.installSnapshot() != null) {
+                snapshotDir = receivedSnapshots.remove(r.installSnapshot());
+                if (snapshotDir == null) {
+                    throw new IllegalStateException("told to install a snapshot at " + r.installSnapshot()
+                            + " that never arrived");
+                }
+            }
+            if (r.mustPersist()) {
+                log.persist(r, snapshotDir);
+                persists.incrementAndGet();
+            }
+            if (snapshotDir != null) {
+                host.snapshotSink().install(r.installSnapshot(), snapshotDir);
+                log.clearPendingInstall();
+                Dirs.deleteQuietly(snapshotDir);
+                for (Path stale : receivedSnapshots.values()) {
+                    Dirs.deleteQuietly(stale);
+                }
+                receivedSnapshots.clear();
+                lastCommitted = r.installSnapshot();
+                snapshotsInstalled.incrementAndGet();
+                LOG.info("server {}: synced by SNAP at {}", config.myId(), r.installSnapshot());
+            }
+            // 2. Then the messages, in order.
+            for (Outbound o : r.messages()) {
+                send(o);
+            }
+            transport.flush();
+            // 3. Then the commits, in zxid order.
+            for (Txn t : r.committed()) {
+                host.commits().onCommit(t);
+                lastCommitted = t.zxid();
+                committed.incrementAndGet();
+                completePending(t);
+            }
+            // 4. Then tell the node.
+            node.advance(r);
+        }
+    }
+
+    private void send(Outbound o) throws IOException {
+        Message m = o.message();
+        if (m instanceof Message.Snap s) {
+            Path dir = host.snapshotSource().checkpoint(s.at());
+            snapshotsSent.incrementAndGet();
+            transport.sendSnapshot(o.to(), s.at(), dir, () -> host.snapshotSource().release(dir));
+            transport.send(o.to(), m);
+        } else if (m instanceof Message.Proposal p && estimatedBytes(p.txns()) > maxProposalBytes) {
+            // One frame per batch must stay under the frame limit: split into consecutive smaller batches.
+            List<Txn> batch = new ArrayList<>();
+            long bytes = 0;
+            for (Txn t : p.txns()) {
+                long size = t.payload().length + 32L;
+                if (!batch.isEmpty() && bytes + size > maxProposalBytes) {
+                    transport.send(o.to(), new Message.Proposal(p.epoch(), batch));
+                    batch = new ArrayList<>();
+                    bytes = 0;
+                }
+                batch.add(t);
+                bytes += size;
+            }
+            transport.send(o.to(), new Message.Proposal(p.epoch(), batch));
+        } else {
+            transport.send(o.to(), m);
+        }
+    }
+
+    private static long estimatedBytes(List<Txn> txns) {
+        long n = 16;
+        for (Txn t : txns) {
+            n += t.payload().length + 32L;
+        }
+        return n;
+    }
+
+    private void completePending(Txn t) {
+        while (!pending.isEmpty() && pending.peek().zxid().counter() <= t.counter()) {
+            Pending p = pending.poll();
+            if (p.zxid().equals(t.zxid())) {
+                p.result().complete(t.zxid());
+            } else {
+                p.result().completeExceptionally(new ProposalOutcomeUnknownException(
+                        "proposal " + p.zxid() + " was replaced by " + t.zxid()));
+            }
+        }
+    }
+
+    private void failPending(RuntimeException e) {
+        while (!pending.isEmpty()) {
+            pending.poll().result().completeExceptionally(e);
+        }
+    }
+
+    private void drainProposals() {
+        for (Event e; (e = events.poll()) != null; ) {
+            if (e instanceof Propose p) {
+                p.result().completeExceptionally(new NotLeaderException(-1));
+            } else if (e instanceof Compact c) {
+                c.result().completeExceptionally(new IllegalStateException("driver stopped"));
+            } else if (e instanceof SnapshotArrived s) {
+                Dirs.deleteQuietly(s.dir());
+            }
+        }
+    }
+
+    private void publishStatus() {
+        long epoch = switch (node.role()) {
+            case LEADING -> node.leaderEpoch() >= 0 ? node.leaderEpoch() : node.currentEpoch();
+            default -> node.currentEpoch();
+        };
+        PeerStatus s = new PeerStatus(node.role(), node.leaderId(), epoch,
+                node.isEstablishedLeader() || node.isSyncedFollower());
+        if (!s.equals(status)) {
+            PeerStatus before = status;
+            status = s;
+            LOG.info("server {}: {}", config.myId(), s);
+            if (before.canPropose() && !s.canPropose()) {
+                failPending(new ProposalOutcomeUnknownException("server " + config.myId() + " stopped leading"));
+            }
+            host.roles().onStatus(s);
+        }
+    }
+
+    private static void clearInbox(Path inbox) throws IOException {
+        if (!Files.isDirectory(inbox)) {
+            return;
+        }
+        try (Stream<Path> children = Files.list(inbox)) {
+            for (Path p : (Iterable<Path>) children::iterator) {
+                Dirs.deleteQuietly(p);
+            }
+        }
+    }
+}
