@@ -5,7 +5,6 @@ import dev.corral.server.wire.KeeperError;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
@@ -58,12 +57,21 @@ public final class AclRules {
         if (acls == null || acls.isEmpty()) {
             throw new KeeperError(ErrorCode.INVALID_ACL);
         }
-        List<ACL> unique = new ArrayList<>(new LinkedHashSet<>(acls));
+        List<ACL> unique = new ArrayList<>();
+        for (ACL a : acls) {
+            if (unique.stream().noneMatch(u -> sameAcl(u, a))) {
+                unique.add(a);
+            }
+        }
         List<ACL> result = new ArrayList<>();
         for (ACL a : unique) {
             Id id = a == null ? null : a.getId();
             if (id == null || id.getScheme() == null) {
                 throw new KeeperError(ErrorCode.INVALID_ACL);
+            }
+            if (id.getId() == null && !"auth".equals(id.getScheme())) {
+                // ZooKeeper fails to process such an entry (the id is dereferenced) and answers MARSHALLINGERROR.
+                throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
             }
             if ("world".equals(id.getScheme()) && "anyone".equals(id.getId())) {
                 result.add(a);
@@ -85,6 +93,17 @@ public final class AclRules {
             }
         }
         return result;
+    }
+
+    private static boolean sameAcl(ACL a, ACL b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        Id x = a.getId();
+        Id y = b.getId();
+        return a.getPerms() == b.getPerms() && (x == null ? y == null
+                : y != null && java.util.Objects.equals(x.getScheme(), y.getScheme())
+                        && java.util.Objects.equals(x.getId(), y.getId()));
     }
 
     private static boolean isAuthenticatedScheme(String scheme) {

@@ -3,6 +3,7 @@ package dev.corral.server.pipeline;
 import dev.corral.server.acl.AuthIds;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.session.SessionTable;
+import dev.corral.server.tree.StoreFailure;
 import dev.corral.server.tree.ZnodeStore;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.Jute;
@@ -286,11 +287,18 @@ public final class RequestProcessor implements AutoCloseable {
             }
         } catch (KeeperError e) {
             ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, e.code()));
+        } catch (StoreFailure e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) {
-                throw (RuntimeException) e;
+            if (e instanceof RuntimeException) {
+                // A request that trips a bug must cost that request only: the pending view is dropped (nothing
+                // of it reached the store) and the client gets ZooKeeper's answer to a request it cannot process.
+                LOG.error("failed to process request type {} from session 0x{}", r.type(),
+                        Long.toHexString(conn.sessionId), e);
+                ctx.view.discard();
             }
-            // A body that does not decode: ZooKeeper answers MARSHALLINGERROR and keeps the connection.
+            // ZooKeeper answers MARSHALLINGERROR (a body that does not decode, or a request that fails to
+            // process) and keeps the connection.
             ctx.outbox.send(conn, Replies.error(xid, ctx.lastZxid, ErrorCode.MARSHALLING_ERROR));
         }
     }

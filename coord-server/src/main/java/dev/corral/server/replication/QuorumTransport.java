@@ -369,8 +369,7 @@ public final class QuorumTransport implements AutoCloseable {
                 ch.close();
                 return;
             }
-            ch.writeAndFlush(Frames.hello(ch.alloc(), myId));
-            channel = ch;
+            channel = ch; // HELLO is already out: DialledHandler wrote it first thing when the channel went active
             backoffMillis = options.minBackoffMillis();
             wasUp = true;
             LOG.info("server {}: connected to {} at {}", myId, peer, address);
@@ -405,6 +404,7 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Frames.hello(ctx.alloc(), myId), ctx.voidPromise());
             heartbeat = ctx.executor().scheduleAtFixedRate(
                     () -> ctx.writeAndFlush(Frames.heartbeat(ctx.alloc()), ctx.voidPromise()),
                     options.heartbeatMillis(), options.heartbeatMillis(), TimeUnit.MILLISECONDS);

@@ -244,12 +244,6 @@ class AclDifferentialTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("server bug: create (and setACL: both go through AclRules.fixup) with an ACL "
-            + "entry whose Id.id is a null string - new Id(\"auth\", null) from the Java client, make_acl('auth', '') "
-            + "from kazoo - throws NullPointerException in AclRules.fixup (new LinkedHashSet(acls) -> ACL.hashCode -> "
-            + "Id.hashCode); the request processor thread dies ('request processor failed; stopping') and the "
-            + "server stops serving every client. ZooKeeper de-duplicates with List.contains and creates the node "
-            + "with the creator's digest ids")
     void aclEntryWithNullIdOnCorral() throws Exception {
         try (Servers.Target c = Servers.corral(dir)) {
             assertThat(nullIdAcl(c.connectString())).containsExactly("create OK",

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,11 +67,6 @@ class KazooScriptsTest {
     }
 
     @Test
-    @Disabled("server bug: an ACL entry whose id is a null string (kazoo make_acl('auth', ''), or the Java client's "
-            + "new Id(\"auth\", null)) makes AclRules.fixup throw NullPointerException (LinkedHashSet -> Id.hashCode); "
-            + "the exception escapes the request processor, which logs 'request processor failed; stopping', and "
-            + "every client is cut off (connection refused). ZooKeeper dedups with List.contains and creates the "
-            + "node with the creator's digest ids")
     void authSchemeAclOnCorral() throws Exception {
         try (Servers.Target c = Servers.corral(dir)) {
             run("kazoo_acl_auth_scheme.py", c, "kazoo acl auth scheme: all ok");
