@@ -48,8 +48,8 @@ public record Result(String workload, String label, String connect, int sessions
         return String.format(java.util.Locale.ROOT,
                 "{\"workload\":\"%s\",\"label\":\"%s\",\"connect\":\"%s\",\"sessions\":%d,\"outstanding\":%d,"
                         + "\"seconds\":%.3f,\"ops\":%d,\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-                        + "\"p999_us\":%.1f,\"max_us\":%.1f,\"errors\":%s}",
+                        + "\"p999_us\":%.1f,\"max_us\":%.1f,\"error_count\":%d,\"errors\":%s}",
                 workload, label, connect, sessions, outstanding, seconds, ops, opsPerSec(), p50Us, p99Us, p999Us,
-                maxUs, errs);
+                maxUs, errorCount(), errs);
     }
 }
