@@ -3,6 +3,7 @@ package dev.corral.server.pipeline;
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.RequestContext;
 import dev.corral.server.tree.Txn;
+import dev.corral.server.tree.TxnPreparer;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
 import dev.corral.server.wire.OpCode;
@@ -33,7 +34,7 @@ final class Multis {
         this.reads = reads;
     }
 
-    private record Op(int type, Record request) {
+    record Op(int type, Record request) {
     }
 
     /** A result of one op: its type (or ERROR), its error code, and its body. */
@@ -42,41 +43,64 @@ final class Multis {
 
     Writes.Result multi(ClientConnection conn, BinaryInputArchive in) throws IOException {
         List<Op> ops = decode(in, false);
-        RequestContext rc = Writes.context(conn);
         TxnCommitter.Group group = committer.begin();
-        List<Txn> txns = new ArrayList<>();
         List<NodeMeta> metas = new ArrayList<>();
-        int failedAt = -1;
-        int failure = 0;
-        for (int i = 0; i < ops.size(); i++) {
-            try {
-                Txn txn = writes.prepare(ops.get(i).type(), ops.get(i).request(), rc);
-                txns.add(txn);
-                metas.add(group.apply(txn));
-            } catch (KeeperError e) {
-                failedAt = i;
-                failure = e.code();
-                break;
-            }
-        }
-        List<OpResult> results = new ArrayList<>(ops.size());
-        if (failedAt >= 0) {
+        Txn.Multi txn = prepare(ops, Writes.context(conn), ctx.preparer, t -> metas.add(group.apply(t)));
+        if (isFailure(txn)) {
             group.abort();
-            // ZooKeeper: ops before the failing one report OK, the failing one its error, the rest
-            // RUNTIMEINCONSISTENCY — all as error results; nothing applied, no watch fired.
-            for (int i = 0; i < ops.size(); i++) {
-                int err = i < failedAt ? ErrorCode.OK : i == failedAt ? failure : ErrorCode.RUNTIME_INCONSISTENCY;
-                results.add(new OpResult(OpCode.ERROR, err, new ErrorResponse(err)));
-            }
-            return new Writes.Result(ctx.lastZxid, new Response(results));
+            return new Writes.Result(ctx.lastZxid, response(ops, txn, metas));
         }
         long zxid = group.commit();
+        return new Writes.Result(zxid, response(ops, txn, metas));
+    }
+
+    /** Applies one prepared op so that the ops after it see it. */
+    interface OpSink {
+        void apply(Txn txn);
+    }
+
+    /**
+     * Prepares the ops one by one, each against a view holding the ones before it ({@code sink} applies them
+     * there). On the first failure the result is ZooKeeper's: the ops before it OK, the failing one its error,
+     * the rest RUNTIMEINCONSISTENCY — as a multi of errors that changes nothing.
+     */
+    static Txn.Multi prepare(List<Op> ops, RequestContext rc, TxnPreparer preparer, OpSink sink) {
+        List<Txn> txns = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
-            int type = ops.get(i).type();
-            int resultType = type == OpCode.CREATE_CONTAINER || type == OpCode.CREATE_TTL ? OpCode.CREATE2 : type;
-            results.add(new OpResult(resultType, 0, Writes.body(type, txns.get(i), metas.get(i))));
+            try {
+                Txn txn = Writes.prepare(preparer, ops.get(i).type(), ops.get(i).request(), rc);
+                txns.add(txn);
+                sink.apply(txn);
+            } catch (KeeperError e) {
+                List<Txn> errors = new ArrayList<>(ops.size());
+                for (int j = 0; j < ops.size(); j++) {
+                    errors.add(new Txn.Error(j < i ? ErrorCode.OK : j == i ? e.code() : ErrorCode.RUNTIME_INCONSISTENCY));
+                }
+                return new Txn.Multi(errors);
+            }
         }
-        return new Writes.Result(zxid, new Response(results));
+        return new Txn.Multi(txns);
+    }
+
+    static boolean isFailure(Txn.Multi txn) {
+        return !txn.ops().isEmpty() && txn.ops().stream().allMatch(t -> t instanceof Txn.Error);
+    }
+
+    /** The MultiResponse for {@code ops} given the multi txn they became and the metas its ops produced. */
+    static Record response(List<Op> ops, Txn.Multi txn, List<NodeMeta> metas) {
+        List<OpResult> results = new ArrayList<>(ops.size());
+        boolean failed = isFailure(txn);
+        for (int i = 0; i < ops.size(); i++) {
+            if (failed) {
+                int err = ((Txn.Error) txn.ops().get(i)).code();
+                results.add(new OpResult(OpCode.ERROR, err, new ErrorResponse(err)));
+            } else {
+                int type = ops.get(i).type();
+                int resultType = type == OpCode.CREATE_CONTAINER || type == OpCode.CREATE_TTL ? OpCode.CREATE2 : type;
+                results.add(new OpResult(resultType, 0, Writes.body(type, txn.ops().get(i), metas.get(i))));
+            }
+        }
+        return new Response(results);
     }
 
     Record multiRead(ClientConnection conn, BinaryInputArchive in) throws IOException {
@@ -99,7 +123,7 @@ final class Multis {
         return new Response(results);
     }
 
-    private static List<Op> decode(BinaryInputArchive in, boolean readOnly) throws IOException {
+    static List<Op> decode(BinaryInputArchive in, boolean readOnly) throws IOException {
         List<Op> ops = new ArrayList<>();
         MultiHeader h = new MultiHeader();
         h.deserialize(in, "multiheader");

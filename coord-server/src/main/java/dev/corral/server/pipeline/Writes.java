@@ -36,7 +36,7 @@ final class Writes {
 
     Result handle(ClientConnection conn, int type, BinaryInputArchive in) throws IOException, KeeperError {
         Record request = decode(type, in);
-        Txn txn = prepare(type, request, context(conn));
+        Txn txn = prepare(ctx.preparer, type, request, context(conn));
         TxnCommitter.Applied applied = committer.commit(txn);
         return new Result(applied.zxid(), body(type, txn, applied.meta()));
     }
@@ -61,34 +61,35 @@ final class Writes {
     }
 
     /** Checks a decoded write against the current view and turns it into a txn. */
-    Txn prepare(int type, Record request, RequestContext rc) throws KeeperError {
+    static Txn prepare(dev.corral.server.tree.TxnPreparer preparer, int type, Record request, RequestContext rc)
+            throws KeeperError {
         switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
                 CreateRequest req = (CreateRequest) request;
                 if (type == OpCode.CREATE_CONTAINER && req.getFlags() != 4) {
                     throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
                 }
-                return ctx.preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
+                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
             }
             case OpCode.CREATE_TTL -> {
                 CreateTTLRequest req = (CreateTTLRequest) request;
-                return ctx.preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
+                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
             }
             case OpCode.DELETE -> {
                 DeleteRequest req = (DeleteRequest) request;
-                return ctx.preparer.delete(req.getPath(), req.getVersion(), rc);
+                return preparer.delete(req.getPath(), req.getVersion(), rc);
             }
             case OpCode.SET_DATA -> {
                 SetDataRequest req = (SetDataRequest) request;
-                return ctx.preparer.setData(req.getPath(), req.getData(), req.getVersion(), rc);
+                return preparer.setData(req.getPath(), req.getData(), req.getVersion(), rc);
             }
             case OpCode.SET_ACL -> {
                 SetACLRequest req = (SetACLRequest) request;
-                return ctx.preparer.setAcl(req.getPath(), req.getAcl(), req.getVersion(), rc);
+                return preparer.setAcl(req.getPath(), req.getAcl(), req.getVersion(), rc);
             }
             case OpCode.CHECK -> {
                 CheckVersionRequest req = (CheckVersionRequest) request;
-                return ctx.preparer.check(req.getPath(), req.getVersion(), rc);
+                return preparer.check(req.getPath(), req.getVersion(), rc);
             }
             default -> throw new IllegalArgumentException("not a write: " + type);
         }
