@@ -461,6 +461,10 @@ class BadInputTest {
                 concat(str("/a2"), NULL, 1, acl(str("world"), NULL), 0)));
         cases.add(new NullCase("create, digest ACL with null id", CREATE,
                 concat(str("/a3"), NULL, 1, acl(str("digest"), NULL), 0)));
+        cases.add(new NullCase("setACL, ACL with null id", ZooDefs.OpCode.setACL,
+                concat(str("/"), 1, acl(str("world"), NULL), -1)));
+        cases.add(new NullCase("setACL, ACL with null scheme", ZooDefs.OpCode.setACL,
+                concat(str("/"), 1, acl(NULL, str("anyone")), -1)));
         cases.add(new NullCase("setWatches, null lists", ZooDefs.OpCode.setWatches, concat(0L, NULL, NULL, NULL)));
         cases.add(new NullCase("addWatch, mode 9", ZooDefs.OpCode.addWatch, concat(str("/"), 9)));
         cases.add(new NullCase("checkWatches, type 9", ZooDefs.OpCode.checkWatches, concat(str("/"), 9)));
@@ -489,7 +493,8 @@ class BadInputTest {
 
     @Test
     @Disabled("server bug: a null path (string length -1) in exists/getData/getChildren/getChildren2/getACL/"
-            + "getAllChildrenNumber/create/create2/createContainer/delete, an ACL with a null scheme or id in create, "
+            + "getAllChildrenNumber/create/create2/createContainer/delete, an ACL with a null scheme or id in create "
+            + "or setACL, "
             + "or null watch lists in setWatches stop the whole Corral process (NullPointerException in the request "
             + "processor, Runtime.halt(70)); ZooKeeper answers MARSHALLINGERROR (-5) or INVALIDACL (-114). Also "
             + "addWatch mode 9 / checkWatches type 9: ZooKeeper -5, Corral -8. Corral runs in a child JVM here.")
