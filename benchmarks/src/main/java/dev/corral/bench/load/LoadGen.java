@@ -224,8 +224,17 @@ public final class LoadGen implements Callable<Integer> {
             }
         }
 
+        /**
+         * Creates the workload's nodes through one session per server: idempotent, so on an ensemble the later ones
+         * find them in place; separate servers given together (a test) each get their own.
+         */
         void setUp() throws Exception {
-            ZooKeeper zk = pool.get(0);
+            for (int s = 0; s < Math.min(pool.size(), servers.size()); s++) {
+                setUp(pool.get(s));
+            }
+        }
+
+        private void setUp(ZooKeeper zk) throws Exception {
             Fixtures.ensure(zk, root, new byte[0]);
             switch (workload) {
                 case CREATE -> Fixtures.ensure(zk, root + "/create", new byte[0]);
