@@ -156,7 +156,7 @@ class KillAndRestartTest {
 
                 server.kill();
                 server.start();
-                await().atMost(Duration.ofSeconds(8)).until(() -> connects.get() >= 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> connects.get() >= 2);
 
                 assertThat(expired).as("session expired across the restart").isFalse();
                 assertThat(zk.getSessionId()).isEqualTo(sessionId);
@@ -194,9 +194,11 @@ class KillAndRestartTest {
             zk.close(100);
             Thread.sleep(2000);
             server.start();
-            ZooKeeper other = Servers.connect(server.connectString(), 1000, null);
+            // A longer timeout for the observer: a loaded machine must not cost it its connection.
+            ZooKeeper other = Servers.connect(server.connectString(), 2000, null);
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> other.exists("/gone", false) == null);
+                await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                        .until(() -> other.exists("/gone", false) == null);
                 assertThat(other.exists("/stays", false)).isNotNull();
             } finally {
                 other.close();
@@ -225,10 +227,10 @@ class KillAndRestartTest {
                     // A dropped connection is not a closed session: the node waits for the session to expire.
                     Thread.sleep(500);
                     assertThat(zk.exists("/owned", false)).as("ephemeral right after its client died").isNotNull();
-                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                             .until(() -> zk.exists("/owned", false) == null);
                     long goneAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-                    assertThat(goneAfterMs).as("ms from kill to ephemeral deletion").isBetween(2000L, 9000L);
+                    assertThat(goneAfterMs).as("ms from kill to ephemeral deletion").isBetween(1500L, 12_000L);
                     assertThat(server.output()).contains("session 0x" + Long.toHexString(owner) + " expired");
                 } finally {
                     zk.close();
