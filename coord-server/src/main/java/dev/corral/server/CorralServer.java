@@ -1,6 +1,9 @@
 package dev.corral.server;
 
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.ensemble.EnsembleMember;
+import dev.corral.server.ensemble.MyId;
+import dev.corral.server.storage.ReplaceableStore;
 import dev.corral.server.net.ClientServer;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.storage.RocksZnodeStore;
@@ -19,7 +22,10 @@ public final class CorralServer implements AutoCloseable {
     private final RequestProcessor processor;
     private final ClientServer clients;
 
-    private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients) {
+    private final EnsembleMember member;
+
+    private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients, EnsembleMember member) {
+        this.member = member;
         this.store = store;
         this.processor = processor;
         this.clients = clients;
@@ -29,21 +35,37 @@ public final class CorralServer implements AutoCloseable {
         Path dir = config.dataDir().resolve("tree");
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        ZnodeStore store = RocksZnodeStore.open(dir);
-        TreeBootstrap.ensure(store);
-        RequestProcessor processor = new RequestProcessor(config, store);
+        ZnodeStore store;
+        RequestProcessor processor;
+        EnsembleMember member = null;
+        if (config.servers().isEmpty()) {
+            store = RocksZnodeStore.open(dir);
+            TreeBootstrap.ensure(store);
+            processor = new RequestProcessor(config, store);
+        } else {
+            int myId = MyId.read(config);
+            ReplaceableStore replaceable = new ReplaceableStore(dir);
+            store = replaceable;
+            TreeBootstrap.ensure(store);
+            member = new EnsembleMember(config, myId, replaceable);
+            processor = new RequestProcessor(config, store, member);
+            member.start(processor);
+        }
         processor.start();
         ClientServer clients;
         try {
             clients = new ClientServer(config, processor);
         } catch (Exception e) {
+            if (member != null) {
+                member.close();
+            }
             processor.close();
             store.close();
             throw e;
         }
         LOG.info("Corral serving clients on port {} (data {}, last zxid 0x{}, started in {} ms)", clients.port(),
                 config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
-        return new CorralServer(store, processor, clients);
+        return new CorralServer(store, processor, clients, member);
     }
 
     public int port() {
@@ -54,9 +76,17 @@ public final class CorralServer implements AutoCloseable {
         return processor;
     }
 
+    /** The ensemble membership, or null for a standalone server. */
+    public EnsembleMember member() {
+        return member;
+    }
+
     @Override
     public void close() {
         clients.close();
+        if (member != null) {
+            member.close();
+        }
         processor.close();
         store.close();
     }

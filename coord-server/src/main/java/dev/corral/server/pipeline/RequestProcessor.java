@@ -65,7 +65,14 @@ public final class RequestProcessor implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
+    private final EnsembleFlow ensemble;
+
     public RequestProcessor(ServerConfig config, ZnodeStore store) {
+        this(config, store, null);
+    }
+
+    /** With {@code replication}, the server runs as a member of an ensemble; without, standalone. */
+    public RequestProcessor(ServerConfig config, ZnodeStore store, Replication replication) {
         SessionTable table = new SessionTable(0, System.currentTimeMillis());
         this.ctx = new ServerContext(config, store, table);
         this.committer = new TxnCommitter(ctx);
@@ -76,6 +83,8 @@ public final class RequestProcessor implements AutoCloseable {
         this.multis = new Multis(ctx, committer, writes, reads);
         this.watchOps = new WatchOps(ctx);
         this.sweeper = new ContainerSweeper(ctx, committer, nowMs());
+        this.ensemble = replication == null ? null
+                : new EnsembleFlow(ctx, replication, sessions, r -> dispatch(r, r.conn()));
         long now = nowMs();
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
@@ -96,6 +105,19 @@ public final class RequestProcessor implements AutoCloseable {
 
     public void disconnected(ClientConnection conn) {
         queue.add(new Work.Disconnected(conn));
+    }
+
+    /** Ensemble: a committed txn, to apply in order (called by the replication driver, in zxid order). */
+    public void committed(long zxid, byte[] payload) {
+        queue.add(new Work.Committed(zxid, payload));
+    }
+
+    public void peerMessage(int from, byte[] frame) {
+        queue.add(new Work.PeerMessage(from, frame));
+    }
+
+    public void status(ReplicaStatus status) {
+        queue.add(new Work.Status(status));
     }
 
     /** Runs {@code task} on the processor thread, between requests. */
@@ -140,10 +162,47 @@ public final class RequestProcessor implements AutoCloseable {
         }
         // ZooKeeper counts its root twice ("" and "/"), so a fresh tree shows 5 nodes.
         long nodeCount = ctx.view.descendantCount("/") + 2;
-        return new ServerStats("standalone", ctx.lastZxid, nodeCount, ctx.received, ctx.outbox.sent, queue.size(),
+        return new ServerStats(ensemble == null ? "standalone" : ensemble.status().mode(), ctx.lastZxid, nodeCount, ctx.received, ctx.outbox.sent, queue.size(),
                 ctx.latencyCount == 0 ? 0 : ctx.minLatency,
                 ctx.latencyCount == 0 ? 0 : (double) ctx.totalLatency / ctx.latencyCount, ctx.maxLatency, conns,
                 watches, ctx.sessions.size(), ephemerals, timeouts, System.currentTimeMillis() - ctx.startedMs);
+    }
+
+    /**
+     * Runs {@code swap} (which replaces the store's contents, e.g. with a snapshot) on the processor thread and
+     * then reloads what the processor keeps of the store: its zxid and its session table. Waits for it.
+     */
+    public void replaceStore(Runnable swap) throws InterruptedException, java.util.concurrent.ExecutionException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                swap.run();
+                ctx.lastZxid = ctx.store.lastZxid();
+                java.util.List<Long> ids = new java.util.ArrayList<>();
+                ctx.sessions.all().forEach(s -> ids.add(s.id()));
+                ids.forEach(ctx.sessions::remove);
+                long now = nowMs();
+                ctx.store.forEachSession(s -> ctx.sessions.add(s.sessionId(), s.password(), s.timeoutMs(), now));
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        done.get();
+    }
+
+    /** Runs {@code action} on the processor thread once everything queued before it is done; waits for it. */
+    public <T> T onProcessorThread(java.util.function.Supplier<T> action)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                done.complete(action.get());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done.get();
     }
 
     public long lastZxid() {
@@ -171,10 +230,19 @@ public final class RequestProcessor implements AutoCloseable {
                 round.clear();
                 long now = nowMs();
                 if (now >= nextExpiryCheck) {
-                    sessions.expire(now);
+                    if (ensemble == null) {
+                        sessions.expire(now);
+                    } else {
+                        ensemble.tick(now);
+                        if (ensemble.status().isLeader()) {
+                            ctx.sessions.expired(now).forEach(ensemble::expire);
+                        }
+                    }
                     nextExpiryCheck = now + ctx.config.tickTime() / 2;
                 }
-                sweeper.maybeRun(now);
+                if (ensemble == null) {
+                    sweeper.maybeRun(now);
+                }
                 committer.syncRound();
                 ctx.outbox.flush();
             } catch (InterruptedException e) {
@@ -192,9 +260,23 @@ public final class RequestProcessor implements AutoCloseable {
     private void handle(Work work) {
         if (work instanceof Work.Request r) {
             request(r);
+        } else if (work instanceof Work.Committed c) {
+            ensemble.onCommitted(c.zxid(), c.payload(), nowMs());
+        } else if (work instanceof Work.PeerMessage m) {
+            ensemble.onPeerFrame(m.from(), m.frame(), nowMs());
+        } else if (work instanceof Work.Status s) {
+            ensemble.onStatus(s.status(), nowMs());
         } else if (work instanceof Work.Connect c) {
-            sessions.connect(c.conn(), c.request(), c.legacy(), nowMs());
+            if (ensemble != null && !ensemble.serving()) {
+                // Not part of a working quorum: refuse, so the client tries another server.
+                ctx.outbox.close(c.conn());
+            } else {
+                sessions.connect(c.conn(), c.request(), c.legacy(), nowMs());
+            }
         } else if (work instanceof Work.Disconnected d) {
+            if (ensemble != null) {
+                ensemble.disconnected(d.conn());
+            }
             sessions.disconnected(d.conn());
         } else if (work instanceof Work.Task t) {
             t.task().run();
@@ -214,7 +296,11 @@ public final class RequestProcessor implements AutoCloseable {
         conn.stats.received++;
         ctx.received++;
         try {
-            dispatch(r, conn);
+            if (ensemble != null) {
+                ensemble.request(r);
+            } else {
+                dispatch(r, conn);
+            }
         } finally {
             long latency = (System.nanoTime() - r.receivedNanos()) / 1_000_000L;
             conn.stats.completed(OpNames.of(r.type()), r.xid(), ctx.lastZxid, latency, System.currentTimeMillis());

@@ -35,13 +35,7 @@ final class Sessions {
         conn.authIds.add(AuthIds.ip(conn.remoteIp()));
         long sessionId = req.getSessionId();
         if (sessionId == 0) {
-            sessionId = ctx.sessions.newSessionId();
-            byte[] password = ctx.sessions.newPassword();
-            committer.commit(new Txn.CreateSession(sessionId, password, timeout));
-            ctx.sessions.add(sessionId, password, timeout, nowMs);
-            bind(conn, sessionId);
-            ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, timeout, sessionId, password, false)));
-            LOG.debug("session 0x{} created, timeout {} ms", Long.toHexString(sessionId), timeout);
+            newSessions.create(conn, timeout, legacy, nowMs);
             return;
         }
         // As ZooKeeper does, drop whichever connection holds the session before checking the password.
@@ -61,7 +55,29 @@ final class Sessions {
         ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, timeout, sessionId, session.password(), false)));
     }
 
-    private static byte[] connectResponse(boolean legacy, ConnectResponse response) {
+    /** Makes a new session for a connecting client; standalone creates it at once, an ensemble via the leader. */
+    interface NewSessionHandler {
+        void create(ClientConnection conn, int timeoutMs, boolean legacy, long nowMs);
+    }
+
+    NewSessionHandler newSessions = this::createLocally;
+
+    private void createLocally(ClientConnection conn, int timeout, boolean legacy, long nowMs) {
+        long sessionId = ctx.sessions.newSessionId();
+        byte[] password = ctx.sessions.newPassword();
+        committer.commit(new Txn.CreateSession(sessionId, password, timeout));
+        ctx.sessions.add(sessionId, password, timeout, nowMs);
+        established(conn, sessionId, password, timeout, legacy);
+    }
+
+    /** Binds {@code conn} to a session that now exists and tells the client. */
+    void established(ClientConnection conn, long sessionId, byte[] password, int timeout, boolean legacy) {
+        bind(conn, sessionId);
+        ctx.outbox.send(conn, connectResponse(legacy, new ConnectResponse(0, timeout, sessionId, password, false)));
+        LOG.debug("session 0x{} created, timeout {} ms", Long.toHexString(sessionId), timeout);
+    }
+
+    static byte[] connectResponse(boolean legacy, ConnectResponse response) {
         if (!legacy) {
             return Jute.recordFrame(response);
         }

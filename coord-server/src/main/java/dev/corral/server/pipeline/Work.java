@@ -16,6 +16,17 @@ sealed interface Work {
     record Disconnected(ClientConnection conn) implements Work {
     }
 
+    /** A txn the ensemble committed, in zxid order. */
+    record Committed(long zxid, byte[] payload) implements Work {
+    }
+
+    /** A host frame from another server of the ensemble. */
+    record PeerMessage(int from, byte[] frame) implements Work {
+    }
+
+    record Status(ReplicaStatus status) implements Work {
+    }
+
     /** Runs arbitrary code on the processor thread (admin queries, tests). */
     record Task(Runnable task) implements Work {
     }

@@ -1,0 +1,138 @@
+package dev.corral.server.ensemble;
+
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.pipeline.ReplicaStatus;
+import dev.corral.server.pipeline.Replication;
+import dev.corral.server.pipeline.RequestProcessor;
+import dev.corral.server.replication.PeerAddresses;
+import dev.corral.server.replication.PeerStatus;
+import dev.corral.server.replication.QuorumTransport;
+import dev.corral.server.replication.RoleListener;
+import dev.corral.server.replication.SnapshotSink;
+import dev.corral.server.replication.SnapshotSource;
+import dev.corral.server.replication.ZabDriver;
+import dev.corral.server.storage.ReplaceableStore;
+import dev.corral.server.storage.ZabLogStore;
+import dev.corral.zab.MajorityQuorum;
+import dev.corral.zab.ZabConfig;
+import dev.corral.zab.Zxid;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins one server to its ensemble: the ZAB log, the quorum transport and the driver on one side, the request
+ * processor on the other.
+ */
+public final class EnsembleMember implements Replication, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
+
+    private final int myId;
+    private final ZabLogStore log;
+    private final QuorumTransport transport;
+    private final ZabDriver driver;
+    private final ReplaceableStore store;
+    private final Path snapshots;
+    private final AtomicInteger snapshotSeq = new AtomicInteger();
+    private volatile RequestProcessor processor;
+
+    public EnsembleMember(ServerConfig config, int myId, ReplaceableStore store) throws IOException {
+        this.myId = myId;
+        this.store = store;
+        this.snapshots = Files.createDirectories(config.dataDir().resolve("snapshots"));
+        this.log = ZabLogStore.open(config.dataLogDir().resolve("zablog"));
+        this.transport = new QuorumTransport(myId, PeerAddresses.quorumAddresses(config.servers()),
+                Files.createDirectories(config.dataDir().resolve("snapshot-inbox")), QuorumTransport.Options.defaults());
+        transport.setHostFrameHandler((from, payload) -> processor.peerMessage(from, payload));
+        ZabConfig zab = new ZabConfig(myId, new MajorityQuorum(config.servers().keySet()), config.initLimit(),
+                config.syncLimit());
+        RoleListener roles = new RoleListener() {
+            @Override
+            public void onStatus(PeerStatus s) {
+                processor.status(toReplicaStatus(s));
+            }
+
+            @Override
+            public void onFatal(Throwable error) {
+                LOG.error("server {}: replication stopped; this server stops serving", myId, error);
+                processor.status(ReplicaStatus.LOOKING);
+            }
+        };
+        SnapshotSource source = this::checkpoint;
+        SnapshotSink sink = this::install;
+        this.driver = new ZabDriver(zab, config.tickTime(), log, transport, store.lastZxid(),
+                new ZabDriver.Host(txn -> processor.committed(txn.zxid().counter(), txn.payload()), roles, source, sink));
+    }
+
+    static ReplicaStatus toReplicaStatus(PeerStatus s) {
+        String mode = switch (s.role()) {
+            case LEADING -> "leader";
+            case FOLLOWING -> "follower";
+            default -> "looking";
+        };
+        return new ReplicaStatus(mode, s.leaderId(), s.epoch(), s.active());
+    }
+
+    /** Connects the processor (which needs this object first) and starts replicating. */
+    public void start(RequestProcessor requestProcessor) throws IOException {
+        this.processor = requestProcessor;
+        driver.start();
+    }
+
+    private Path checkpoint(Zxid at) throws IOException {
+        Path dir = snapshots.resolve("out-" + at.counter() + "-" + snapshotSeq.incrementAndGet());
+        try {
+            // Queued behind every commit handed over so far, so the copy holds exactly the txns up to `at`.
+            processor.onProcessorThread(() -> {
+                store.checkpoint(dir);
+                return null;
+            });
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IOException("checkpoint at " + at + " failed", e);
+        }
+        return dir;
+    }
+
+    private void install(Zxid at, Path dir) throws IOException {
+        try {
+            processor.replaceStore(() -> store.replaceWith(dir));
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IOException("installing the snapshot at " + at + " failed", e);
+        }
+        LOG.info("server {}: installed a snapshot at zxid 0x{}", myId, Long.toHexString(at.counter()));
+    }
+
+    @Override
+    public int myId() {
+        return myId;
+    }
+
+    @Override
+    public void propose(byte[] payload) {
+        driver.propose(payload).whenComplete((zxid, error) -> {
+            if (error != null) {
+                LOG.debug("server {}: proposal not accepted: {}", myId, error.toString());
+            }
+        });
+    }
+
+    @Override
+    public boolean send(int peer, byte[] frame) {
+        return transport.sendHost(peer, frame);
+    }
+
+    public PeerStatus peerStatus() {
+        return driver.status();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        transport.close();
+        log.close();
+    }
+}

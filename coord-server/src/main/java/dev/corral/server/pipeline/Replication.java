@@ -1,0 +1,12 @@
+package dev.corral.server.pipeline;
+
+/** What the request pipeline needs from replication when it runs in an ensemble. Thread-safe. */
+public interface Replication {
+    int myId();
+
+    /** Proposes an envelope; only the established leader may. A failure shows up as a status change. */
+    void propose(byte[] payload);
+
+    /** Sends a host frame to a peer; false if there is no connection to it now. */
+    boolean send(int peer, byte[] frame);
+}

@@ -1,0 +1,113 @@
+package dev.corral.server.storage;
+
+import dev.corral.server.replication.Dirs;
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.SessionRecord;
+import dev.corral.server.tree.ZnodeStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * The tree store of an ensemble member: a RocksZnodeStore whose whole contents can be replaced by a snapshot
+ * (SNAP sync) while the server runs. Replacement happens on the request processor thread, between txns.
+ */
+public final class ReplaceableStore implements ZnodeStore {
+    private final Path dir;
+    private volatile RocksZnodeStore current;
+
+    public ReplaceableStore(Path dir) {
+        this.dir = dir;
+        this.current = RocksZnodeStore.open(dir);
+    }
+
+    /** Makes the store a copy of the checkpoint in {@code snapshot} (which is left in place). */
+    public void replaceWith(Path snapshot) {
+        current.close();
+        try {
+            Dirs.deleteQuietly(dir);
+            Dirs.copy(snapshot, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install snapshot " + snapshot + " into " + dir, e);
+        }
+        current = RocksZnodeStore.open(dir);
+    }
+
+    @Override
+    public NodeMeta meta(String path) {
+        return current.meta(path);
+    }
+
+    @Override
+    public byte[] data(String path) {
+        return current.data(path);
+    }
+
+    @Override
+    public List<String> children(String path) {
+        return current.children(path);
+    }
+
+    @Override
+    public long descendantCount(String path) {
+        return current.descendantCount(path);
+    }
+
+    @Override
+    public List<ACL> acl(long aclId) {
+        return current.acl(aclId);
+    }
+
+    @Override
+    public long aclId(List<ACL> acl) {
+        return current.aclId(acl);
+    }
+
+    @Override
+    public long maxAclId() {
+        return current.maxAclId();
+    }
+
+    @Override
+    public List<String> ephemerals(long sessionId) {
+        return current.ephemerals(sessionId);
+    }
+
+    @Override
+    public void forEachSession(Consumer<SessionRecord> consumer) {
+        current.forEachSession(consumer);
+    }
+
+    @Override
+    public long lastZxid() {
+        return current.lastZxid();
+    }
+
+    @Override
+    public long metaLong(String key, long dflt) {
+        return current.metaLong(key, dflt);
+    }
+
+    @Override
+    public Batch batch() {
+        return current.batch();
+    }
+
+    @Override
+    public void commit(Batch batch, boolean sync) {
+        current.commit(batch, sync);
+    }
+
+    @Override
+    public void checkpoint(Path target) {
+        current.checkpoint(target);
+    }
+
+    @Override
+    public void close() {
+        current.close();
+    }
+}

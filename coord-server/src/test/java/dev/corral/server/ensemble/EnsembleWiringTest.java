@@ -1,0 +1,79 @@
+package dev.corral.server.ensemble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.server.it.ServersAccess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three in-process servers: writes through any server, reads everywhere, and a leader failover. */
+class EnsembleWiringTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesThroughAnyServerAreSeenEverywhereAndSurviveLeaderLoss() throws Exception {
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3)) {
+            ensemble.startAll();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ensemble.leader() > 0);
+            int leader = ensemble.leader();
+            List<ZooKeeper> clients = new ArrayList<>();
+            for (int id = 1; id <= 3; id++) {
+                clients.add(ServersAccess.connect(ensemble.connectString(id), 8000));
+            }
+            for (int id = 1; id <= 3; id++) {
+                ZooKeeper zk = clients.get(id - 1);
+                assertThat(zk.create("/via" + id, ("from " + id).getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT)).isEqualTo("/via" + id);
+                assertThat(zk.create("/seq", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL))
+                        .isEqualTo(String.format("/seq%010d", 2 * id - 1));
+            }
+            for (ZooKeeper zk : clients) {
+                zk.sync("/", (rc, p, c) -> { }, null);
+            }
+            for (ZooKeeper zk : clients) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists("/via3", false) != null);
+                Stat stat = new Stat();
+                assertThat(new String(zk.getData("/via2", false, stat))).isEqualTo("from 2");
+            }
+            // a session reads its own writes on a follower
+            int follower = leader == 1 ? 2 : 1;
+            ZooKeeper f = clients.get(follower - 1);
+            for (int i = 0; i < 20; i++) {
+                f.setData("/via1", ("v" + i).getBytes(), -1);
+                assertThat(new String(f.getData("/via1", false, null))).isEqualTo("v" + i);
+            }
+            // lose the leader: the other two elect one and carry on, nothing lost
+            for (ZooKeeper zk : clients) {
+                zk.close();
+            }
+            ensemble.stop(leader);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ensemble.leader() > 0 && ensemble.leader() != leader);
+            int survivor = leader == 3 ? 1 : 3;
+            ZooKeeper after = ServersAccess.connect(ensemble.connectString(survivor), 8000);
+            assertThat(after.getChildren("/", false)).contains("via1", "via2", "via3");
+            after.create("/after", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            // the old leader restarts and catches up
+            ensemble.start(leader);
+            ZooKeeper back = ServersAccess.connect(ensemble.connectString(leader), 8000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try {
+                    return back.exists("/after", false) != null;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            after.close();
+            back.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.corral.server.ensemble;
+
+import dev.corral.server.CorralServer;
+import dev.corral.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Three Corral servers in this JVM, replicating over loopback: for tests of the ensemble wiring. */
+final class LocalEnsemble implements AutoCloseable {
+    final int size;
+    final Path dir;
+    final int[] clientPorts;
+    final Map<Integer, String> servers = new TreeMap<>();
+    final CorralServer[] running;
+
+    LocalEnsemble(Path dir, int size) throws IOException {
+        this.size = size;
+        this.dir = dir;
+        this.clientPorts = new int[size + 1];
+        this.running = new CorralServer[size + 1];
+        for (int id = 1; id <= size; id++) {
+            clientPorts[id] = freePort();
+            servers.put(id, "127.0.0.1:" + freePort() + ":" + freePort());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    ServerConfig config(int id) {
+        Path data = dir.resolve("s" + id);
+        return new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff, true,
+                Set.of("*"), null, 20, 10, servers);
+    }
+
+    void start(int id) throws Exception {
+        ServerConfig c = config(id);
+        Files.createDirectories(c.dataDir());
+        Files.writeString(c.dataDir().resolve("myid"), Integer.toString(id));
+        running[id] = CorralServer.start(c);
+    }
+
+    void startAll() throws Exception {
+        for (int id = 1; id <= size; id++) {
+            start(id);
+        }
+    }
+
+    void stop(int id) {
+        if (running[id] != null) {
+            running[id].close();
+            running[id] = null;
+        }
+    }
+
+    /** The id of the established leader among running servers, or -1. */
+    int leader() {
+        for (int id = 1; id <= size; id++) {
+            if (running[id] != null && running[id].member().peerStatus().canPropose()) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts[id];
+    }
+
+    String connectStringAll() {
+        List<String> parts = new ArrayList<>();
+        for (int id = 1; id <= size; id++) {
+            parts.add(connectString(id));
+        }
+        return String.join(",", parts);
+    }
+
+    @Override
+    public void close() {
+        for (int id = 1; id <= size; id++) {
+            stop(id);
+        }
+    }
+}
