@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.ZooKeeper;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,8 +94,6 @@ class ZkCliTest {
     }
 
     @Test
-    @Disabled("server gap: zkCli's deleteall deletes in batches through multi (opcode 14), not implemented yet; "
-            + "it prints 'Failed to delete some node(s) in the subtree!' and leaves the tree")
     void deleteallAgainstCorral() throws Exception {
         try (Servers.Target corral = Servers.corral(dir)) {
             deleteall(corral);
