@@ -327,7 +327,6 @@ public final class QuorumTransport implements AutoCloseable {
         volatile Channel channel;
         volatile boolean dirty;
         long backoffMillis = options.minBackoffMillis();
-        boolean wasUp;
 
         Link(int peer, InetSocketAddress address) {
             this.peer = peer;
@@ -371,7 +370,6 @@ public final class QuorumTransport implements AutoCloseable {
             }
             channel = ch; // HELLO is already out: DialledHandler wrote it first thing when the channel went active
             backoffMillis = options.minBackoffMillis();
-            wasUp = true;
             LOG.info("server {}: connected to {} at {}", myId, peer, address);
             ch.closeFuture().addListener(cf -> {
                 if (channel == ch) {

@@ -134,7 +134,9 @@ public final class ZabDriver implements Replicator, AutoCloseable {
         transport.setZabHandler(new QuorumTransport.ZabHandler() {
             @Override
             public void onMessage(int from, Message message) {
-                events.add(new Inbound(from, message));
+                if (!stopped) {
+                    events.add(new Inbound(from, message));
+                }
             }
 
             @Override
