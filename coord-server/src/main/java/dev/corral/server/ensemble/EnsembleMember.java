@@ -65,7 +65,24 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         SnapshotSource source = this::checkpoint;
         SnapshotSink sink = this::install;
         this.driver = new ZabDriver(zab, config.tickTime(), log, transport, store.lastZxid(),
-                new ZabDriver.Host(txn -> processor.committed(txn.zxid().counter(), txn.payload()), roles, source, sink));
+                new ZabDriver.Host(this::committed, roles, source, sink));
+    }
+
+    /** How many committed txns between log trims (ZooKeeper's snapCount plays the same part). */
+    private final long trimEvery = Long.getLong("corral.logTrimInterval", 10_000L);
+    private long sinceTrim;
+
+    private void committed(dev.corral.zab.Txn txn) {
+        processor.committed(txn.zxid().counter(), txn.payload());
+        if (++sinceTrim >= trimEvery) {
+            sinceTrim = 0;
+            // Behind the commit in the processor's queue: make the tree durable up to what it applied, then let
+            // the log forget that prefix, so disk use stays bounded under a steady write load.
+            processor.execute(() -> {
+                store.commit(store.batch(), true);
+                driver.compact(store.lastZxid());
+            });
+        }
     }
 
     static ReplicaStatus toReplicaStatus(PeerStatus s) {
@@ -123,6 +140,11 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     @Override
     public boolean send(int peer, byte[] frame) {
         return transport.sendHost(peer, frame);
+    }
+
+    /** The counter up to which the ZAB log has been trimmed (0 if never). */
+    public long logBase() {
+        return log.base().counter();
     }
 
     public PeerStatus peerStatus() {

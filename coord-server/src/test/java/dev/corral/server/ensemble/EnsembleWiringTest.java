@@ -76,4 +76,46 @@ class EnsembleWiringTest {
             back.close();
         }
     }
+
+    @Test
+    void theLogIsTrimmedAndAWipedFollowerCatchesUpBySnapshot() throws Exception {
+        System.setProperty("corral.logTrimInterval", "50");
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3)) {
+            ensemble.startAll();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ensemble.leader() > 0);
+            int leader = ensemble.leader();
+            int follower = leader == 1 ? 2 : 1;
+            ZooKeeper zk = ServersAccess.connect(ensemble.connectString(leader), 8000);
+            for (int i = 0; i < 300; i++) {
+                zk.create("/n" + i, ("d" + i).getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (int id = 1; id <= 3; id++) {
+                    if (ensemble.running[id].member().logBase() < 200) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            // a follower loses its disk: it comes back empty and, the log being trimmed, gets a snapshot
+            ensemble.stop(follower);
+            dev.corral.server.replication.Dirs.deleteQuietly(ensemble.config(follower).dataDir());
+            zk.create("/while-away", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            ensemble.start(follower);
+            ZooKeeper back = ServersAccess.connect(ensemble.connectString(follower), 8000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try {
+                    return back.exists("/while-away", false) != null;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(back.getChildren("/", false)).hasSize(302);
+            assertThat(new String(back.getData("/n123", false, null))).isEqualTo("d123");
+            back.close();
+            zk.close();
+        } finally {
+            System.clearProperty("corral.logTrimInterval");
+        }
+    }
 }
