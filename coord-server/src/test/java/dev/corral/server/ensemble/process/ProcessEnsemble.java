@@ -1,0 +1,568 @@
+package dev.corral.server.ensemble.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.server.clients.ChildProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Three Corral servers, each in its own JVM ({@code dev.corral.server.Main zoo.cfg}, a private copy of this test
+ * run's classpath, see {@link ChildProcess#testClasspath()}), replicating over loopback. A test can kill -9, pause
+ * (SIGSTOP), resume (SIGCONT), restart and wipe any of them, ask each for its role with {@code srvr}, and compare
+ * the trees the servers hold.
+ */
+final class ProcessEnsemble implements AutoCloseable {
+    static final int SIZE = 3;
+    private static final String READY = "Corral serving clients on port ";
+
+    private final Path dir;
+    private final String name;
+    private final int[] clientPorts = new int[SIZE + 1];
+    private final int[] quorumPorts = new int[SIZE + 1];
+    private final ChildProcess[] processes = new ChildProcess[SIZE + 1];
+    /** Everything every incarnation of each server printed (a restart starts a new transcript). */
+    private final StringBuilder[] history = new StringBuilder[SIZE + 1];
+    private final boolean[] paused = new boolean[SIZE + 1];
+
+    /** {@code name} names the directory under target/ensemble-process-logs that keeps the servers' output. */
+    ProcessEnsemble(Path dir, String name) {
+        this.dir = dir;
+        this.name = name;
+        for (int id = 1; id <= SIZE; id++) {
+            clientPorts[id] = ChildProcess.freePort();
+            quorumPorts[id] = ChildProcess.freePort();
+            history[id] = new StringBuilder();
+        }
+        StringBuilder servers = new StringBuilder();
+        for (int id = 1; id <= SIZE; id++) {
+            // The election port is parsed and unused (docs/replication.md); a free one keeps the line honest.
+            servers.append("server.").append(id).append("=127.0.0.1:").append(quorumPorts[id]).append(':')
+                    .append(ChildProcess.freePort()).append('\n');
+        }
+        try {
+            for (int id = 1; id <= SIZE; id++) {
+                Path home = home(id);
+                Files.createDirectories(dataDir(id));
+                Files.writeString(dataDir(id).resolve("myid"), id + "\n");
+                Files.writeString(home.resolve("zoo.cfg"), "tickTime=200\n"
+                        + "initLimit=10\n"
+                        + "syncLimit=5\n"
+                        + "minSessionTimeout=400\n"
+                        + "maxSessionTimeout=30000\n"
+                        + "dataDir=" + dataDir(id) + "\n"
+                        + "clientPort=" + clientPorts[id] + "\n"
+                        + "clientPortAddress=127.0.0.1\n"
+                        + "4lw.commands.whitelist=*\n"
+                        + servers, StandardCharsets.UTF_8);
+                Files.writeString(home.resolve("logback.xml"), """
+                        <configuration>
+                          <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                            <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n</pattern></encoder>
+                          </appender>
+                          <logger name="dev.corral" level="INFO"/>
+                          <root level="WARN"><appender-ref ref="OUT"/></root>
+                        </configuration>
+                        """, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path home(int id) {
+        return dir.resolve("s" + id);
+    }
+
+    Path dataDir(int id) {
+        return home(id).resolve("data");
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("%tT.%<tL [ensemble] %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** Starts every server (in parallel) and waits until one leads and the others follow. Returns the leader. */
+    int startAll() {
+        for (int id = 1; id <= SIZE; id++) {
+            launch(id);
+        }
+        for (int id = 1; id <= SIZE; id++) {
+            awaitServing(id);
+        }
+        long t0 = System.nanoTime();
+        int leader = awaitStable(Duration.ofSeconds(60));
+        log("ensemble up: leader %d (stable %d ms after every JVM served its port)", leader, ms(t0));
+        return leader;
+    }
+
+    /** Starts a server that is down (after {@link #kill}) on its existing data directory. */
+    void start(int id) {
+        launch(id);
+        awaitServing(id);
+    }
+
+    private void launch(int id) {
+        if (processes[id] != null && processes[id].isAlive()) {
+            throw new IllegalStateException("server " + id + " is already running");
+        }
+        Path home = home(id);
+        processes[id] = ChildProcess.start(ChildProcess.java("dev.corral.server.Main",
+                List.of("-Dlogback.configurationFile=" + home.resolve("logback.xml")),
+                home.resolve("zoo.cfg").toString()), home);
+        paused[id] = false;
+        log("server %d: started, pid %d", id, processes[id].pid());
+    }
+
+    private void awaitServing(int id) {
+        ChildProcess p = processes[id];
+        p.awaitOutput(0, s -> s.contains(READY + clientPorts[id]) || !p.isAlive(), Duration.ofSeconds(90),
+                "server " + id + " to serve its client port");
+        if (!p.isAlive()) {
+            throw new AssertionError("server " + id + " exited during start-up:\n" + p.output());
+        }
+    }
+
+    /** kill -9. */
+    void kill(int id) {
+        ChildProcess p = processes[id];
+        p.kill(); // SIGKILL also ends a stopped process
+        paused[id] = false;
+        assertThat(p.isAlive()).as("server %d after kill -9", id).isFalse();
+        saveTranscript(id);
+        processes[id] = null;
+        log("server %d: killed (kill -9)", id);
+    }
+
+    void pause(int id) {
+        signal(id, "STOP");
+        paused[id] = true;
+        log("server %d: paused (SIGSTOP)", id);
+    }
+
+    void resume(int id) {
+        signal(id, "CONT");
+        paused[id] = false;
+        log("server %d: resumed (SIGCONT)", id);
+    }
+
+    private void signal(int id, String sig) {
+        long pid = processes[id].pid();
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(20, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + sig + " " + pid + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** kill -9, then start again on the same data directory. */
+    void restart(int id) {
+        kill(id);
+        start(id);
+    }
+
+    /** Deletes everything in a stopped server's data directory except {@code myid}. */
+    void wipe(int id) {
+        if (processes[id] != null) {
+            throw new IllegalStateException("wipe a stopped server only");
+        }
+        try (Stream<Path> files = Files.walk(dataDir(id))) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!f.equals(dataDir(id)) && !f.equals(dataDir(id).resolve("myid"))) {
+                    Files.delete(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Stream<Path> left = Files.list(dataDir(id))) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly("myid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("server %d: data directory wiped (myid kept)", id);
+    }
+
+    boolean running(int id) {
+        return processes[id] != null && processes[id].isAlive();
+    }
+
+    /** The current incarnation's output. */
+    String output(int id) {
+        return processes[id] == null ? "" : processes[id].output();
+    }
+
+    private void saveTranscript(int id) {
+        if (processes[id] != null) {
+            history[id].append(processes[id].output()).append("----- (process ended) -----\n");
+        }
+    }
+
+    // ------------------------------------------------------------------ roles
+
+    int clientPort(int id) {
+        return clientPorts[id];
+    }
+
+    InetSocketAddress address(int id) {
+        return new InetSocketAddress("127.0.0.1", clientPorts[id]);
+    }
+
+    String connectString(int id) {
+        return "127.0.0.1:" + clientPorts[id];
+    }
+
+    String connectStringAll() {
+        List<String> parts = new ArrayList<>();
+        for (int id = 1; id <= SIZE; id++) {
+            parts.add(connectString(id));
+        }
+        return String.join(",", parts);
+    }
+
+    /** The answer to a four-letter word, or null if the server does not answer (down, paused) within 2 s. */
+    String fourLetter(int id, String word) {
+        if (!running(id) || paused[id]) {
+            return null;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(address(id), 2000);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** {@code leader}, {@code follower}, {@code looking}, or null when the server does not answer. */
+    String mode(int id) {
+        String srvr = fourLetter(id, "srvr");
+        return srvr == null ? null : field(srvr, "Mode");
+    }
+
+    /** The server's applied zxid per {@code srvr}, or -1. */
+    long zxid(int id) {
+        String srvr = fourLetter(id, "srvr");
+        String z = srvr == null ? null : field(srvr, "Zxid");
+        return z == null ? -1 : Long.parseLong(z.substring(2), 16);
+    }
+
+    private static String field(String srvr, String name) {
+        for (String line : srvr.split("\n")) {
+            if (line.startsWith(name + ": ")) {
+                return line.substring(name.length() + 2).trim();
+            }
+        }
+        return null;
+    }
+
+    /** The one running server whose {@code srvr} says leader, if every other running server says follower; else -1. */
+    int leader() {
+        int leader = -1;
+        for (int id = 1; id <= SIZE; id++) {
+            if (!running(id) || paused[id]) {
+                continue;
+            }
+            String mode = mode(id);
+            if ("leader".equals(mode)) {
+                if (leader > 0) {
+                    return -1;
+                }
+                leader = id;
+            } else if (!"follower".equals(mode)) {
+                return -1;
+            }
+        }
+        return leader;
+    }
+
+    /** Waits until the running, unpaused servers agree: one leader, the rest followers. */
+    int awaitStable(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int l = leader();
+            if (l > 0) {
+                return l;
+            }
+            sleep(50);
+        }
+        StringBuilder modes = new StringBuilder();
+        for (int id = 1; id <= SIZE; id++) {
+            modes.append(" ").append(id).append('=').append(running(id) ? (paused[id] ? "paused" : mode(id)) : "down");
+        }
+        throw new AssertionError("no stable leader within " + timeout + ";" + modes + "\n" + transcripts());
+    }
+
+    /** Waits until server {@code id} reports {@code mode}. */
+    void awaitMode(int id, String mode, Duration timeout) {
+        await(() -> mode.equals(mode(id)), timeout, "server " + id + " to be " + mode);
+    }
+
+    void await(BooleanSupplier condition, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n"
+                        + transcripts());
+            }
+            sleep(50);
+        }
+    }
+
+    // ------------------------------------------------------------------ clients and digests
+
+    /** A stock client that may only use server {@code id}. */
+    ZooKeeper client(int id, int sessionTimeoutMs, Watcher watcher) throws Exception {
+        return connect(new OrderedHosts(List.of(address(id))), sessionTimeoutMs, watcher);
+    }
+
+    /** A stock client with all three servers, trying {@code first} first and then the others in order. */
+    ZooKeeper clientPreferring(int first, int sessionTimeoutMs, Watcher watcher) throws Exception {
+        return connect(hostsPreferring(first), sessionTimeoutMs, watcher);
+    }
+
+    OrderedHosts hostsPreferring(int first) {
+        List<InetSocketAddress> hosts = new ArrayList<>();
+        for (int k = 0; k < SIZE; k++) {
+            hosts.add(address((first - 1 + k) % SIZE + 1));
+        }
+        return new OrderedHosts(hosts);
+    }
+
+    ZooKeeper connect(OrderedHosts hosts, int sessionTimeoutMs, Watcher watcher) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectStringAll(), sessionTimeoutMs, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected
+                    && event.getType() == Watcher.Event.EventType.None) {
+                connected.countDown();
+            }
+            if (watcher != null) {
+                watcher.process(event);
+            }
+        }, false, hosts);
+        if (!connected.await(60, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("no session via " + hosts + " within 60 s\n" + transcripts());
+        }
+        return zk;
+    }
+
+    /** The server a client's {@link OrderedHosts} connected to last. */
+    int serverOf(OrderedHosts hosts) {
+        InetSocketAddress a = hosts.current();
+        for (int id = 1; id <= SIZE; id++) {
+            if (a != null && a.getPort() == clientPorts[id]) {
+                return id;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The tree as server {@code id} holds it, read by a client connected to that server alone after a
+     * {@code sync}: path -> "version cversion czxid mzxid ephemeralOwner sha256(data)".
+     */
+    TreeMap<String, String> tree(int id) throws Exception {
+        ZooKeeper zk = client(id, 20_000, null);
+        try {
+            CountDownLatch synced = new CountDownLatch(1);
+            AtomicReference<Integer> syncRc = new AtomicReference<>();
+            zk.sync("/", (rc, path, ctx) -> {
+                syncRc.set(rc);
+                synced.countDown();
+            }, null);
+            assertThat(synced.await(60, TimeUnit.SECONDS)).as("sync on server %d", id).isTrue();
+            assertThat(syncRc.get()).as("sync result on server %d", id).isZero();
+            TreeMap<String, String> tree = new TreeMap<>();
+            List<String> level = List.of("/");
+            while (!level.isEmpty()) {
+                List<String> next = java.util.Collections.synchronizedList(new ArrayList<>());
+                Map<String, String> entries = new java.util.concurrent.ConcurrentHashMap<>();
+                AtomicReference<String> failure = new AtomicReference<>();
+                CountDownLatch done = new CountDownLatch(level.size() * 2);
+                for (String path : level) {
+                    zk.getData(path, false, (rc, p, ctx, data, stat) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            entries.put(p, describe(stat, data));
+                        } else if (rc != KeeperException.Code.NONODE.intValue()) {
+                            failure.set("getData " + p + ": " + KeeperException.Code.get(rc));
+                        }
+                        done.countDown();
+                    }, null);
+                    zk.getChildren(path, false, (rc, p, ctx, children) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            for (String c : children) {
+                                next.add(p.equals("/") ? "/" + c : p + "/" + c);
+                            }
+                        } else if (rc != KeeperException.Code.NONODE.intValue()) {
+                            failure.set("getChildren " + p + ": " + KeeperException.Code.get(rc));
+                        }
+                        done.countDown();
+                    }, null);
+                }
+                assertThat(done.await(120, TimeUnit.SECONDS)).as("reading the tree of server %d", id).isTrue();
+                if (failure.get() != null) {
+                    throw new AssertionError("reading the tree of server " + id + ": " + failure.get());
+                }
+                tree.putAll(entries);
+                level = new ArrayList<>(next);
+            }
+            return tree;
+        } finally {
+            zk.close();
+        }
+    }
+
+    private static String describe(Stat stat, byte[] data) {
+        try {
+            String hash = data == null ? "null"
+                    : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)).substring(0, 16);
+            return "v" + stat.getVersion() + " cv" + stat.getCversion() + " c" + Long.toHexString(stat.getCzxid())
+                    + " m" + Long.toHexString(stat.getMzxid()) + " e" + Long.toHexString(stat.getEphemeralOwner())
+                    + " " + hash;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A short digest of a tree: node count and a hash over the sorted entries. */
+    static String digest(TreeMap<String, String> tree) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            tree.forEach((p, d) -> md.update((p + "\0" + d + "\n").getBytes(StandardCharsets.UTF_8)));
+            return tree.size() + " nodes, " + HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Asserts that every running server holds the same tree (nothing may be writing). Ephemerals of sessions that
+     * are still expiring can make a first comparison differ, so it retries for a while and then reports the
+     * differences. Returns the agreed tree.
+     */
+    TreeMap<String, String> assertSameTrees(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<Integer, TreeMap<String, String>> trees = new TreeMap<>();
+            for (int id = 1; id <= SIZE; id++) {
+                if (running(id) && !paused[id]) {
+                    trees.put(id, tree(id));
+                }
+            }
+            List<TreeMap<String, String>> all = new ArrayList<>(trees.values());
+            boolean same = all.stream().allMatch(t -> t.equals(all.get(0)));
+            StringBuilder report = new StringBuilder();
+            trees.forEach((id, t) -> report.append(" server ").append(id).append(": ").append(digest(t)).append(';'));
+            if (same) {
+                log("digests equal:%s", report);
+                return all.get(0);
+            }
+            if (System.nanoTime() > deadline) {
+                assertThat(same).as("trees differ:%s\n%s", report, differences(trees)).isTrue();
+            }
+            log("digests differ, retrying:%s", report);
+            sleep(500);
+        }
+    }
+
+    private static String differences(Map<Integer, TreeMap<String, String>> trees) {
+        StringBuilder out = new StringBuilder();
+        java.util.TreeSet<String> paths = new java.util.TreeSet<>();
+        trees.values().forEach(t -> paths.addAll(t.keySet()));
+        int shown = 0;
+        for (String p : paths) {
+            List<String> values = new ArrayList<>();
+            trees.forEach((id, t) -> values.add(id + "=" + t.get(p)));
+            if (values.stream().map(v -> v.substring(v.indexOf('=') + 1)).distinct().count() > 1) {
+                out.append("  ").append(p).append(": ").append(String.join(", ", values)).append('\n');
+                if (++shown >= 30) {
+                    out.append("  ...\n");
+                    break;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Every server's output so far, for failure messages. */
+    String transcripts() {
+        StringBuilder out = new StringBuilder();
+        for (int id = 1; id <= SIZE; id++) {
+            out.append("===== server ").append(id).append(" =====\n").append(history[id]).append(output(id));
+        }
+        String all = out.toString();
+        return all.length() > 60_000 ? "..." + all.substring(all.length() - 60_000) : all;
+    }
+
+    static long ms(long sinceNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int id = 1; id <= SIZE; id++) {
+            if (processes[id] != null) {
+                processes[id].kill();
+                saveTranscript(id);
+                processes[id] = null;
+            }
+        }
+        // Keep the servers' output where a failed run can be read (the temp dir is deleted).
+        try {
+            Path logs = Path.of("target", "ensemble-process-logs", name);
+            Files.createDirectories(logs);
+            for (int id = 1; id <= SIZE; id++) {
+                Files.writeString(logs.resolve("server" + id + ".log"), history[id], StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}

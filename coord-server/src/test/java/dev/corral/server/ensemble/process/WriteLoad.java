@@ -1,0 +1,119 @@
+package dev.corral.server.ensemble.process;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Stock clients creating {@code /load/w<writer>-<n>} asynchronously, a bounded number outstanding per client, the
+ * clients spread over the three servers (writer w starts on server w % 3 + 1, the others as fallbacks).
+ */
+final class WriteLoad implements AutoCloseable {
+    private final List<ZooKeeper> clients = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicBoolean stop = new AtomicBoolean();
+    final Set<String> attempted = ConcurrentHashMap.newKeySet();
+    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    final Map<KeeperException.Code, AtomicInteger> errors = new ConcurrentHashMap<>();
+    /** Issue time (nanoTime) of every request in flight, by path. */
+    private final Map<String, Long> issuedAt = new ConcurrentHashMap<>();
+    private volatile long mark = Long.MAX_VALUE;
+    private final AtomicLong firstAckAfterMark = new AtomicLong(Long.MAX_VALUE);
+
+    WriteLoad(ProcessEnsemble ensemble, String parent, int writers, int maxOutstanding, int sessionTimeoutMs)
+            throws Exception {
+        for (int w = 0; w < writers; w++) {
+            ZooKeeper zk = ensemble.clientPreferring(w % ProcessEnsemble.SIZE + 1, sessionTimeoutMs, null);
+            clients.add(zk);
+            Semaphore window = new Semaphore(maxOutstanding);
+            String prefix = parent + "/w" + w + "-";
+            Thread t = new Thread(() -> {
+                for (int n = 0; !stop.get(); n++) {
+                    try {
+                        if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                            n--;
+                            continue;
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    String path = prefix + n;
+                    attempted.add(path);
+                    issuedAt.put(path, System.nanoTime());
+                    zk.create(path, path.getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                            (rc, p, ctx, name) -> {
+                                long now = System.nanoTime();
+                                Long issued = issuedAt.remove(p);
+                                if (rc == KeeperException.Code.OK.intValue()) {
+                                    acknowledged.add(p);
+                                    if (issued != null && issued >= mark) {
+                                        firstAckAfterMark.accumulateAndGet(now, Math::min);
+                                    }
+                                } else {
+                                    errors.computeIfAbsent(KeeperException.Code.get(rc), c -> new AtomicInteger())
+                                            .incrementAndGet();
+                                }
+                                window.release();
+                            }, null);
+                    if (stop.get()) {
+                        break;
+                    }
+                }
+            }, "writer-" + w);
+            threads.add(t);
+        }
+    }
+
+    WriteLoad start() {
+        threads.forEach(Thread::start);
+        return this;
+    }
+
+    /** From now on, remember the first acknowledgement of a create issued after this call. */
+    void mark(long nanoTime) {
+        firstAckAfterMark.set(Long.MAX_VALUE);
+        mark = nanoTime;
+    }
+
+    /** nanoTime of the first acknowledged create issued after {@link #mark}, or Long.MAX_VALUE. */
+    long firstAckAfterMark() {
+        return firstAckAfterMark.get();
+    }
+
+    /** Stops issuing, waits for outstanding replies (they end in a result or a connection loss), closes the clients. */
+    void stop() throws InterruptedException {
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!issuedAt.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        stop.set(true);
+        for (ZooKeeper zk : clients) {
+            try {
+                zk.close(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        clients.clear();
+    }
+}
