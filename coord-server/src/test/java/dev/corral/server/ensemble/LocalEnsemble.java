@@ -13,14 +13,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /** Three Corral servers in this JVM, replicating over loopback: for tests of the ensemble wiring. */
-final class LocalEnsemble implements AutoCloseable {
+public final class LocalEnsemble implements AutoCloseable {
     final int size;
     final Path dir;
     final int[] clientPorts;
     final Map<Integer, String> servers = new TreeMap<>();
     final CorralServer[] running;
 
-    LocalEnsemble(Path dir, int size) throws IOException {
+    public LocalEnsemble(Path dir, int size) throws IOException {
         this.size = size;
         this.dir = dir;
         this.clientPorts = new int[size + 1];
@@ -50,7 +50,7 @@ final class LocalEnsemble implements AutoCloseable {
         running[id] = CorralServer.start(c);
     }
 
-    void startAll() throws Exception {
+    public void startAll() throws Exception {
         for (int id = 1; id <= size; id++) {
             start(id);
         }
@@ -64,7 +64,7 @@ final class LocalEnsemble implements AutoCloseable {
     }
 
     /** The id of the established leader among running servers, or -1. */
-    int leader() {
+    public int leader() {
         for (int id = 1; id <= size; id++) {
             if (running[id] != null && running[id].member().peerStatus().canPropose()) {
                 return id;
@@ -77,7 +77,7 @@ final class LocalEnsemble implements AutoCloseable {
         return "127.0.0.1:" + clientPorts[id];
     }
 
-    String connectStringAll() {
+    public String connectStringAll() {
         List<String> parts = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             parts.add(connectString(id));

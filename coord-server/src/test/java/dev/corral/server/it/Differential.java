@@ -16,7 +16,13 @@ final class Differential {
     }
 
     static List<String> transcript(Servers.Target target, int clients, Scenario scenario) throws Exception {
+        return transcript(target, clients, false, scenario);
+    }
+
+    static List<String> transcript(Servers.Target target, int clients, boolean syncBeforeReads, Scenario scenario)
+            throws Exception {
         try (Ops ops = new Ops(target.connectString(), clients)) {
+            ops.syncBeforeReads = syncBeforeReads;
             scenario.run(ops);
             ops.allEvents();
             return ops.transcript.normalized();
@@ -36,6 +42,24 @@ final class Differential {
         }
         try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("ours")), tweak)) {
             actual = transcript(corral, clients, scenario);
+        }
+        assertThat(String.join("\n", actual))
+                .as("first divergence from ZooKeeper: %s", firstDivergence(expected, actual))
+                .isEqualTo(String.join("\n", expected));
+    }
+
+    /**
+     * The same scenario against one ZooKeeper and against a three-node Corral ensemble, clients spread over its
+     * servers; both sides sync before reads, so that results do not depend on which server a client landed on.
+     */
+    static void compareWithEnsemble(Path dir, int clients, Scenario scenario) throws Exception {
+        List<String> expected;
+        List<String> actual;
+        try (Servers.Target zk = Servers.zookeeper(Files.createDirectories(dir.resolve("ref")))) {
+            expected = transcript(zk, clients, true, scenario);
+        }
+        try (Servers.Target corral = Servers.corralEnsemble(Files.createDirectories(dir.resolve("ensemble")))) {
+            actual = transcript(corral, clients, true, scenario);
         }
         assertThat(String.join("\n", actual))
                 .as("first divergence from ZooKeeper: %s", firstDivergence(expected, actual))

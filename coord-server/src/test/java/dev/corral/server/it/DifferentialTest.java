@@ -10,12 +10,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** ZooKeeper 3.9 behaviours pinned by running the same operations against a real ZooKeeper and Corral. */
 class DifferentialTest {
+    /** Where the scenarios run: one Corral server here; a subclass runs them on an ensemble. */
+    protected void compare(Path dir, int clients, Differential.Scenario scenario) throws Exception {
+        Differential.compare(dir, clients, scenario);
+    }
+
     @TempDir
     Path dir;
 
     @Test
     void systemNodes() throws Exception {
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.getChildren2(0, "/", false);
             ops.getChildren2(0, "/zookeeper", false);
             ops.getData(0, "/zookeeper/quota", false);
@@ -33,7 +38,7 @@ class DifferentialTest {
 
     @Test
     void createModesAndStats() throws Exception {
-        Differential.compare(dir, 2, ops -> {
+        compare(dir, 2, ops -> {
             ops.create2(0, "/p", "data", CreateMode.PERSISTENT);
             ops.create2(0, "/p/e", "x", CreateMode.EPHEMERAL);
             ops.create2(1, "/p/s", "", CreateMode.PERSISTENT_SEQUENTIAL);
@@ -55,7 +60,7 @@ class DifferentialTest {
 
     @Test
     void sequentialSuffixCountsCreationsOnly() throws Exception {
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.create(0, "/q", "", CreateMode.PERSISTENT);
             ops.create(0, "/q/n", "", CreateMode.PERSISTENT_SEQUENTIAL);
             ops.delete(0, "/q/n0000000000", -1);
@@ -72,7 +77,7 @@ class DifferentialTest {
 
     @Test
     void versionsAndErrorPrecedence() throws Exception {
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.create(0, "/v", "a", CreateMode.PERSISTENT);
             ops.create(0, "/v/c", "a", CreateMode.PERSISTENT);
             ops.setData(0, "/v", "b", 0);
@@ -96,7 +101,7 @@ class DifferentialTest {
     void aclDenialsAndInvalidAcls() throws Exception {
         ACL readOnly = new ACL(ZooDefs.Perms.READ, new Id("world", "anyone"));
         ACL noRead = new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.READ, new Id("world", "anyone"));
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.create(0, "/ro", "x", java.util.List.of(readOnly), CreateMode.PERSISTENT);
             ops.create(0, "/ro/child", "", CreateMode.PERSISTENT);
             ops.setData(0, "/ro", "y", -1);
@@ -120,7 +125,7 @@ class DifferentialTest {
 
     @Test
     void watchesFireInZooKeepersOrder() throws Exception {
-        Differential.compare(dir, 2, ops -> {
+        compare(dir, 2, ops -> {
             ops.create(0, "/w", "", CreateMode.PERSISTENT);
             ops.exists(1, "/w/a", true);
             ops.getChildren(1, "/w", true);
@@ -147,7 +152,7 @@ class DifferentialTest {
 
     @Test
     void ephemeralsGoWithTheirSession() throws Exception {
-        Differential.compare(dir, 2, ops -> {
+        compare(dir, 2, ops -> {
             ops.create(0, "/eph", "", CreateMode.PERSISTENT);
             ops.create(0, "/eph/a", "", CreateMode.EPHEMERAL);
             ops.create(0, "/eph/b", "", CreateMode.EPHEMERAL_SEQUENTIAL);
@@ -162,7 +167,7 @@ class DifferentialTest {
 
     @Test
     void pathsTheServerChecks() throws Exception {
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.create(0, "/x", "", CreateMode.PERSISTENT);
             ops.create(0, "/x/", "", CreateMode.PERSISTENT);
             ops.create(0, "/x/.", "", CreateMode.PERSISTENT);

@@ -13,6 +13,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** multi and multiRead, compared with ZooKeeper: results, rollback of every op type, watches. */
 class MultiDifferentialTest {
+    /** Where the scenarios run: one Corral server here; a subclass runs them on an ensemble. */
+    protected void compare(Path dir, int clients, Differential.Scenario scenario) throws Exception {
+        Differential.compare(dir, clients, scenario);
+    }
+
     @TempDir
     Path dir;
 
@@ -30,7 +35,7 @@ class MultiDifferentialTest {
     @ParameterizedTest(name = "failure at op {0}")
     @ValueSource(ints = {0, 1, 2, 3, 4, 5})
     void failureAtEveryPositionRollsBackEverything(int position) throws Exception {
-        Differential.compare(dir, 2, ops -> {
+        compare(dir, 2, ops -> {
             ops.create(0, "/m", "", CreateMode.PERSISTENT);
             ops.create(0, "/m/a", "a", CreateMode.PERSISTENT);
             ops.create(0, "/m/b", "b", CreateMode.PERSISTENT);
@@ -62,7 +67,7 @@ class MultiDifferentialTest {
 
     @Test
     void opsSeeEachOtherAndShareOneZxid() throws Exception {
-        Differential.compare(dir, 2, ops -> {
+        compare(dir, 2, ops -> {
             ops.exists(1, "/t", true);
             ops.multi(0, List.of(
                     Op.create("/t", "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
@@ -84,7 +89,7 @@ class MultiDifferentialTest {
 
     @Test
     void multiReadIsNotAtomic() throws Exception {
-        Differential.compare(dir, 1, ops -> {
+        compare(dir, 1, ops -> {
             ops.create(0, "/r", "x", CreateMode.PERSISTENT);
             ops.create(0, "/r/k", "y", CreateMode.PERSISTENT);
             ops.multiRead(0, List.of(Op.getData("/r"), Op.getChildren("/missing"), Op.getChildren("/r"),

@@ -44,7 +44,31 @@ final class Ops implements AutoCloseable {
         String run() throws Exception;
     }
 
+    /**
+     * With clients spread over an ensemble, a read may reach a server that has not yet applied another client's
+     * write (ZooKeeper's guarantees are per client). Syncing first makes the comparison with one server exact.
+     */
+    boolean syncBeforeReads;
+
+    private void syncFirst(int client) {
+        try {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            sessions.get(client).zk.sync("/", (rc, p, ctx) -> done.complete(null), null);
+            done.get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("sync failed", e);
+        }
+    }
+
+    private static boolean isRead(String what) {
+        return what.startsWith("exists") || what.startsWith("get") || what.startsWith("multiRead")
+                || what.startsWith("whoAmI");
+    }
+
     private void op(int client, String what, Call call) {
+        if (syncBeforeReads && isRead(what)) {
+            syncFirst(client);
+        }
         String result;
         try {
             result = call.run();
@@ -215,6 +239,9 @@ final class Ops implements AutoCloseable {
 
     /** Records the watch events client {@code c} has received so far. */
     void events(int c) throws Exception {
+        if (syncBeforeReads) {
+            syncFirst(c);
+        }
         transcript.add("c" + c + " events " + sessions.get(c).drainEvents());
     }
 

@@ -29,12 +29,15 @@ class RandomDifferentialTest {
     @TempDir
     Path dir;
 
+    /** True in the subclass that runs Corral as a three-node ensemble. */
+    protected boolean ensemble;
+
     LongStream seeds() {
         String one = System.getProperty("corral.diff.seed");
         if (one != null) {
             return LongStream.of(Long.parseLong(one));
         }
-        int n = Integer.getInteger("corral.diff.seeds", 6);
+        int n = ensemble ? 3 : Integer.getInteger("corral.diff.seeds", 6);
         long base = Long.getLong("corral.diff.base", 1000);
         return LongStream.range(base, base + n);
     }
@@ -46,10 +49,12 @@ class RandomDifferentialTest {
         List<String> expected;
         List<String> actual;
         try (Servers.Target zk = Servers.zookeeper(Files.createDirectories(base.resolve("ref")))) {
-            expected = Differential.transcript(zk, CLIENTS, ops -> script(seed, ops));
+            expected = Differential.transcript(zk, CLIENTS, ensemble, ops -> script(seed, ops));
         }
-        try (Servers.Target corral = Servers.corral(Files.createDirectories(base.resolve("ours")))) {
-            actual = Differential.transcript(corral, CLIENTS, ops -> script(seed, ops));
+        try (Servers.Target corral = ensemble
+                ? Servers.corralEnsemble(Files.createDirectories(base.resolve("ensemble")))
+                : Servers.corral(Files.createDirectories(base.resolve("ours")))) {
+            actual = Differential.transcript(corral, CLIENTS, ensemble, ops -> script(seed, ops));
         }
         assertThat(String.join("\n", actual))
                 .as("seed %d diverges from ZooKeeper at %s", seed, Differential.firstDivergence(expected, actual))

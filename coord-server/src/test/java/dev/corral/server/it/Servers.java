@@ -102,6 +102,36 @@ public final class Servers {
         }
     }
 
+    /** Corral as a local three-node ensemble; its connect string names all three, so clients spread over them. */
+    public static Target corralEnsemble(Path dir) throws Exception {
+        dev.corral.server.ensemble.LocalEnsemble ensemble = new dev.corral.server.ensemble.LocalEnsemble(dir, 3);
+        ensemble.startAll();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (ensemble.leader() < 0) {
+            if (System.nanoTime() > deadline) {
+                ensemble.close();
+                throw new IllegalStateException("no leader elected in 60 s");
+            }
+            Thread.sleep(50);
+        }
+        return new Target() {
+            @Override
+            public String name() {
+                return "corral-ensemble";
+            }
+
+            @Override
+            public String connectString() {
+                return ensemble.connectStringAll();
+            }
+
+            @Override
+            public void close() {
+                ensemble.close();
+            }
+        };
+    }
+
     /** A connected stock client. */
     public static ZooKeeper connect(String connectString, int sessionTimeout, Watcher watcher) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
