@@ -111,4 +111,101 @@ class EnsembleProcessTest {
             assertThat(present).as("nodes nobody created").isSubsetOf(load.attempted);
         }
     }
+
+    /** Creates, changes and deletes nodes under {@code parent} through server {@code via}; waits for every reply. */
+    private static void churn(ProcessEnsemble ensemble, int via, String parent, int round, int creates)
+            throws Exception {
+        try (ZooKeeper zk = ensemble.client(via, 10_000, null)) {
+            if (zk.exists(parent, false) == null) {
+                zk.create(parent, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(creates);
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < creates; i++) {
+                zk.create(parent + "/r" + round + "-" + i, ("r" + round + "-" + i).getBytes(),
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, (rc, p, c, n) -> {
+                            if (rc != 0) {
+                                failed.incrementAndGet();
+                            }
+                            done.countDown();
+                        }, null);
+            }
+            assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(failed.get()).as("failed creates").isZero();
+            for (int i = 0; i < creates; i += 3) {
+                zk.setData(parent + "/r" + round + "-" + i, ("changed " + i).getBytes(), -1);
+            }
+            for (int i = 1; i < creates; i += 5) {
+                zk.delete(parent + "/r" + round + "-" + i, -1);
+            }
+        }
+    }
+
+    /** Restarts a follower that is down and measures how long it takes to catch up; returns the log it printed. */
+    private static String restartAndCatchUp(ProcessEnsemble ensemble, int follower, int leader, String what)
+            throws Exception {
+        long target = ensemble.zxid(leader);
+        assertThat(target).isPositive();
+        long launched = System.nanoTime();
+        ensemble.start(follower);
+        long servingMs = ms(launched);
+        ensemble.await(() -> "follower".equals(ensemble.mode(follower)) && ensemble.zxid(follower) >= target, LONG,
+                "server " + follower + " to follow at zxid 0x" + Long.toHexString(target));
+        long caughtUpMs = ms(launched);
+        ensemble.assertSameTrees(LONG);
+        long digestMs = ms(launched);
+        times("%s: restarted follower %d serving its port after %d ms, at the leader's zxid 0x%x (srvr) after %d ms, "
+                + "digests equal after %d ms (all from launch)", what, follower, servingMs, target, caughtUpMs,
+                digestMs);
+        return ensemble.output(follower);
+    }
+
+    /** A follower restarted after kill -9 catches up from the leader's log (DIFF), not by a snapshot. */
+    @Test
+    void restartedFollowerCatchesUpByDiff(TestInfo info) throws Exception {
+        try (ProcessEnsemble ensemble = ensemble(info)) {
+            int leader = ensemble.startAll();
+            int follower = leader % 3 + 1;
+            int other = follower % 3 + 1;
+            churn(ensemble, follower, "/data", 0, 300);
+            ensemble.assertSameTrees(LONG);
+
+            ensemble.kill(follower);
+            churn(ensemble, other, "/data", 1, 300);
+            String log = restartAndCatchUp(ensemble, follower, leader, "DIFF");
+            assertThat(log).as("server %d caught up without a snapshot", follower).doesNotContain("synced by SNAP");
+            // It keeps following: one more round of writes through it reaches everyone.
+            churn(ensemble, follower, "/data", 2, 50);
+            TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+            assertThat(tree).containsKeys("/data/r0-0", "/data/r1-0", "/data/r2-0")
+                    .doesNotContainKeys("/data/r1-1", "/data/r2-1");
+            try (ZooKeeper zk = ensemble.client(follower, 10_000, null)) {
+                assertThat(new String(zk.getData("/data/r1-3", false, null))).isEqualTo("changed 3");
+            }
+        }
+    }
+
+    /**
+     * A follower whose data directory was wiped (all but myid) catches up by SNAP: the servers trim their ZAB log
+     * every 100 commits ({@code corral.logTrimInterval}), so the leader no longer holds the history from zxid 0.
+     */
+    @Test
+    void wipedFollowerCatchesUpBySnapshot(TestInfo info) throws Exception {
+        try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, info.getTestMethod().orElseThrow().getName(),
+                java.util.List.of("-Dcorral.logTrimInterval=100"))) {
+            int leader = ensemble.startAll();
+            int follower = leader % 3 + 1;
+            int other = follower % 3 + 1;
+            churn(ensemble, follower, "/data", 0, 300);
+            ensemble.kill(follower);
+            ensemble.wipe(follower);
+            churn(ensemble, other, "/data", 1, 300);
+            String log = restartAndCatchUp(ensemble, follower, leader, "SNAP");
+            assertThat(log).as("server %d (wiped) caught up by a snapshot", follower).contains("synced by SNAP");
+            churn(ensemble, follower, "/data", 2, 50);
+            TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+            assertThat(tree).containsKeys("/data/r0-0", "/data/r1-0", "/data/r2-0")
+                    .doesNotContainKeys("/data/r0-1", "/data/r1-1", "/data/r2-1");
+        }
+    }
 }

@@ -48,11 +48,18 @@ final class ProcessEnsemble implements AutoCloseable {
     /** Everything every incarnation of each server printed (a restart starts a new transcript). */
     private final StringBuilder[] history = new StringBuilder[SIZE + 1];
     private final boolean[] paused = new boolean[SIZE + 1];
+    private final List<String> jvmOptions;
 
     /** {@code name} names the directory under target/ensemble-process-logs that keeps the servers' output. */
     ProcessEnsemble(Path dir, String name) {
+        this(dir, name, List.of());
+    }
+
+    /** {@code jvmOptions} go to every server JVM (e.g. {@code -Dcorral.logTrimInterval=100}). */
+    ProcessEnsemble(Path dir, String name, List<String> jvmOptions) {
         this.dir = dir;
         this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
         for (int id = 1; id <= SIZE; id++) {
             clientPorts[id] = ChildProcess.freePort();
             quorumPorts[id] = ChildProcess.freePort();
@@ -133,8 +140,9 @@ final class ProcessEnsemble implements AutoCloseable {
             throw new IllegalStateException("server " + id + " is already running");
         }
         Path home = home(id);
-        processes[id] = ChildProcess.start(ChildProcess.java("dev.corral.server.Main",
-                List.of("-Dlogback.configurationFile=" + home.resolve("logback.xml")),
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dlogback.configurationFile=" + home.resolve("logback.xml"));
+        processes[id] = ChildProcess.start(ChildProcess.java("dev.corral.server.Main", options,
                 home.resolve("zoo.cfg").toString()), home);
         paused[id] = false;
         log("server %d: started, pid %d", id, processes[id].pid());
