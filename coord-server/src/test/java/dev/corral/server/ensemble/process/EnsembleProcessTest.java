@@ -208,4 +208,83 @@ class EnsembleProcessTest {
                     .doesNotContainKeys("/data/r0-1", "/data/r1-1", "/data/r2-1");
         }
     }
+
+    /**
+     * SIGSTOP of the leader: the others elect a new one. Creates sent to the paused leader meanwhile wait in its
+     * socket buffer; resumed, it reads them as the leader of an epoch that is over and may propose them into its own
+     * log, but no quorum acknowledges them: it rejoins as a follower, and none of them exists anywhere.
+     */
+    @Test
+    void pausedLeaderIsReplacedAndRejoinsWithoutItsUncommittedWrites(TestInfo info) throws Exception {
+        try (ProcessEnsemble ensemble = ensemble(info)) {
+            int old = ensemble.startAll();
+            churn(ensemble, old, "/data", 0, 100);
+            int follower = old % 3 + 1;
+            java.util.Map<String, Integer> ghostResults = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.CountDownLatch ghostsAnswered = new java.util.concurrent.CountDownLatch(30);
+            java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+            // Only the old leader in its list: its requests can go nowhere else. A long session so that it does not
+            // give up on the paused server before it is resumed.
+            try (ZooKeeper stuck = ensemble.client(old, 30_000, e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.Expired) {
+                    expired.set(true);
+                }
+            })) {
+                ensemble.pause(old);
+                long pausedAt = System.nanoTime();
+                for (int i = 0; i < 30; i++) {
+                    stuck.create("/ghost-" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                            (rc, p, c, n) -> {
+                                ghostResults.put(p, rc);
+                                ghostsAnswered.countDown();
+                            }, null);
+                }
+                int next = ensemble.awaitStable(LONG);
+                long electionMs = ms(pausedAt);
+                assertThat(next).isNotEqualTo(old);
+                churn(ensemble, follower, "/after", 0, 50);
+                assertThat(ghostResults).as("answers while the leader is paused").isEmpty();
+
+                long resumedAt = System.nanoTime();
+                ensemble.resume(old);
+                ensemble.awaitMode(old, "follower", LONG);
+                long rejoinMs = ms(resumedAt);
+                assertThat(ensemble.awaitStable(LONG)).as("leader after the old one rejoined").isEqualTo(next);
+                times("paused leader %d: new leader %d after %d ms (srvr); resumed, it was a follower again after "
+                        + "%d ms", old, next, electionMs, rejoinMs);
+                assertThat(ghostsAnswered.await(60, TimeUnit.SECONDS)).as("every create sent to the paused leader "
+                        + "answered").isTrue();
+                log("creates sent to the paused leader: %s", ghostResults.values().stream()
+                        .collect(Collectors.groupingBy(rc -> org.apache.zookeeper.KeeperException.Code.get(rc),
+                                Collectors.counting())));
+                log("old leader's log after resuming:\n%s", ensemble.output(old).lines()
+                        .filter(l -> l.contains("ZabDriver") || l.contains("EnsembleFlow"))
+                        .collect(Collectors.joining("\n")));
+                TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+                for (var e : ghostResults.entrySet()) {
+                    if (e.getValue() == 0) {
+                        assertThat(tree).as("acknowledged %s", e.getKey()).containsKey(e.getKey());
+                    } else {
+                        assertThat(tree).as("%s, answered %s, was never committed", e.getKey(),
+                                org.apache.zookeeper.KeeperException.Code.get(e.getValue()))
+                                .doesNotContainKey(e.getKey());
+                    }
+                }
+                assertThat(tree).containsKeys("/data/r0-0", "/after/r0-0");
+                // The old leader serves as a follower: writes through it commit.
+                churn(ensemble, old, "/after", 1, 20);
+                // Gone from its log too, not just never applied: kill the new leader so that the old one may lead
+                // again (or follow the third server), and look for them once more.
+                ensemble.kill(next);
+                int third = ensemble.awaitStable(LONG);
+                log("after killing leader %d: leader %d", next, third);
+                ensemble.start(next);
+                ensemble.awaitMode(next, "follower", LONG);
+                TreeMap<String, String> last = ensemble.assertSameTrees(LONG);
+                assertThat(last.keySet().stream().filter(k -> k.startsWith("/ghost")))
+                        .as("creates the paused leader never committed").isEmpty();
+                assertThat(last).containsKeys("/after/r1-0");
+            }
+        }
+    }
 }
