@@ -105,6 +105,18 @@ public final class ZabNode {
     }
 
     /**
+     * The host's connection from {@code peer} broke. A follower whose leader that was stops following at once and
+     * looks for a leader, as a ZooKeeper follower does when its leader's socket closes, instead of waiting out
+     * syncLimit ticks of silence. It can only make this peer look sooner, which is safe in any state.
+     */
+    public void peerUnreachable(int peer) {
+        if (role == Role.FOLLOWING && follower != null && follower.leaderId() == peer) {
+            lastProtocolError = "connection from leader " + peer + " lost";
+            startLooking();
+        }
+    }
+
+    /**
      * Proposes a transaction; only an established leader may. Successive proposals before the next {@link #ready} are
      * sent as one batch.
      *

@@ -52,6 +52,18 @@ class BroadcastTest {
     }
 
     @Test
+    void aFollowerThatLosesItsLeadersConnectionLooksAtOnce() {
+        ManualCluster c = establishedCluster();
+        c.node(1).peerUnreachable(2); // not its leader: nothing changes
+        assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWING);
+        c.node(3).peerUnreachable(1); // a leader is not moved by one follower's link
+        assertThat(c.node(3).role()).isEqualTo(Role.LEADING);
+        c.node(1).peerUnreachable(3);
+        assertThat(c.node(1).role()).isEqualTo(Role.LOOKING);
+        assertThat(c.node(2).role()).isEqualTo(Role.FOLLOWING);
+    }
+
+    @Test
     void aLeaderWithoutAQuorumStepsDown() {
         ManualCluster c = establishedCluster();
         c.tick(3, Simulation_SYNC_LIMIT + 2);

@@ -66,6 +66,10 @@ public final class QuorumTransport implements AutoCloseable {
          * the receiver now owns the directory. Always precedes the {@code Snap} message that uses it.
          */
         void onSnapshot(int from, Zxid at, Path dir);
+
+        /** The connection on which peer {@code peer} sends to us closed (the peer may have died). */
+        default void onLinkDown(int peer) {
+        }
     }
 
     /** Receives opaque host frames; called on the transport's I/O thread. */
@@ -530,6 +534,10 @@ public final class QuorumTransport implements AutoCloseable {
             abortSnapshot();
             if (from >= 0) {
                 inbound.remove(from, ctx.channel());
+                ZabHandler handler = zabHandler;
+                if (handler != null) {
+                    handler.onLinkDown(from);
+                }
             }
             ctx.fireChannelInactive();
         }

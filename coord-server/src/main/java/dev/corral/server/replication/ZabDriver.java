@@ -54,6 +54,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
 
     private record SnapshotArrived(int from, Zxid at, Path dir) implements Event {}
 
+    private record LinkDown(int peer) implements Event {}
+
     private record Propose(byte[] payload, CompletableFuture<Zxid> result) implements Event {}
 
     private record Compact(long counter, CompletableFuture<Zxid> result) implements Event {}
@@ -136,6 +138,13 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             public void onMessage(int from, Message message) {
                 if (!stopped) {
                     events.add(new Inbound(from, message));
+                }
+            }
+
+            @Override
+            public void onLinkDown(int peer) {
+                if (!stopped) {
+                    events.add(new LinkDown(peer));
                 }
             }
 
@@ -295,6 +304,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             pending.add(new Pending(node.propose(p.payload()), p.result()));
         } else if (e instanceof Compact c) {
             compactNow(c);
+        } else if (e instanceof LinkDown l) {
+            node.peerUnreachable(l.peer());
         }
     }
 
