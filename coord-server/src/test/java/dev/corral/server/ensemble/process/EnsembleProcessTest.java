@@ -287,4 +287,97 @@ class EnsembleProcessTest {
             }
         }
     }
+
+    /**
+     * Two of three servers down: the one left (the leader) steps down; its client's requests fail with
+     * CONNECTIONLOSS and it refuses new sessions, as a ZooKeeper server without a quorum does. Once the others are
+     * back, the same client writes again.
+     */
+    @Test
+    void aMinorityCannotCommit(TestInfo info) throws Exception {
+        try (ProcessEnsemble ensemble = ensemble(info)) {
+            int lone = ensemble.startAll();
+            java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+            try (ZooKeeper zk = ensemble.client(lone, 30_000, e -> {
+                if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.Expired) {
+                    expired.set(true);
+                }
+            })) {
+                long session = zk.getSessionId();
+                zk.create("/before", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                long stoppedAt = System.nanoTime();
+                for (int id = 1; id <= ProcessEnsemble.SIZE; id++) {
+                    if (id != lone) {
+                        ensemble.kill(id);
+                    }
+                }
+                ensemble.await(() -> "looking".equals(ensemble.mode(lone)), LONG,
+                        "server " + lone + " to stop leading");
+                long stepDownMs = ms(stoppedAt);
+                // Writes and reads through the lone server fail with CONNECTIONLOSS, for as long as we try.
+                java.util.Map<String, Integer> outcomes = new TreeMap<>();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                for (int i = 0; System.nanoTime() < until; i++) {
+                    try {
+                        zk.create("/minority-" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                        outcomes.merge("create OK", 1, Integer::sum);
+                    } catch (org.apache.zookeeper.KeeperException e) {
+                        outcomes.merge("create " + e.code(), 1, Integer::sum);
+                    }
+                    try {
+                        zk.exists("/before", false);
+                        outcomes.merge("exists OK", 1, Integer::sum);
+                    } catch (org.apache.zookeeper.KeeperException e) {
+                        outcomes.merge("exists " + e.code(), 1, Integer::sum);
+                    }
+                    ProcessEnsemble.sleep(100);
+                }
+                log("requests through the lone server: %s", outcomes);
+                assertThat(outcomes.keySet()).as("outcomes without a quorum")
+                        .containsOnly("create CONNECTIONLOSS", "exists CONNECTIONLOSS");
+                // A new client gets no session from it.
+                java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+                ZooKeeper fresh = new ZooKeeper(ensemble.connectString(lone), 10_000, e -> {
+                    if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                });
+                try {
+                    assertThat(connected.await(4, TimeUnit.SECONDS)).as("a session from a server without quorum")
+                            .isFalse();
+                } finally {
+                    fresh.close(500);
+                }
+                assertThat(ensemble.mode(lone)).isEqualTo("looking");
+
+                long restartedAt = System.nanoTime();
+                for (int id = 1; id <= ProcessEnsemble.SIZE; id++) {
+                    if (id != lone) {
+                        ensemble.start(id);
+                    }
+                }
+                ensemble.awaitStable(LONG);
+                long quorumMs = ms(restartedAt);
+                ensemble.await(() -> {
+                    try {
+                        zk.create("/after", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                        return true;
+                    } catch (org.apache.zookeeper.KeeperException.ConnectionLossException e) {
+                        return false;
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }, LONG, "a write through the same client");
+                long writeMs = ms(restartedAt);
+                times("minority: lone leader %d looking %d ms after the two others were killed; after restarting "
+                        + "them, a stable leader after %d ms and the first write %d ms (from launch)", lone,
+                        stepDownMs, quorumMs, writeMs);
+                assertThat(zk.getSessionId()).isEqualTo(session);
+                assertThat(expired).isFalse();
+                TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+                assertThat(tree).containsKeys("/before", "/after");
+                assertThat(tree.keySet().stream().filter(k -> k.startsWith("/minority"))).isEmpty();
+            }
+        }
+    }
 }
