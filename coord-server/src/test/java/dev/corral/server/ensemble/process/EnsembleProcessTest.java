@@ -380,4 +380,116 @@ class EnsembleProcessTest {
             }
         }
     }
+
+    /** Events a client's default watcher saw, as "Type path" (session events as "State"). */
+    private static final class Events implements org.apache.zookeeper.Watcher {
+        final java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void process(org.apache.zookeeper.WatchedEvent e) {
+            seen.add(e.getType() == Event.EventType.None ? e.getState().toString() : e.getType() + " " + e.getPath());
+        }
+    }
+
+    /**
+     * Sessions, their ephemerals and their watches outlive a leader failover, and a client whose server is killed
+     * moves to another one (all three in its list) with its session id, its ephemeral and its watches: a watch set
+     * before the move fires after it.
+     */
+    @Test
+    void sessionsEphemeralsAndWatchesSurviveFailoverAndMoveBetweenServers(TestInfo info) throws Exception {
+        try (ProcessEnsemble ensemble = ensemble(info)) {
+            int leader = ensemble.startAll();
+            int follower = leader % 3 + 1;
+            OrderedHosts onLeader = ensemble.hostsPreferring(leader);
+            OrderedHosts onFollower = ensemble.hostsPreferring(follower);
+            Events leaderEvents = new Events();
+            Events followerEvents = new Events();
+            try (ZooKeeper a = ensemble.connect(onLeader, 15_000, leaderEvents);
+                    ZooKeeper b = ensemble.connect(onFollower, 15_000, followerEvents)) {
+                assertThat(ensemble.serverOf(onLeader)).isEqualTo(leader);
+                assertThat(ensemble.serverOf(onFollower)).isEqualTo(follower);
+                long sessionA = a.getSessionId();
+                long sessionB = b.getSessionId();
+                a.create("/eph-a", "a".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                b.create("/eph-b", "b".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                b.create("/kids", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                // Watches set before anything moves.
+                assertThat(a.exists("/w-a", true)).isNull();
+                assertThat(b.exists("/w-b", true)).isNull();
+                assertThat(b.getChildren("/kids", true)).isEmpty();
+                a.getData("/eph-b", true, null);
+
+                // 1. The leader dies; client a was on it.
+                long killedAt = System.nanoTime();
+                ensemble.kill(leader);
+                int next = ensemble.awaitStable(LONG);
+                long electionMs = ms(killedAt);
+                ensemble.await(() -> a.getState().isConnected() && ensemble.serverOf(onLeader) != leader, LONG,
+                        "client a to reconnect elsewhere");
+                long movedMs = ms(killedAt);
+                ensemble.await(() -> b.getState().isConnected(), LONG, "client b to be connected");
+                times("sessions: leader %d killed, new leader %d after %d ms (srvr); its client back on server %d "
+                        + "with its session after %d ms", leader, next, electionMs, ensemble.serverOf(onLeader), movedMs);
+                assertThat(a.getSessionId()).isEqualTo(sessionA);
+                assertThat(b.getSessionId()).isEqualTo(sessionB);
+                checkEphemerals(ensemble, next, sessionA, sessionB);
+
+                // 2. The old leader comes back; then the server client b is on dies.
+                ensemble.start(leader);
+                ensemble.awaitMode(leader, "follower", LONG);
+                int bServer = ensemble.serverOf(onFollower);
+                assertThat(bServer).isPositive();
+                long bKilledAt = System.nanoTime();
+                ensemble.kill(bServer);
+                ensemble.awaitStable(LONG);
+                ensemble.await(() -> b.getState().isConnected() && ensemble.serverOf(onFollower) != bServer, LONG,
+                        "client b to reconnect elsewhere");
+                times("sessions: server %d (client b's) killed; b back on server %d with its session after %d ms",
+                        bServer, ensemble.serverOf(onFollower), ms(bKilledAt));
+                assertThat(b.getSessionId()).isEqualTo(sessionB);
+                assertThat(a.getSessionId()).isEqualTo(sessionA);
+                int up = bServer % 3 + 1;
+                checkEphemerals(ensemble, up, sessionA, sessionB);
+
+                // 3. The watches set before the moves fire after them.
+                try (ZooKeeper other = ensemble.client(up, 10_000, null)) {
+                    other.create("/w-a", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                    other.create("/w-b", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                    other.create("/kids/x", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                    other.setData("/eph-b", "b2".getBytes(), -1);
+                }
+                ensemble.await(() -> leaderEvents.seen.containsAll(java.util.List.of("NodeCreated /w-a",
+                        "NodeDataChanged /eph-b")) && followerEvents.seen.containsAll(java.util.List.of(
+                        "NodeCreated /w-b", "NodeChildrenChanged /kids")), LONG,
+                        "watches set before the moves to fire; a saw " + leaderEvents.seen + ", b saw "
+                                + followerEvents.seen);
+                log("client a saw %s; client b saw %s", leaderEvents.seen, followerEvents.seen);
+                assertThat(leaderEvents.seen).doesNotContain("Expired");
+                assertThat(followerEvents.seen).doesNotContain("Expired");
+
+                ensemble.start(bServer);
+                ensemble.awaitMode(bServer, "follower", LONG);
+                TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+                assertThat(tree).containsKeys("/eph-a", "/eph-b", "/w-a", "/w-b", "/kids/x");
+                // 4. A session that closes takes its ephemeral with it, everywhere.
+                b.close();
+                TreeMap<String, String> afterClose = ensemble.assertSameTrees(LONG);
+                assertThat(afterClose).containsKey("/eph-a").doesNotContainKey("/eph-b");
+            }
+        }
+    }
+
+    private static void checkEphemerals(ProcessEnsemble ensemble, int via, long sessionA, long sessionB)
+            throws Exception {
+        try (ZooKeeper probe = ensemble.client(via, 10_000, null)) {
+            probe.sync("/", (rc, p, c) -> { }, null);
+            org.apache.zookeeper.data.Stat a = probe.exists("/eph-a", false);
+            org.apache.zookeeper.data.Stat b = probe.exists("/eph-b", false);
+            assertThat(a).as("/eph-a on server %d", via).isNotNull();
+            assertThat(b).as("/eph-b on server %d", via).isNotNull();
+            assertThat(a.getEphemeralOwner()).isEqualTo(sessionA);
+            assertThat(b.getEphemeralOwner()).isEqualTo(sessionB);
+        }
+    }
 }
