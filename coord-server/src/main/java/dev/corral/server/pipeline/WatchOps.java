@@ -25,7 +25,8 @@ final class WatchOps {
         WatchKind kind = switch (mode) {
             case 0 -> WatchKind.PERSISTENT;
             case 1 -> WatchKind.PERSISTENT_RECURSIVE;
-            default -> throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+            // ZooKeeper fails to map an unknown mode and answers MARSHALLINGERROR.
+            default -> throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
         };
         ctx.watches.add(path, conn, kind);
     }
@@ -60,7 +61,7 @@ final class WatchOps {
             case ANY -> List.of(WatchKind.values());
             case PERSISTENT -> List.of(WatchKind.PERSISTENT);
             case PERSISTENT_RECURSIVE -> List.of(WatchKind.PERSISTENT_RECURSIVE);
-            default -> throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+            default -> throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
         };
     }
 }

@@ -21,7 +21,6 @@ import org.apache.zookeeper.proto.CreateRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -475,12 +474,6 @@ class BadInputTest {
     }
 
     @Test
-    @Disabled("server bug: a null path (string length -1) in exists/getData/getChildren/getChildren2/getACL/"
-            + "getAllChildrenNumber/create/create2/createContainer/delete, an ACL with a null scheme or id in create "
-            + "or setACL, "
-            + "or null watch lists in setWatches stop the whole Corral process (NullPointerException in the request "
-            + "processor, Runtime.halt(70)); ZooKeeper answers MARSHALLINGERROR (-5) or INVALIDACL (-114). Also "
-            + "addWatch mode 9 / checkWatches type 9: ZooKeeper -5, Corral -8. Corral runs in a child JVM here.")
     void nullFieldsCorralGetsWrong() throws Exception {
         Map<String, String> mismatches = new LinkedHashMap<>();
         int n = 0;

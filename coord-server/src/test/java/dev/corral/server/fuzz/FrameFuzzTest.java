@@ -218,77 +218,9 @@ class FrameFuzzTest {
             }
             byte[] frame = new byte[len];
             stream.get(frame);
-            if (!first && hitsKnownBug(frame)) {
-                return true;
-            }
             first = false;
         }
         return false;
-    }
-
-    /**
-     * Requests that hit a known, reported server bug: a null string or vector (length -1) that decodes cleanly
-     * and then stops the whole server (BadInputTest.nullFieldsCorralGetsWrong). The fuzzer does not send them
-     * unless {@code -Dcorral.fuzz.knownBugs=true}, so that it keeps looking for new ones.
-     */
-    static boolean hitsKnownBug(byte[] body) {
-        if (Boolean.getBoolean("corral.fuzz.knownBugs") || body.length < 8) {
-            return false;
-        }
-        int type = ByteBuffer.wrap(body).getInt(4);
-        org.apache.jute.BinaryInputArchive in = org.apache.jute.BinaryInputArchive.getArchive(
-                new java.io.ByteArrayInputStream(body, 8, body.length - 8));
-        try {
-            switch (type) {
-                case OpCode.exists -> {
-                    return read(in, new ExistsRequest()).getPath() == null;
-                }
-                case OpCode.getData -> {
-                    return read(in, new GetDataRequest()).getPath() == null;
-                }
-                case OpCode.getChildren -> {
-                    return read(in, new GetChildrenRequest()).getPath() == null;
-                }
-                case OpCode.getChildren2 -> {
-                    return read(in, new GetChildren2Request()).getPath() == null;
-                }
-                case OpCode.getACL -> {
-                    return read(in, new GetACLRequest()).getPath() == null;
-                }
-                case OpCode.getAllChildrenNumber -> {
-                    return read(in, new GetAllChildrenNumberRequest()).getPath() == null;
-                }
-                case OpCode.delete -> {
-                    return read(in, new DeleteRequest()).getPath() == null;
-                }
-                case OpCode.create, OpCode.create2, OpCode.createContainer -> {
-                    CreateRequest req = read(in, new CreateRequest());
-                    return req.getPath() == null || req.getAcl() != null && req.getAcl().stream().anyMatch(
-                            a -> a.getId() == null || a.getId().getScheme() == null || a.getId().getId() == null);
-                }
-                case OpCode.setACL -> {
-                    SetACLRequest req = read(in, new SetACLRequest());
-                    return req.getAcl() != null && req.getAcl().stream().anyMatch(
-                            a -> a.getId() == null || a.getId().getScheme() == null || a.getId().getId() == null);
-                }
-                case OpCode.setWatches -> {
-                    SetWatches req = read(in, new SetWatches());
-                    return req.getDataWatches() == null || req.getExistWatches() == null
-                            || req.getChildWatches() == null;
-                }
-                case OpCode.setWatches2 -> {
-                    org.apache.zookeeper.proto.SetWatches2 req = read(in, new org.apache.zookeeper.proto.SetWatches2());
-                    return req.getDataWatches() == null || req.getExistWatches() == null
-                            || req.getChildWatches() == null || req.getPersistentWatches() == null
-                            || req.getPersistentRecursiveWatches() == null;
-                }
-                default -> {
-                    return false;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return false; // does not decode: the server answers MARSHALLINGERROR
-        }
     }
 
     private static <R extends Record> R read(org.apache.jute.BinaryInputArchive in, R record) throws IOException {
