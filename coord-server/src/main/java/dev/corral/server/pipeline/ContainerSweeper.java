@@ -2,7 +2,6 @@ package dev.corral.server.pipeline;
 
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.TreeApplier;
-import dev.corral.server.tree.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,15 +14,16 @@ final class ContainerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerSweeper.class);
 
     private final ServerContext ctx;
-    private final TxnCommitter committer;
+    /** Deletes one swept node: at once standalone; through the leader's proposal in an ensemble. */
+    private final java.util.function.Consumer<String> delete;
     private final long intervalMs = Long.getLong("znode.container.checkIntervalMs", 60_000L);
     private final int maxPerRun = Math.max(1, (int) (Integer.getInteger("znode.container.maxPerMinute", 10_000)
             * intervalMs / 60_000L));
     private long nextRunMs;
 
-    ContainerSweeper(ServerContext ctx, TxnCommitter committer, long nowMs) {
+    ContainerSweeper(ServerContext ctx, java.util.function.Consumer<String> delete, long nowMs) {
         this.ctx = ctx;
-        this.committer = committer;
+        this.delete = delete;
         this.nextRunMs = nowMs + intervalMs;
     }
 
@@ -41,7 +41,7 @@ final class ContainerSweeper {
         for (String path : ctx.view.ephemerals(TreeApplier.CONTAINER_INDEX)) {
             NodeMeta meta = ctx.view.meta(path);
             if (deleted < maxPerRun && meta != null && meta.cversion() > 0 && meta.numChildren() == 0) {
-                committer.commit(new Txn.Delete(path));
+                delete.accept(path);
                 deleted++;
             }
         }
@@ -49,7 +49,7 @@ final class ContainerSweeper {
             NodeMeta meta = ctx.view.meta(path);
             if (deleted < maxPerRun && meta != null && meta.numChildren() == 0
                     && wallNow - meta.mtime() > meta.ttlMs()) {
-                committer.commit(new Txn.Delete(path));
+                delete.accept(path);
                 deleted++;
             }
         }

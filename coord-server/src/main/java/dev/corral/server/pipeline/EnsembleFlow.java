@@ -245,6 +245,21 @@ final class EnsembleFlow {
         propose(new Envelope(replication.myId(), s.id(), 0, OpCode.CLOSE_SESSION, time, close));
     }
 
+    /**
+     * The leader's container and TTL sweep found {@code path} empty: delete it through the log, unless a txn in
+     * flight already deleted it or gave it a child.
+     */
+    void sweep(String path) {
+        NodeMeta meta = spec.meta(path);
+        if (meta == null || meta.numChildren() > 0) {
+            return;
+        }
+        long time = System.currentTimeMillis();
+        Txn delete = new Txn.Delete(path);
+        specApplier.applyPart(specZxid + 1, time, delete, specBatch, TreeEvents.NONE);
+        propose(new Envelope(replication.myId(), 0, 0, OpCode.DELETE, time, delete));
+    }
+
     private Txn prepare(PeerFrame.Forward f) {
         RequestContext rc = new RequestContext(f.sessionId(), f.authIds());
         BinaryInputArchive in = Jute.input(f.body(), 0, f.body().length, ctx.config.juteMaxBuffer());

@@ -82,9 +82,11 @@ public final class RequestProcessor implements AutoCloseable {
         this.watchRestore = new WatchRestore(ctx);
         this.multis = new Multis(ctx, committer, writes, reads);
         this.watchOps = new WatchOps(ctx);
-        this.sweeper = new ContainerSweeper(ctx, committer, nowMs());
         this.ensemble = replication == null ? null
                 : new EnsembleFlow(ctx, replication, sessions, r -> dispatch(r, r.conn()));
+        this.sweeper = new ContainerSweeper(ctx, ensemble == null
+                ? path -> committer.commit(new dev.corral.server.tree.Txn.Delete(path))
+                : ensemble::sweep, nowMs());
         long now = nowMs();
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
@@ -240,7 +242,7 @@ public final class RequestProcessor implements AutoCloseable {
                     }
                     nextExpiryCheck = now + ctx.config.tickTime() / 2;
                 }
-                if (ensemble == null) {
+                if (ensemble == null || ensemble.status().isLeader()) {
                     sweeper.maybeRun(now);
                 }
                 committer.syncRound();

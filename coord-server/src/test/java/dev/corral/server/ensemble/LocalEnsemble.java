@@ -20,7 +20,15 @@ public final class LocalEnsemble implements AutoCloseable {
     final Map<Integer, String> servers = new TreeMap<>();
     final CorralServer[] running;
 
+    private final java.util.function.UnaryOperator<ServerConfig> tweak;
+
     public LocalEnsemble(Path dir, int size) throws IOException {
+        this(dir, size, c -> c);
+    }
+
+    /** {@code tweak} adjusts each member's config (the ensemble keys stay as this class sets them). */
+    public LocalEnsemble(Path dir, int size, java.util.function.UnaryOperator<ServerConfig> tweak) throws IOException {
+        this.tweak = tweak;
         this.size = size;
         this.dir = dir;
         this.clientPorts = new int[size + 1];
@@ -39,8 +47,17 @@ public final class LocalEnsemble implements AutoCloseable {
 
     ServerConfig config(int id) {
         Path data = dir.resolve("s" + id);
-        return new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff, true,
-                Set.of("*"), null, 20, 10, servers);
+        ServerConfig base = new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff,
+                true, Set.of("*"), null, 20, 10, servers);
+        ServerConfig t = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, data));
+        ServerConfig dflt = ServerConfig.standalone("127.0.0.1", 0, data);
+        // Keep what the caller changed from the standalone defaults; the rest is this ensemble's.
+        return new ServerConfig(t.tickTime() != dflt.tickTime() ? t.tickTime() : base.tickTime(), data, data,
+                "127.0.0.1", clientPorts[id], t.maxClientCnxns() != dflt.maxClientCnxns() ? t.maxClientCnxns() : 0,
+                t.minSessionTimeout() != dflt.minSessionTimeout() ? t.minSessionTimeout() : base.minSessionTimeout(),
+                t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : base.maxSessionTimeout(),
+                t.juteMaxBuffer(), true, t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
+                : t.fourLetterWords(), t.superDigest(), 20, 10, servers);
     }
 
     void start(int id) throws Exception {

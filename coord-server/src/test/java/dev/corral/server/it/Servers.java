@@ -71,6 +71,10 @@ public final class Servers {
     }
 
     public static Target corral(Path dir, UnaryOperator<ServerConfig> tweak) throws Exception {
+        if ("ensemble".equals(System.getProperty("corral.target"))) {
+            // -Dcorral.target=ensemble: the same suites against a three-node ensemble.
+            return corralEnsemble(dir, tweak);
+        }
         ServerConfig config = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, dir.resolve("corral")));
         CorralServer server = CorralServer.start(config);
         return new Target() {
@@ -104,7 +108,11 @@ public final class Servers {
 
     /** Corral as a local three-node ensemble; its connect string names all three, so clients spread over them. */
     public static Target corralEnsemble(Path dir) throws Exception {
-        dev.corral.server.ensemble.LocalEnsemble ensemble = new dev.corral.server.ensemble.LocalEnsemble(dir, 3);
+        return corralEnsemble(dir, c -> c);
+    }
+
+    public static Target corralEnsemble(Path dir, UnaryOperator<ServerConfig> tweak) throws Exception {
+        dev.corral.server.ensemble.LocalEnsemble ensemble = new dev.corral.server.ensemble.LocalEnsemble(dir, 3, tweak);
         ensemble.startAll();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
         while (ensemble.leader() < 0) {
