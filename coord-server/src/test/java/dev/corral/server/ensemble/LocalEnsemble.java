@@ -90,6 +90,16 @@ public final class LocalEnsemble implements AutoCloseable {
         return -1;
     }
 
+    /** True when every running server is an established leader or a synced follower (serving clients). */
+    public boolean allActive() {
+        for (int id = 1; id <= size; id++) {
+            if (running[id] != null && !running[id].member().peerStatus().active()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String connectString(int id) {
         return "127.0.0.1:" + clientPorts[id];
     }

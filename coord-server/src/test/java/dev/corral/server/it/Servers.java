@@ -115,7 +115,7 @@ public final class Servers {
         dev.corral.server.ensemble.LocalEnsemble ensemble = new dev.corral.server.ensemble.LocalEnsemble(dir, 3, tweak);
         ensemble.startAll();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (ensemble.leader() < 0) {
+        while (ensemble.leader() < 0 || !ensemble.allActive()) {
             if (System.nanoTime() > deadline) {
                 ensemble.close();
                 throw new IllegalStateException("no leader elected in 60 s");
