@@ -87,16 +87,19 @@ class EnsembleProcessTest {
                 long killedAt = System.nanoTime();
                 load.mark(killedAt);
                 ensemble.kill(leader);
-                int newLeader = ensemble.awaitStable(LONG);
+                ensemble.await(() -> ensemble.leader() > 0, LONG, "srvr to show a new leader");
                 long electionMs = ms(killedAt);
+                int newLeader = ensemble.awaitStable(LONG);
+                long servingMs = ms(killedAt);
                 assertThat(newLeader).isNotEqualTo(leader);
                 ensemble.await(() -> load.firstAckAfterMark() != Long.MAX_VALUE, LONG,
                         "a create issued after the kill to be acknowledged");
                 long resumeMs = TimeUnit.NANOSECONDS.toMillis(load.firstAckAfterMark() - killedAt);
                 ensemble.await(() -> load.acknowledged.size() >= ackedAtKill + 300, LONG,
                         "300 more acknowledged creates after the kill");
-                times("leader kill -9 under load: new leader %d after %d ms (srvr); first create issued after the "
-                        + "kill acknowledged %d ms after it", newLeader, electionMs, resumeMs);
+                times("leader kill -9 under load: new leader %d by srvr after %d ms, all serving sessions after %d ms; "
+                        + "first create issued after the kill acknowledged %d ms after it", newLeader, electionMs,
+                        servingMs, resumeMs);
             } finally {
                 load.stop();
             }
@@ -239,8 +242,10 @@ class EnsembleProcessTest {
                                 ghostsAnswered.countDown();
                             }, null);
                 }
-                int next = ensemble.awaitStable(LONG);
+                ensemble.await(() -> ensemble.leader() > 0, LONG, "srvr to show a new leader");
                 long electionMs = ms(pausedAt);
+                int next = ensemble.awaitStable(LONG);
+                long servingMs = ms(pausedAt);
                 assertThat(next).isNotEqualTo(old);
                 churn(ensemble, follower, "/after", 0, 50);
                 assertThat(ghostResults).as("answers while the leader is paused").isEmpty();
@@ -250,8 +255,8 @@ class EnsembleProcessTest {
                 ensemble.awaitMode(old, "follower", LONG);
                 long rejoinMs = ms(resumedAt);
                 assertThat(ensemble.awaitStable(LONG)).as("leader after the old one rejoined").isEqualTo(next);
-                times("paused leader %d: new leader %d after %d ms (srvr); resumed, it was a follower again after "
-                        + "%d ms", old, next, electionMs, rejoinMs);
+                times("paused leader %d: new leader %d by srvr after %d ms, serving sessions after %d ms; resumed, it "
+                        + "was a serving follower again after %d ms", old, next, electionMs, servingMs, rejoinMs);
                 assertThat(ghostsAnswered.await(60, TimeUnit.SECONDS)).as("every create sent to the paused leader "
                         + "answered").isTrue();
                 log("creates sent to the paused leader: %s", ghostResults.values().stream()
@@ -423,14 +428,17 @@ class EnsembleProcessTest {
                 // 1. The leader dies; client a was on it.
                 long killedAt = System.nanoTime();
                 ensemble.kill(leader);
-                int next = ensemble.awaitStable(LONG);
+                ensemble.await(() -> ensemble.leader() > 0, LONG, "srvr to show a new leader");
                 long electionMs = ms(killedAt);
+                int next = ensemble.awaitStable(LONG);
+                long servingMs = ms(killedAt);
                 ensemble.await(() -> a.getState().isConnected() && ensemble.serverOf(onLeader) != leader, LONG,
                         "client a to reconnect elsewhere");
                 long movedMs = ms(killedAt);
                 ensemble.await(() -> b.getState().isConnected(), LONG, "client b to be connected");
-                times("sessions: leader %d killed, new leader %d after %d ms (srvr); its client back on server %d "
-                        + "with its session after %d ms", leader, next, electionMs, ensemble.serverOf(onLeader), movedMs);
+                times("sessions: leader %d killed, new leader %d by srvr after %d ms, serving sessions after %d ms; "
+                        + "its client back on server %d with its session after %d ms", leader, next, electionMs, servingMs,
+                        ensemble.serverOf(onLeader), movedMs);
                 assertThat(a.getSessionId()).isEqualTo(sessionA);
                 assertThat(b.getSessionId()).isEqualTo(sessionB);
                 checkEphemerals(ensemble, next, sessionA, sessionB);

@@ -321,12 +321,49 @@ final class ProcessEnsemble implements AutoCloseable {
         return leader;
     }
 
-    /** Waits until the running, unpaused servers agree: one leader, the rest followers. */
+    /**
+     * Whether server {@code id} gives a stock client a session within 5 s. {@code srvr} reports a follower that is
+     * still syncing with its leader (or a leader not yet established) by its role alone, while the server refuses
+     * sessions until it is active; only a session shows it serves.
+     */
+    boolean serves(int id) {
+        if (!running(id) || paused[id]) {
+            return false;
+        }
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = null;
+        try {
+            zk = new ZooKeeper(connectString(id), 10_000, e -> {
+                if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            }, false, new OrderedHosts(List.of(address(id))));
+            return connected.await(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            if (zk != null) {
+                try {
+                    zk.close(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until the running, unpaused servers agree (one says leader, the rest follower) and each of them gives a
+     * client a session. Returns the leader.
+     */
     int awaitStable(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             int l = leader();
-            if (l > 0) {
+            if (l > 0 && allServe() && leader() == l) {
                 return l;
             }
             sleep(50);
@@ -338,9 +375,18 @@ final class ProcessEnsemble implements AutoCloseable {
         throw new AssertionError("no stable leader within " + timeout + ";" + modes + "\n" + transcripts());
     }
 
-    /** Waits until server {@code id} reports {@code mode}. */
+    private boolean allServe() {
+        for (int id = 1; id <= SIZE; id++) {
+            if (running(id) && !paused[id] && !serves(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Waits until server {@code id} reports {@code mode} (leader or follower) and gives a client a session. */
     void awaitMode(int id, String mode, Duration timeout) {
-        await(() -> mode.equals(mode(id)), timeout, "server " + id + " to be " + mode);
+        await(() -> mode.equals(mode(id)) && serves(id), timeout, "server " + id + " to be a serving " + mode);
     }
 
     void await(BooleanSupplier condition, Duration timeout, String what) {
