@@ -99,6 +99,10 @@ class CuratorRecipesTest {
                 remaining.remove(leader);
             }
             assertThat(leaders).containsExactlyInAnyOrder("p0", "p1", "p2");
+            // sync: on an ensemble this client's server may not yet have applied the last close
+            java.util.concurrent.CountDownLatch synced = new java.util.concurrent.CountDownLatch(1);
+            clients.get(0).getZookeeperClient().getZooKeeper().sync("/election", (rc, p, c) -> synced.countDown(), null);
+            assertThat(synced.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(clients.get(0).getChildren().forPath("/election")).isEmpty();
         } finally {
             sampling.set(false);
