@@ -218,6 +218,8 @@ public final class LoadGen implements Callable<Integer> {
 
         Driver(Sessions pool) {
             this.pool = pool;
+            // Random, so that no store gains by compressing the payloads (zeros compress to nothing).
+            new java.util.Random(42).nextBytes(data);
             this.finished = new CountDownLatch(pool.size() * outstanding);
             for (int i = 0; i < keys; i++) {
                 keyPaths[i] = String.format("%s/data/k-%06d", root, i);

@@ -37,7 +37,8 @@ final class WatchLatency {
 
     Result run() throws Exception {
         path = g.root + "/watch";
-        data = new byte[Math.min(g.dataBytes, 1024)];
+        data = new byte[Math.max(8, Math.min(g.dataBytes, 1024))];
+        new java.util.Random(42).nextBytes(data);
         List<String> writerServer = List.of(g.servers.get(0));
         try (Sessions w = Sessions.open(writerServer, 1, g.sessionTimeoutMs, 30_000);
              Sessions watchers = Sessions.open(g.servers, g.sessions, g.sessionTimeoutMs, 60_000)) {
