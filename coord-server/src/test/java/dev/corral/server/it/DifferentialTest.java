@@ -165,6 +165,24 @@ class DifferentialTest {
         });
     }
 
+    /** Without extendedTypesEnabled (the default) a TTL create is UNIMPLEMENTED on both. */
+    @Test
+    void ttlNodesNeedExtendedTypes() throws Exception {
+        compare(dir, 1, ops -> {
+            String outcome;
+            try {
+                ops.session(0).zk.create("/ttl", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL,
+                        new org.apache.zookeeper.data.Stat(), 1000);
+                outcome = "created";
+            } catch (org.apache.zookeeper.KeeperException e) {
+                outcome = "ERR " + e.code();
+            }
+            org.assertj.core.api.Assertions.assertThat(outcome).isEqualTo("ERR UNIMPLEMENTED");
+            ops.note("createTTL without extendedTypesEnabled: " + outcome);
+            ops.exists(0, "/ttl", false);
+        });
+    }
+
     @Test
     void pathsTheServerChecks() throws Exception {
         compare(dir, 1, ops -> {
