@@ -51,6 +51,12 @@ final class FourLetterWords {
     String run(String word, ServerStats stats) {
         StringWriter out = new StringWriter();
         PrintWriter pw = new PrintWriter(out);
+        if (stats != null && !stats.serving()) {
+            // An ensemble member that is electing or syncing, as ZooKeeper reports it.
+            pw.println("This ZooKeeper instance is not currently serving requests");
+            pw.flush();
+            return out.toString();
+        }
         switch (word) {
             case "ruok" -> pw.print("imok");
             case "isro" -> pw.print("rw");

@@ -164,7 +164,8 @@ public final class RequestProcessor implements AutoCloseable {
         }
         // ZooKeeper counts its root twice ("" and "/"), so a fresh tree shows 5 nodes.
         long nodeCount = ctx.view.descendantCount("/") + 2;
-        return new ServerStats(ensemble == null ? "standalone" : ensemble.status().mode(), ctx.lastZxid, nodeCount, ctx.received, ctx.outbox.sent, queue.size(),
+        return new ServerStats(ensemble == null || ensemble.serving(),
+                ensemble == null ? "standalone" : ensemble.status().mode(), ctx.lastZxid, nodeCount, ctx.received, ctx.outbox.sent, queue.size(),
                 ctx.latencyCount == 0 ? 0 : ctx.minLatency,
                 ctx.latencyCount == 0 ? 0 : (double) ctx.totalLatency / ctx.latencyCount, ctx.maxLatency, conns,
                 watches, ctx.sessions.size(), ephemerals, timeouts, System.currentTimeMillis() - ctx.startedMs);

@@ -6,6 +6,7 @@ import java.util.Set;
 
 /** A consistent snapshot of what the four-letter words and metrics report, taken on the processor thread. */
 public record ServerStats(
+        boolean serving,
         String mode,
         long zxid,
         long nodeCount,

@@ -316,7 +316,7 @@ class EnsembleProcessTest {
                         ensemble.kill(id);
                     }
                 }
-                ensemble.await(() -> "looking".equals(ensemble.mode(lone)), LONG,
+                ensemble.await(() -> "not serving".equals(ensemble.mode(lone)), LONG,
                         "server " + lone + " to stop leading");
                 long stepDownMs = ms(stoppedAt);
                 // Writes and reads through the lone server fail with CONNECTIONLOSS, for as long as we try.
@@ -353,7 +353,7 @@ class EnsembleProcessTest {
                 } finally {
                     fresh.close(500);
                 }
-                assertThat(ensemble.mode(lone)).isEqualTo("looking");
+                assertThat(ensemble.mode(lone)).isEqualTo("not serving");
 
                 long restartedAt = System.nanoTime();
                 for (int id = 1; id <= ProcessEnsemble.SIZE; id++) {

@@ -280,8 +280,12 @@ final class ProcessEnsemble implements AutoCloseable {
     }
 
     /** {@code leader}, {@code follower}, {@code looking}, or null when the server does not answer. */
+    /** leader, follower, or "not serving" while electing or syncing (ZooKeeper's answer then); null if down. */
     String mode(int id) {
         String srvr = fourLetter(id, "srvr");
+        if (srvr != null && srvr.contains("not currently serving requests")) {
+            return "not serving";
+        }
         return srvr == null ? null : field(srvr, "Mode");
     }
 
