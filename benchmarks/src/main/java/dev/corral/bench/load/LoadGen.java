@@ -210,6 +210,7 @@ public final class LoadGen implements Callable<Integer> {
             AsyncCallback.DataCallback, AsyncCallback.ChildrenCallback {
         private final Sessions pool;
         private final byte[] data = new byte[dataBytes];
+        private final byte[][] payloads = new byte[4096][];
         private final String[] keyPaths = new String[keys];
         private final AtomicLong nextLoad = new AtomicLong();
         private final AtomicLong loaded = new AtomicLong();
@@ -218,8 +219,14 @@ public final class LoadGen implements Callable<Integer> {
 
         Driver(Sessions pool) {
             this.pool = pool;
-            // Random, so that no store gains by compressing the payloads (zeros compress to nothing).
-            new java.util.Random(42).nextBytes(data);
+            // Random and varied, so that no store gains by compressing payloads: zeros, or one buffer written to
+            // every node, would compress to almost nothing in RocksDB's blocks.
+            java.util.Random random = new java.util.Random(42);
+            random.nextBytes(data);
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = new byte[dataBytes];
+                random.nextBytes(payloads[i]);
+            }
             this.finished = new CountDownLatch(pool.size() * outstanding);
             for (int i = 0; i < keys; i++) {
                 keyPaths[i] = String.format("%s/data/k-%06d", root, i);
@@ -281,13 +288,13 @@ public final class LoadGen implements Callable<Integer> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             slot.t0 = System.nanoTime();
             switch (workload) {
-                case CREATE -> zk.create(root + "/create/n-", data, ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                case CREATE -> zk.create(root + "/create/n-", payload(rnd), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT_SEQUENTIAL, this, slot);
-                case SETDATA -> zk.setData(keyPaths[rnd.nextInt(keys)], data, -1, this, slot);
+                case SETDATA -> zk.setData(keyPaths[rnd.nextInt(keys)], payload(rnd), -1, this, slot);
                 case GETDATA -> zk.getData(keyPaths[rnd.nextInt(keys)], false, this, slot);
                 case MIXED -> {
                     if (rnd.nextInt(10) == 0) {
-                        zk.setData(keyPaths[rnd.nextInt(keys)], data, -1, this, slot);
+                        zk.setData(keyPaths[rnd.nextInt(keys)], payload(rnd), -1, this, slot);
                     } else {
                         zk.getData(keyPaths[rnd.nextInt(keys)], false, this, slot);
                     }
@@ -300,11 +307,15 @@ public final class LoadGen implements Callable<Integer> {
                         finished.countDown();
                         return;
                     }
-                    zk.create(String.format("%s/load/b-%06d/n-%06d", root, i / 1000, i % 1000), data,
+                    zk.create(String.format("%s/load/b-%06d/n-%06d", root, i / 1000, i % 1000), payload(rnd),
                             ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, this, slot);
                 }
                 default -> throw new IllegalStateException(workload.toString());
             }
+        }
+
+        private byte[] payload(ThreadLocalRandom rnd) {
+            return payloads[rnd.nextInt(payloads.length)];
         }
 
         private void done(int rc, Object ctx) {
