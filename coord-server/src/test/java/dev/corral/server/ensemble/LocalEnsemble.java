@@ -56,7 +56,7 @@ public final class LocalEnsemble implements AutoCloseable {
                 "127.0.0.1", clientPorts[id], t.maxClientCnxns() != dflt.maxClientCnxns() ? t.maxClientCnxns() : 0,
                 t.minSessionTimeout() != dflt.minSessionTimeout() ? t.minSessionTimeout() : base.minSessionTimeout(),
                 t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : base.maxSessionTimeout(),
-                t.juteMaxBuffer(), true, t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
+                t.juteMaxBuffer(), t.extendedTypesEnabled(), t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
                 : t.fourLetterWords(), t.superDigest(), 20, 10, servers);
     }
 
