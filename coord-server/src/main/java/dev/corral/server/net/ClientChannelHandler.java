@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.jute.BinaryInputArchive;
@@ -129,9 +128,5 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
         // Oversized or corrupt frames and I/O errors end this connection only.
         LOG.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
-    }
-
-    static String ipOf(ChannelHandlerContext ctx) {
-        return ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
     }
 }

@@ -376,9 +376,10 @@ final class EnsembleFlow {
         } else if (env.txn() instanceof Txn.CloseSession cs) {
             ctx.sessions.remove(cs.sessionId());
             ClientConnection owner = ctx.owners.get(cs.sessionId());
-            if (owner != null && env.origin() != replication.myId()) {
-                closeClient(owner);
-            } else if (owner != null && env.type() == OpCode.CLOSE_SESSION && env.xid() == 0) {
+            // A client's own close is answered (then closed) by answer(); an expiry (xid 0) or a close ordered
+            // elsewhere just drops the connection.
+            boolean ownRequest = env.origin() == replication.myId() && env.xid() != 0;
+            if (owner != null && !ownRequest) {
                 closeClient(owner);
             }
         }

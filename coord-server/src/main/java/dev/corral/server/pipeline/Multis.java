@@ -24,13 +24,11 @@ import org.apache.zookeeper.proto.MultiHeader;
 final class Multis {
     private final ServerContext ctx;
     private final TxnCommitter committer;
-    private final Writes writes;
     private final Reads reads;
 
-    Multis(ServerContext ctx, TxnCommitter committer, Writes writes, Reads reads) {
+    Multis(ServerContext ctx, TxnCommitter committer, Reads reads) {
         this.ctx = ctx;
         this.committer = committer;
-        this.writes = writes;
         this.reads = reads;
     }
 

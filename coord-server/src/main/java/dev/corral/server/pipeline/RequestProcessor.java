@@ -80,7 +80,7 @@ public final class RequestProcessor implements AutoCloseable {
         this.writes = new Writes(ctx, committer);
         this.sessions = new Sessions(ctx, committer);
         this.watchRestore = new WatchRestore(ctx);
-        this.multis = new Multis(ctx, committer, writes, reads);
+        this.multis = new Multis(ctx, committer, reads);
         this.watchOps = new WatchOps(ctx);
         this.ensemble = replication == null ? null
                 : new EnsembleFlow(ctx, replication, sessions, r -> dispatch(r, r.conn()));

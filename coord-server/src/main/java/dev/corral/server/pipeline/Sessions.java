@@ -81,15 +81,9 @@ final class Sessions {
         if (!legacy) {
             return Jute.recordFrame(response);
         }
-        byte[] full = Jute.recordFrame(response);
-        // Drop the trailing readOnly byte and fix the length prefix.
-        byte[] trimmed = java.util.Arrays.copyOf(full, full.length - 1);
-        int len = trimmed.length - 4;
-        trimmed[0] = (byte) (len >>> 24);
-        trimmed[1] = (byte) (len >>> 16);
-        trimmed[2] = (byte) (len >>> 8);
-        trimmed[3] = (byte) len;
-        return trimmed;
+        // Clients before 3.3 expect no trailing readOnly byte.
+        byte[] body = Jute.serialize(response);
+        return Jute.frame(body, body.length - 1);
     }
 
     /** The client asked to close its session: delete its ephemerals, reply, then close the connection. */

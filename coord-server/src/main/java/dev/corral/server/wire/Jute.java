@@ -28,7 +28,8 @@ public final class Jute {
 
     /** A whole reply frame: length, header, then body (if any). */
     public static byte[] replyFrame(ReplyHeader header, Record body) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        // Sized for a typical reply (header + Stat + a short path) so most replies never regrow the buffer.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(body == null ? 20 : 256);
         try {
             bytes.write(new byte[4]);
             BinaryOutputArchive out = BinaryOutputArchive.getArchive(bytes);
@@ -62,6 +63,13 @@ public final class Jute {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A frame around an already serialized body. */
+    public static byte[] frame(byte[] body, int length) {
+        byte[] frame = new byte[length + 4];
+        System.arraycopy(body, 0, frame, 4, length);
+        return withLength(frame);
     }
 
     private static byte[] withLength(byte[] frame) {
