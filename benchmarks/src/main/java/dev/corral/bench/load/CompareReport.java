@@ -31,7 +31,9 @@ public final class CompareReport implements Callable<Integer> {
             new String[] {"heap_committed_mib", "heap committed (MiB)", "%.1f"},
             new String[] {"rss_mib", "RSS, VmRSS (MiB)", "%.1f"},
             new String[] {"disk_mib", "bytes on disk, du of dataDir (MiB)", "%.1f"},
-            new String[] {"restart_ms", "kill -9 to first read served (ms)", "%.0f"});
+            new String[] {"restart_ms", "kill -9 to first read served (ms)", "%.0f"},
+            new String[] {"failover_ms", "leader kill -9 to next write acked (ms)", "%.0f"},
+            new String[] {"failover_gap_ms", "  longest gap between write acks (ms)", "%.0f"});
 
     @Option(names = "--results", required = true)
     Path results;
@@ -93,7 +95,8 @@ public final class CompareReport implements Callable<Integer> {
                 }
             }
             System.out.println();
-            System.out.printf("%-36s %13s %13s %7s%n", "per server", na, nb, "ratio");
+            System.out.printf("%-44s %13s %13s %7s%n", "per server (ensembles: the largest member)", na, nb,
+                    "ratio");
             for (String[] row : SCALE_ROWS) {
                 Map<String, String> v = s.get(row[0]);
                 if (v == null) {
@@ -101,7 +104,7 @@ public final class CompareReport implements Callable<Integer> {
                 }
                 double va = num(v.get(a));
                 double vb = num(v.get(b));
-                System.out.printf(Locale.ROOT, "%-36s %13s %13s %7s%n", row[1], fmt(row[2], va), fmt(row[2], vb),
+                System.out.printf(Locale.ROOT, "%-44s %13s %13s %7s%n", row[1], fmt(row[2], va), fmt(row[2], vb),
                         ratio(va, vb));
             }
         }
