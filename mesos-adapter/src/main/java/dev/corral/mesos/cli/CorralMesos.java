@@ -86,6 +86,7 @@ public final class CorralMesos implements Runnable {
 
         /** Counted down to stop (tests); otherwise the process runs until killed. */
         public final CountDownLatch stop = new CountDownLatch(1);
+        private final CountDownLatch stopped = new CountDownLatch(1);
 
         @Override
         public Integer call() throws Exception {
@@ -98,11 +99,28 @@ public final class CorralMesos implements Runnable {
                 scheduler.start();
                 out(spec).println("instance " + address + " running; state at " + state.paths().root());
                 out(spec).flush();
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                Runtime.getRuntime().addShutdownHook(stopHook(stop, stopped));
                 stop.await();
+            } finally {
+                stopped.countDown();
             }
             return 0;
         }
+    }
+
+    /**
+     * On SIGTERM: tell the command to stop and wait (bounded) until it has closed what it holds, so a scheduler gives
+     * up leadership cleanly and the test master's simulated agents kill their task processes before the JVM exits.
+     */
+    static Thread stopHook(CountDownLatch stop, CountDownLatch stopped) {
+        return new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop");
     }
 
     @Command(name = "leader", description = "Print the address of the leading scheduler instance.")
@@ -124,21 +142,27 @@ public final class CorralMesos implements Runnable {
 
     /** The data of the election node with the lowest sequence (Curator LeaderLatch names end in "latch-%010d"). */
     static Optional<String> leader(CuratorFramework client, FrameworkPaths paths) throws Exception {
+        return instances(client, paths).stream().findFirst();
+    }
+
+    /** Every instance's address in election order: the first leads, the others stand by. */
+    static List<String> instances(CuratorFramework client, FrameworkPaths paths) throws Exception {
         List<String> children;
         try {
             children = new ArrayList<>(client.getChildren().forPath(paths.election()));
         } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
-            return Optional.empty();
+            return List.of();
         }
         children.sort(Comparator.comparing(c -> c.substring(c.lastIndexOf("latch-") + "latch-".length())));
+        List<String> out = new ArrayList<>();
         for (String c : children) {
             try {
-                return Optional.of(new String(client.getData().forPath(paths.election() + "/" + c), StandardCharsets.UTF_8));
+                out.add(new String(client.getData().forPath(paths.election() + "/" + c), StandardCharsets.UTF_8));
             } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
-                // Went away between the listing and the read: the next one leads.
+                // Went away between the listing and the read.
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     @Command(name = "status", description = "Leader, epoch, FrameworkID and task counts by state.")
@@ -154,7 +178,10 @@ public final class CorralMesos implements Runnable {
                 StateStore store = new StateStore(client, state.paths());
                 PrintWriter out = out(spec);
                 out.println("framework:    " + state.frameworkName);
-                out.println("leader:       " + leader(client, state.paths()).orElse("(none)"));
+                List<String> instances = instances(client, state.paths());
+                out.println("leader:       " + (instances.isEmpty() ? "(none)" : instances.get(0)));
+                out.println("instances:    " + (instances.isEmpty() ? "(none)"
+                        : instances.size() + " (" + String.join(", ", instances) + ")"));
                 org.apache.zookeeper.data.Stat epoch = client.checkExists().forPath(state.paths().epoch());
                 out.println("epoch:        " + (epoch == null ? "(none)" : Integer.toString(epoch.getVersion())));
                 out.println("framework-id: " + store.frameworkId().map(FrameworkID::getValue).orElse("(none)"));
@@ -283,6 +310,7 @@ public final class CorralMesos implements Runnable {
         Duration heartbeat;
 
         public final CountDownLatch stop = new CountDownLatch(1);
+        private final CountDownLatch stopped = new CountDownLatch(1);
 
         @Override
         public Integer call() throws Exception {
@@ -292,6 +320,7 @@ public final class CorralMesos implements Runnable {
             }
             try (TestCluster cluster = new TestCluster(agents, new Resources(cpus, mem), Duration.ofSeconds(2))) {
                 List<TestMaster> started = new ArrayList<>();
+                Runtime.getRuntime().addShutdownHook(stopHook(stop, stopped));
                 for (int i = 0; i < masters; i++) {
                     TestMasterConfig base = TestMasterConfig.mesosDefaults(port + i, url);
                     started.add(new TestMaster(new TestMasterConfig(base.hostname(), base.port(), base.zk(),
@@ -301,9 +330,10 @@ public final class CorralMesos implements Runnable {
                             + "  (POST /testmaster/crash stops it; GET /testmaster/state)");
                 }
                 out(spec).flush();
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
                 stop.await();
                 started.forEach(TestMaster::close);
+            } finally {
+                stopped.countDown();
             }
             return 0;
         }

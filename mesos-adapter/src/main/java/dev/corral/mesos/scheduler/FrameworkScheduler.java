@@ -72,6 +72,7 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     private SchedulerConnection connection;
     private Optional<FrameworkID> frameworkId = Optional.empty();
     private final Set<String> awaitingReconciliation = new HashSet<>();
+    private int explicitlyReconciled;
     private boolean suppressed;
     private volatile boolean subscribed;
     private volatile boolean reconciled;
@@ -253,13 +254,14 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         subscribed = true;
         reconciled = false;
         suppressed = false;
-        LOG.info("Subscribed as framework {}", s.getFrameworkId().getValue());
+        LOG.info("Subscribed as framework {} at {}", s.getFrameworkId().getValue(), masterEndpoint());
         awaitingReconciliation.clear();
         for (TaskRecord t : store.tasks()) {
             if (!t.isTerminal()) {
                 awaitingReconciliation.add(t.taskId());
             }
         }
+        explicitlyReconciled = awaitingReconciliation.size();
         reconcileStep();
     }
 
@@ -272,7 +274,9 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             send(reconcileCall(List.of()));
             reconciled = true;
             reconciliations++;
-            LOG.info("Reconciliation completed");
+            // One machine-readable line per completed reconciliation (scripts/mesos-demo and the tests look for it).
+            LOG.info("Reconciliation completed: framework={} epoch={} master={} explicit={} count={}",
+                    frameworkId.get().getValue(), fence.epoch(), masterEndpoint(), explicitlyReconciled, reconciliations);
             send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
             serveRequests();
             return;
@@ -294,6 +298,11 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
                 LOG.warn("Reconciliation retry failed: {}", e.toString());
             }
         }, config.reconcileRetry().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private String masterEndpoint() {
+        SchedulerConnection c = connection;
+        return c == null ? "-" : c.endpoint().map(u -> u.getHost() + ":" + u.getPort()).orElse("-");
     }
 
     private Call reconcileCall(List<Call.Reconcile.Task> tasks) {

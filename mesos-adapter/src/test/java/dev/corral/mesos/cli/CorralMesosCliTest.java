@@ -70,7 +70,8 @@ class CorralMesosCliTest {
                 assertThat(exec(new CorralMesos(), concat("leader", common)).out().trim()).isEqualTo("cli-1:1");
                 assertThat(exec(new CorralMesos(), concat("framework-id", concat("show", common))).out().trim()).isEqualTo(id);
                 assertThat(exec(new CorralMesos(), concat("status", common)).out())
-                        .contains("leader:       cli-1:1").contains(id).contains("TASK_RUNNING=2");
+                        .contains("leader:       cli-1:1").contains("instances:    1 (cli-1:1)").contains(id)
+                        .contains("TASK_RUNNING=2");
                 assertThat(exec(new CorralMesos(), concat("tasks", common)).out()).contains("cli-0").contains("cli-1")
                         .contains("agent-0");
 
