@@ -207,6 +207,19 @@ public final class TestMaster implements SimulatedAgent.Uplink, AutoCloseable {
                 new Thread(this::close, "testmaster-crash").start();
                 return;
             }
+            if (path.equals("/redirect") || path.equals("/master/redirect")) {
+                // [EP] /master/redirect: 307 to the leading master, 503 if none is known. The Location is the leader's
+                // base, scheme-relative ("//host:port"), which clients such as mesos-rxjava probe for before they
+                // subscribe. The leader answers with itself.
+                Optional<MasterInfo> leader = leading ? Optional.of(info()) : detector == null ? Optional.empty() : detector.current();
+                if (leader.isPresent()) {
+                    ex.getResponseHeaders().add("Location", "//" + MasterInfos.endpoint(leader.get()));
+                    respond(ex, 307, "");
+                } else {
+                    respond(ex, 503, "No leader elected");
+                }
+                return;
+            }
             if (!path.equals("/api/v1/scheduler") && !path.equals("/master/api/v1/scheduler")) {
                 respond(ex, 404, "Not found");
                 return;

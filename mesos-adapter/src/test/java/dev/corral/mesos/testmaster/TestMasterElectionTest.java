@@ -46,6 +46,11 @@ class TestMasterElectionTest {
                         && r.headers().firstValue("Location").orElse("").equals("//" + m1.endpoint() + "/api/v1/scheduler");
             });
 
+            // GET /master/redirect (and /redirect): 307 to the leader's base, from either master.
+            assertThat(redirectOf(m2, "/master/redirect")).isEqualTo("307 //" + m1.endpoint());
+            assertThat(redirectOf(m2, "/redirect")).isEqualTo("307 //" + m1.endpoint());
+            assertThat(redirectOf(m1, "/master/redirect")).isEqualTo("307 //" + m1.endpoint());
+
             // A client pointed at the standby follows the redirect to the leader.
             EventCollector c = new EventCollector(EventCollector.framework("redirected", 60));
             try (SchedulerConnection conn = new SchedulerConnection(new StaticMaster(m2.endpoint()), c, FAST)) {
@@ -61,6 +66,13 @@ class TestMasterElectionTest {
             assertThat(MasterInfos.endpoint(detector.current().orElseThrow())).isEqualTo(m2.endpoint());
             m2.close();
         }
+    }
+
+    private static String redirectOf(TestMaster m, String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build().send(
+                HttpRequest.newBuilder(URI.create("http://" + m.endpoint() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.headers().firstValue("Location").orElse("-");
     }
 
     @Test
