@@ -13,6 +13,7 @@ import dev.corral.mesos.scheduler.SchedulerConfig;
 import dev.corral.mesos.scheduler.TaskSpec;
 import dev.corral.mesos.state.StateStore;
 import dev.corral.mesos.state.TaskRecord;
+import dev.corral.mesos.state.TaskStateWatch;
 import dev.corral.mesos.testmaster.Resources;
 import dev.corral.mesos.testmaster.TestCluster;
 import dev.corral.mesos.testmaster.TestMaster;
@@ -199,18 +200,41 @@ public final class CorralMesos implements Runnable {
         CommandSpec spec;
         @Mixin
         StateOptions state;
+        @Option(names = "--watch", description = "Print every task, then each change the leader records as it happens (a watch, no polling), until stopped")
+        boolean watch;
+
+        /** Counted down to stop watching (tests); otherwise --watch runs until killed. */
+        public final CountDownLatch stop = new CountDownLatch(1);
 
         @Override
         public Integer call() throws Exception {
             try (CuratorFramework client = state.connect()) {
                 PrintWriter out = out(spec);
                 out.printf("%-30s %-16s %-20s %-8s %s%n", "TASK", "STATE", "AGENT", "LAUNCHES", "MESSAGE");
-                for (TaskRecord t : new StateStore(client, state.paths()).tasks()) {
-                    out.printf("%-30s %-16s %-20s %-8d %s%n", t.taskId(), t.state(), t.agentId().orElse("-"), t.launches(),
-                            t.message());
+                if (!watch) {
+                    for (TaskRecord t : new StateStore(client, state.paths()).tasks()) {
+                        print(out, t);
+                    }
+                } else {
+                    // The cache's first load prints every task once; after that, one line per recorded change.
+                    try (TaskStateWatch w = new TaskStateWatch(client, state.paths(), t -> {
+                        synchronized (out) {
+                            print(out, t);
+                            out.flush();
+                        }
+                    })) {
+                        w.start();
+                        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+                        stop.await();
+                    }
                 }
+                out.flush();
                 return 0;
             }
+        }
+
+        private static void print(PrintWriter out, TaskRecord t) {
+            out.printf("%-30s %-16s %-20s %-8d %s%n", t.taskId(), t.state(), t.agentId().orElse("-"), t.launches(), t.message());
         }
     }
 

@@ -75,11 +75,26 @@ class CorralMesosCliTest {
                 assertThat(exec(new CorralMesos(), concat("tasks", common)).out()).contains("cli-0").contains("cli-1")
                         .contains("agent-0");
 
-                // An operator kills a task through the leader, without knowing who leads.
+                // A tool watches the task records while an operator kills a task through the leader, without knowing
+                // who leads.
+                CorralMesos.Tasks watch = new CorralMesos.Tasks();
+                StringWriter watched = new StringWriter();
+                CommandLine watchCl = new CommandLine(watch);
+                watchCl.setOut(new PrintWriter(watched, true));
+                Thread watcher = new Thread(() -> watchCl.execute(concat("--watch", common)));
+                watcher.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> watched.toString().contains("cli-1"));
                 assertThat(exec(new CorralMesos(), concat("kill", concat("--task-id", concat("cli-1", common)))).out())
                         .contains("requested: ");
                 await().atMost(Duration.ofSeconds(15)).until(() -> store.task("cli-1").orElseThrow().state().equals("TASK_KILLED"));
                 assertThat(store.task("cli-0").orElseThrow().state()).isEqualTo("TASK_RUNNING");
+                await().atMost(Duration.ofSeconds(10)).until(() -> watched.toString().lines()
+                        .anyMatch(l -> l.startsWith("cli-1 ") && l.contains("TASK_KILLED")));
+                assertThat(watched.toString().lines().filter(l -> l.startsWith("cli-1 ") && l.contains("TASK_RUNNING")))
+                        .as("the running state printed before the kill").isNotEmpty();
+                watch.stop.countDown();
+                watcher.join(10_000);
+                assertThat(watcher.isAlive()).isFalse();
                 assertThat(c.getChildren().forPath(root + "/corral/cli/requests")).isEmpty();
             } finally {
                 run.stop.countDown();
