@@ -31,6 +31,10 @@ final class Checker {
     /** For each epoch whose primary proposed: its log (zxids, index 0 = base) when it started broadcasting. */
     private final TreeMap<Long, List<Zxid>> primaryHistory = new TreeMap<>();
     private final Map<Long, Integer> establishedLeader = new HashMap<>();
+    /** The leader that completed discovery (a quorum of fresh epoch promises) of each epoch. */
+    private final Map<Long, Integer> discoveredLeader = new HashMap<>();
+    /** Coverage only: the peers that chose each epoch as would-be leaders. */
+    private final Map<Long, Set<Integer>> choosers = new HashMap<>();
     private final long[] durableMatch;
     long acksChecked;
     long applies;
@@ -134,6 +138,21 @@ final class Checker {
 
     void afterEvent() {
         for (SimHost h : sim.hosts()) {
+            long epoch = h.up ? h.core.leaderEpoch() : -1;
+            if (epoch >= 0 && choosers.computeIfAbsent(epoch, k -> new HashSet<>()).add(h.id)
+                    && choosers.get(epoch).size() == 2) {
+                sim.count("epoch.chosenByTwo");
+            }
+            // A leader sets its currentEpoch to the epoch it leads when it completes discovery, and not before: that
+            // epoch is above its acceptedEpoch when chosen. ZooKeeper's TLA+ specifications check this as Leadership2
+            // (epochLeader[e] gains a leader when it turns to SYNCHRONIZATION; at most one per epoch).
+            if (epoch >= 0 && h.core.currentEpoch() == epoch) {
+                Integer prev = discoveredLeader.putIfAbsent(epoch, h.id);
+                if (prev != null && prev != h.id) {
+                    throw sim.violation("one leader per epoch past discovery", "peers " + prev + " and " + h.id
+                            + " both completed discovery of epoch " + epoch);
+                }
+            }
             if (h.up && h.core.isEstablishedLeader()) {
                 Integer prev = establishedLeader.putIfAbsent(h.core.leaderEpoch(), h.id);
                 if (prev != null && prev != h.id) {
