@@ -1,9 +1,12 @@
 package dev.corral.zab.sim;
 
+import java.util.Set;
+
 /**
  * Explores many seeds outside JUnit and keeps going past failures, printing each failing seed with its invariant.
  * Usage (after {@code mvn -pl zab-core test-compile}): {@code java -cp <test classpath> dev.corral.zab.sim.SeedSweep
- * <peers> <firstSeed> <count>}.
+ * <peers> <firstSeed> <count> [standard|discovery-race [PLANTED_BUG]]}. The fault profile defaults to standard; a planted
+ * bug (e.g. ACCEPT_STALE_EPOCH) is switched on in every peer.
  */
 public final class SeedSweep {
     private SeedSweep() {}
@@ -12,19 +15,24 @@ public final class SeedSweep {
         int peers = Integer.parseInt(args[0]);
         long first = Long.parseLong(args[1]);
         long count = Long.parseLong(args[2]);
+        FaultProfile profile = args.length > 3 ? FaultProfile.named(args[3]) : FaultProfile.STANDARD;
+        Set<String> bugs = args.length > 4 ? Set.of(args[4]) : Set.of();
         long start = System.nanoTime();
         int failures = 0;
         long worst = 0;
         for (long seed = first; seed < first + count; seed++) {
             try {
-                worst = Math.max(worst, new Simulation(SimConfig.standard(peers, seed)).run().convergeMillis());
+                SimConfig config = SimConfig.standard(peers, seed).withProfile(profile).withBugs(bugs);
+                worst = Math.max(worst, new Simulation(config).run().convergeMillis());
             } catch (Violation v) {
                 failures++;
-                System.out.println("FAIL seed=" + seed + " peers=" + peers + " [" + v.invariant() + "] "
+                System.out.println("FAIL seed=" + seed + " peers=" + peers + " profile=" + profile.name()
+                        + (bugs.isEmpty() ? "" : " bugs=" + bugs) + " [" + v.invariant() + "] "
                         + v.getMessage().lines().findFirst().orElse(""));
             }
         }
-        System.out.printf("swept %d seeds from %d on %d peers in %d ms: %d failures, slowest convergence %d ms%n",
-                count, first, peers, (System.nanoTime() - start) / 1_000_000, failures, worst);
+        System.out.printf("swept %d seeds from %d on %d peers (%s%s) in %d ms: %d failures, slowest convergence %d ms%n",
+                count, first, peers, profile.name(), bugs.isEmpty() ? "" : ", " + bugs,
+                (System.nanoTime() - start) / 1_000_000, failures, worst);
     }
 }

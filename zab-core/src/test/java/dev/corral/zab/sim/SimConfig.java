@@ -13,26 +13,36 @@ import java.util.Set;
  * @param compaction    whether hosts take snapshots and compact their logs (exercises SNAP)
  * @param bugs          planted bugs (names of PlantedBug) for every peer
  * @param trace         print every event
+ * @param profile       how faults are injected
  */
 public record SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
-                        Set<String> bugs, boolean trace) {
+                        Set<String> bugs, boolean trace, FaultProfile profile) {
+    public SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
+                     Set<String> bugs, boolean trace) {
+        this(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, FaultProfile.STANDARD);
+    }
+
     public static SimConfig standard(int peers, long seed) {
         return new SimConfig(peers, seed, 12_000, 30_000, true, true, Set.of(), false);
     }
 
+    public SimConfig withProfile(FaultProfile p) {
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, p);
+    }
+
     public SimConfig withBugs(Set<String> b) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace);
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace, profile);
     }
 
     public SimConfig withTrace(boolean t) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, t);
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, t, profile);
     }
 
     public SimConfig withFaults(boolean f) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, f, compaction, bugs, trace);
+        return new SimConfig(peers, seed, faultMillis, healMillis, f, compaction, bugs, trace, profile);
     }
 
     public SimConfig withFaultMillis(long ms) {
-        return new SimConfig(peers, seed, ms, healMillis, faults, compaction, bugs, trace);
+        return new SimConfig(peers, seed, ms, healMillis, faults, compaction, bugs, trace, profile);
     }
 }

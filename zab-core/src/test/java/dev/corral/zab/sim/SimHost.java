@@ -4,6 +4,7 @@ import dev.corral.zab.DurableState;
 import dev.corral.zab.Message;
 import dev.corral.zab.Outbound;
 import dev.corral.zab.Ready;
+import dev.corral.zab.Role;
 import dev.corral.zab.TestNodes;
 import dev.corral.zab.Txn;
 import dev.corral.zab.ZabConfig;
@@ -35,6 +36,9 @@ final class SimHost {
     /** Lowest counter whose durable coverage may have changed since the checker last looked. */
     long durableChangedFrom = Long.MAX_VALUE;
 
+    /** Coverage only: the last NEWEPOCH above its acceptedEpoch this peer took, and the leader it came from. */
+    private long promisedEpoch = -1;
+    private int promisedTo;
     private Ready inFlight;
     private long inFlightId;
     private final Map<Zxid, List<Txn>> receivedSnapshots = new HashMap<>();
@@ -84,12 +88,40 @@ final class SimHost {
         sim.trace(id, "recv from " + from + ": " + describe(m));
         if (m instanceof Message.NewEpoch ne && ne.epoch() <= core.acceptedEpoch()) {
             sim.count(ne.epoch() < core.acceptedEpoch() ? "msg.NewEpoch.stale" : "msg.NewEpoch.equal");
+            if (ne.epoch() == promisedEpoch && promisedTo != from && core.leaderId() == from) {
+                // The race the epoch promise exists for: this epoch was promised to another would-be leader.
+                sim.count("race.epochPromisedToAnotherLeader");
+            }
+        } else if (m instanceof Message.NewEpoch ne && core.leaderId() == from) {
+            promisedEpoch = ne.epoch();
+            promisedTo = from;
         }
         if (m instanceof Message.Diff || m instanceof Message.Trunc || m instanceof Message.Snap
                 || m instanceof Message.NewLeader || m instanceof Message.NewEpoch) {
             sim.count("msg." + m.getClass().getSimpleName());
         }
         core.step(from, m);
+        if (sim.config().profile().staleFollow() && sim.inFaultPhase() && m instanceof Message.Notification n
+                && n.state() == Role.LEADING && core.role() == Role.LOOKING) {
+            sim.count("fault.staleFollow");
+            sim.trace(id, "FAULT stale election view: follow " + from);
+            TestNodes.staleFollow(core, from, n.vote());
+        }
+        pump();
+    }
+
+    /** Takes itself as leader, as if a quorum's votes for it were current (see {@link FaultProfile#staleLeadPct}). */
+    void staleLead() {
+        TestNodes.staleLead(core);
+        pump();
+    }
+
+    /** The host's connection from {@code peer} closed. */
+    void peerUnreachable(int peer) {
+        if (!up) {
+            return;
+        }
+        core.peerUnreachable(peer);
         pump();
     }
 

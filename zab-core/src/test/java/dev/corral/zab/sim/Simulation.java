@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A deterministic discrete-event simulation of a ZAB ensemble: one virtual clock, one event queue ordered by (time,
  * sequence), one seeded PRNG. Safety phase: faults (link breaks, symmetric and asymmetric partitions, crashes that lose
- * what was not fsynced) and client proposals; the checker runs after every event. Liveness phase: everything heals, and
+ * what was not fsynced, and whatever else the {@link FaultProfile} adds) and client proposals; the checker runs after
+ * every event. Liveness phase: everything heals, and
  * a leader must be established and every peer converge within {@link SimConfig#healMillis()}.
  */
 public final class Simulation {
@@ -157,6 +158,12 @@ public final class Simulation {
     private void scheduleTick(SimHost h, long at) {
         schedule(at, () -> {
             h.tick();
+            int lead = config.profile().staleLeadPct();
+            if (lead > 0 && faultPhase && h.up && h.core.role() == Role.LOOKING && random.nextInt(100) < lead) {
+                count("fault.staleLead");
+                trace(h.id, "FAULT stale election view: lead");
+                h.staleLead();
+            }
             scheduleTick(h, now + TICK_MILLIS);
         }, null);
     }
@@ -201,8 +208,9 @@ public final class Simulation {
 
     private void injectFault() {
         int n = config.peers();
-        int kind = random.nextInt(10);
-        if (kind < 3) {
+        FaultProfile profile = config.profile();
+        int kind = random.nextInt(profile.totalWeight());
+        if (kind < profile.linkWeight()) {
             int a = 1 + random.nextInt(n);
             int b = 1 + random.nextInt(n);
             if (a == b) {
@@ -222,7 +230,7 @@ public final class Simulation {
                     network.restore(b, a);
                 }
             }, "HEAL link " + a + "-" + b);
-        } else if (kind < 6) {
+        } else if (kind < profile.linkWeight() + profile.partitionWeight()) {
             Set<Integer> side = new TreeSet<>();
             for (int i = 1; i <= n; i++) {
                 if (random.nextInt(3) == 0) {
@@ -256,12 +264,12 @@ public final class Simulation {
                     }
                 }
             }, "HEAL partition " + cut);
-        } else {
+        } else if (kind < profile.linkWeight() + profile.partitionWeight() + profile.crashWeight()) {
             SimHost h = hosts.get(random.nextInt(n));
             if (!h.up) {
                 return;
             }
-            long down = random.nextInt(4) == 0 ? random.nextInt(50) : 200 + random.nextInt(5000);
+            long down = random.nextInt(4) == 0 ? random.nextInt(50) : 200 + random.nextInt(profile.crashDownMax() - 200);
             count("fault.crash");
             trace(0, "FAULT crash " + h.id + " for " + down + "ms");
             h.crash();
@@ -270,6 +278,30 @@ public final class Simulation {
                     h.restart();
                 }
             }, null);
+        } else {
+            int a = 1 + random.nextInt(n);
+            int b = 1 + random.nextInt(n);
+            if (a != b) {
+                count("fault.reset");
+                connectionReset(a, b);
+            }
+        }
+    }
+
+    /**
+     * The connection a->b breaks and is redialled at once: what was in flight on it is lost, and b is told, as
+     * coord-server's transport tells its host (a follower whose leader's connection closed looks for a leader at once).
+     */
+    void connectionReset(int a, int b) {
+        trace(0, "FAULT connection reset " + a + "->" + b);
+        boolean wasUp = network.isUp(a, b);
+        network.cut(a, b);
+        if (wasUp) {
+            network.restore(a, b);
+        }
+        SimHost h = host(b);
+        if (h.up) {
+            h.peerUnreachable(a);
         }
     }
 
@@ -287,6 +319,10 @@ public final class Simulation {
 
     void schedule(long at, Runnable action, String label) {
         queue.add(new Event(at, seq++, action, label));
+    }
+
+    boolean inFaultPhase() {
+        return faultPhase;
     }
 
     public long now() {
@@ -435,9 +471,9 @@ public final class Simulation {
 
     Violation violation(String invariant, String message) {
         String text = "[" + invariant + "] " + message + "\n  seed=" + config.seed() + " peers=" + config.peers()
-                + " bugs=" + config.bugs() + " t=" + now + "ms" + "\n  peers:" + states()
+                + " profile=" + config.profile().name() + " bugs=" + config.bugs() + " t=" + now + "ms" + "\n  peers:" + states()
                 + "\n  replay: mvn -pl zab-core test -Dtest=SimulationTest -Dzab.seed=" + config.seed()
-                + " -Dzab.peers=" + config.peers() + " -Dzab.trace=true"
+                + " -Dzab.peers=" + config.peers() + " -Dzab.profile=" + config.profile().name() + " -Dzab.trace=true"
                 + "\n  last events:\n    " + String.join("\n    ", traceTail);
         return new Violation(invariant, text);
     }

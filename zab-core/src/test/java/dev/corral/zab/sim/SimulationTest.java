@@ -5,32 +5,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs many seeded simulations. {@code -Dzab.seeds=N} sets how many seeds per cluster size (3 and 5 peers);
- * {@code -Dzab.seed=S} runs just that seed (with {@code -Dzab.peers=3|5}, default both) and {@code -Dzab.trace=true}
- * prints every event. {@code -Dzab.firstSeed=F} shifts the range, to explore new seeds.
+ * Runs many seeded simulations, for 3 and 5 peers, under each fault profile: {@link FaultProfile#STANDARD} (500 seeds
+ * per cluster size) and {@link FaultProfile#DISCOVERY_RACE} (300 seeds per cluster size).
+ *
+ * <p>{@code -Dzab.seeds=N} sets how many seeds per cluster size and profile; {@code -Dzab.firstSeed=F} shifts the range,
+ * to explore new seeds. {@code -Dzab.profile=standard|discovery-race} runs one profile only. {@code -Dzab.seed=S} runs
+ * just that seed (with {@code -Dzab.peers=3|5} and {@code -Dzab.profile}, default both and both) and
+ * {@code -Dzab.trace=true} prints every event.
  */
 class SimulationTest {
     private static final int DEFAULT_SEEDS = 500;
+    private static final int DEFAULT_RACE_SEEDS = 300;
 
     @Test
     void threePeers() {
-        runSeeds(3);
+        runSeeds(3, FaultProfile.STANDARD, DEFAULT_SEEDS);
     }
 
     @Test
     void fivePeers() {
-        runSeeds(5);
+        runSeeds(5, FaultProfile.STANDARD, DEFAULT_SEEDS);
     }
 
-    private static void runSeeds(int peers) {
+    @Test
+    void threePeersDiscoveryRace() {
+        runSeeds(3, FaultProfile.DISCOVERY_RACE, DEFAULT_RACE_SEEDS);
+    }
+
+    @Test
+    void fivePeersDiscoveryRace() {
+        runSeeds(5, FaultProfile.DISCOVERY_RACE, DEFAULT_RACE_SEEDS);
+    }
+
+    private static void runSeeds(int peers, FaultProfile profile, int defaultSeeds) {
         String only = System.getProperty("zab.seed");
         String peersProp = System.getProperty("zab.peers");
+        String profileProp = System.getProperty("zab.profile");
         if (peersProp != null && Integer.parseInt(peersProp) != peers) {
+            return;
+        }
+        if (profileProp != null && !FaultProfile.named(profileProp).equals(profile)) {
             return;
         }
         boolean trace = Boolean.getBoolean("zab.trace");
         long first = Long.getLong("zab.firstSeed", 1);
-        long count = Long.getLong("zab.seeds", DEFAULT_SEEDS);
+        long count = Long.getLong("zab.seeds", defaultSeeds);
         if (only != null) {
             first = Long.parseLong(only);
             count = 1;
@@ -42,7 +61,7 @@ class SimulationTest {
         long worstSeed = -1;
         java.util.TreeMap<String, Long> stats = new java.util.TreeMap<>();
         for (long seed = first; seed < first + count; seed++) {
-            Simulation.Result r = new Simulation(SimConfig.standard(peers, seed).withTrace(trace)).run();
+            Simulation.Result r = new Simulation(SimConfig.standard(peers, seed).withProfile(profile).withTrace(trace)).run();
             committed += r.committed();
             events += r.events();
             if (r.convergeMillis() > worstConverge) {
@@ -53,8 +72,8 @@ class SimulationTest {
             r.stats().forEach((k, v) -> stats.merge(k, v, Long::sum));
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("zab simulation: %d peers, %d seeds from %d, %d ms wall; %d events, %d committed txns,"
-                + " slowest convergence after heal %d ms virtual (seed %d)%n  coverage: %s%n", peers, count, first, ms, events,
-                committed, worstConverge, worstSeed, stats);
+        System.out.printf("zab simulation (%s): %d peers, %d seeds from %d, %d ms wall; %d events, %d committed txns,"
+                + " slowest convergence after heal %d ms virtual (seed %d)%n  coverage: %s%n", profile.name(), peers, count,
+                first, ms, events, committed, worstConverge, worstSeed, stats);
     }
 }

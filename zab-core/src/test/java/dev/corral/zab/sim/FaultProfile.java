@@ -1,0 +1,56 @@
+package dev.corral.zab.sim;
+
+/**
+ * How a simulation injects faults. {@link #STANDARD} is what the main CI seeds and the regression seeds run.
+ * {@link #DISCOVERY_RACE} biases schedules toward the race that the follower's epoch promise exists for: two would-be
+ * leaders that chose the same epoch, and a peer that goes from one to the other in the middle of discovery.
+ *
+ * <p>Faults come every 200-1700 ms in both profiles, one of: a link break, a partition, a crash, or a connection reset,
+ * drawn by the weights below.
+ *
+ * @param name              as given to {@code -Dzab.profile}
+ * @param linkWeight        a directed link (or both directions) breaks for a while and loses what was in flight
+ * @param partitionWeight   a random group is cut off, symmetric or one-way
+ * @param crashWeight       a peer crashes: a quarter of crashes last under 50 ms, the rest 200 ms to {@code crashDownMax}
+ * @param resetWeight       one connection breaks and is redialled at once: what was in flight on it is lost, and the
+ *                          receiving host is told (ZabNode.peerUnreachable), as coord-server's transport does
+ * @param crashDownMax      ms
+ * @param staleLeadPct      on each tick, a LOOKING peer takes itself as leader with this probability (percent), as if a
+ *                          quorum's votes for it were still current
+ * @param staleFollow       a LOOKING peer that hears from a peer that says it is LEADING follows it at once, as if the
+ *                          quorum of FOLLOWING reports the election wants had arrived (stale reports)
+ * @param discoveryBreakPct a leader's NEWEPOCH, DIFF/TRUNC/SNAP or NEWLEADER resets its connection to the follower
+ *                          with this probability (percent): the message and what is in flight are lost, and the
+ *                          follower goes back to election at once
+ * @param discoveryDelayMax discovery and sync-start messages (also FOLLOWERINFO and ACKEPOCH) take up to this many ms
+ *                          more than other messages (per-link FIFO still holds)
+ */
+public record FaultProfile(String name, int linkWeight, int partitionWeight, int crashWeight, int resetWeight,
+                           int crashDownMax, int staleLeadPct, boolean staleFollow, int discoveryBreakPct,
+                           int discoveryDelayMax) {
+
+    public static final FaultProfile STANDARD = new FaultProfile("standard", 3, 3, 4, 0, 5200, 0, false, 0, 0);
+
+    /**
+     * The discovery race. The election is not part of ZAB's safety argument (any peer may end up leading), so stale
+     * election views are fair game here: LOOKING peers lead on their own or follow whoever says it leads, which gives
+     * concurrent would-be leaders. Discovery messages are slow and connections from a leader break mid-discovery, which
+     * sends followers from one would-be leader to another between FOLLOWERINFO, ACKEPOCH and NEWLEADER. Crashes are
+     * frequent and short. Everything is random and seeded, over the unchanged core, and only in the fault phase.
+     */
+    public static final FaultProfile DISCOVERY_RACE =
+            new FaultProfile("discovery-race", 3, 3, 8, 10, 1000, 30, true, 60, 100);
+
+    public static FaultProfile named(String name) {
+        for (FaultProfile p : new FaultProfile[] {STANDARD, DISCOVERY_RACE}) {
+            if (p.name.equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("no fault profile " + name + " (standard, discovery-race)");
+    }
+
+    int totalWeight() {
+        return linkWeight + partitionWeight + crashWeight + resetWeight;
+    }
+}
