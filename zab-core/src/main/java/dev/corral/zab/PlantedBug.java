@@ -13,8 +13,8 @@ enum PlantedBug {
     SKIP_TRUNC,
     /**
      * A follower takes any NEWEPOCH, even one not above its acceptedEpoch, and reports it as a fresh promise, so two
-     * leaders can both gather a discovery quorum for one epoch. Random seeds do not reach the needed cross-session race
-     * (the leader picks its epoch from the same session's FOLLOWERINFO); EpochPromiseRaceTest scripts it.
+     * leaders can both gather a discovery quorum for one epoch. The simulator's discovery-race fault profile reaches
+     * that race (PlantedBugTest); EpochPromiseRaceTest scripts it through to two established leaders.
      */
     ACCEPT_STALE_EPOCH
 }
