@@ -72,6 +72,8 @@ final class EnsembleFlow {
 
     private final ArrayDeque<InFlight> inflight = new ArrayDeque<>();
     private long specZxid;
+    /** Committed txns applied through ctx.view in this round, not yet written to the store; null if none. */
+    private ZnodeStore.Batch applied;
 
     EnsembleFlow(ServerContext ctx, Replication replication, Sessions sessions, Consumer<Work.Request> local) {
         this.ctx = ctx;
@@ -97,6 +99,7 @@ final class EnsembleFlow {
     // ------------------------------------------------------------------------------------ status
 
     void onStatus(ReplicaStatus next, long nowMs) {
+        flushApplied();
         ReplicaStatus previous = status;
         status = next;
         boolean sameTerm = previous.active() && next.active() && previous.leaderId() == next.leaderId()
@@ -312,6 +315,7 @@ final class EnsembleFlow {
 
     /** Rebuilds the speculative view from the store and the txns in flight (after a half-prepared multi). */
     private void rebuildSpec() {
+        flushApplied();
         spec.discard();
         specBatch = spec.batch();
         for (InFlight f : inflight) {
@@ -333,27 +337,23 @@ final class EnsembleFlow {
             throw new dev.corral.server.tree.StoreFailure("undecodable committed txn at zxid " + zxid, e);
         }
         List<NodeMeta> metas = new ArrayList<>();
-        if (zxid > ctx.store.lastZxid()) {
-            ZnodeStore.Batch batch = ctx.view.batch();
+        if (zxid > ctx.view.lastZxid()) {
+            if (applied == null) {
+                applied = ctx.view.batch();
+            }
             if (env.txn() instanceof Txn.Multi m) {
                 for (Txn op : m.ops()) {
-                    metas.add(ctx.applier.applyPart(zxid, env.time(), op, batch, firing));
+                    metas.add(ctx.applier.applyPart(zxid, env.time(), op, applied, firing));
                 }
-                batch.setLastZxid(zxid);
+                applied.setLastZxid(zxid);
             } else {
-                metas.add(ctx.applier.apply(zxid, env.time(), env.txn(), batch, firing));
+                metas.add(ctx.applier.apply(zxid, env.time(), env.txn(), applied, firing));
             }
-            ctx.view.commit(batch, false);
         }
         ctx.lastZxid = Math.max(ctx.lastZxid, zxid);
         if (status.isLeader() && !inflight.isEmpty()) {
+            // Its effects stay in the speculative view until flushApplied() has put them in the store.
             inflight.poll();
-            if (inflight.isEmpty()) {
-                // Nothing in flight: the store is the whole truth; start the overlay afresh (and untainted).
-                spec.discard();
-                specBatch = spec.batch();
-                specZxid = Math.max(specZxid, zxid);
-            }
         }
         if (!status.isLeader()) {
             specZxid = zxid;
@@ -361,6 +361,24 @@ final class EnsembleFlow {
         sessionEffects(env, nowMs);
         if (env.origin() == replication.myId()) {
             answer(env, metas);
+        }
+    }
+
+    /**
+     * Writes the committed txns applied since the last call to the store, as one batch (one RocksDB write per
+     * processor round rather than one per txn; the ZAB log, not this write, is what makes them durable). Called at
+     * the end of each round and before anything that reads the store directly or replaces it.
+     */
+    void flushApplied() {
+        if (applied != null) {
+            ctx.view.commit(applied, false);
+            applied = null;
+        }
+        if (status.isLeader() && inflight.isEmpty()) {
+            // Nothing in flight: the store is the whole truth; start the overlay afresh (and untainted).
+            spec.discard();
+            specBatch = spec.batch();
+            specZxid = Math.max(specZxid, ctx.lastZxid);
         }
     }
 

@@ -246,6 +246,9 @@ public final class RequestProcessor implements AutoCloseable {
                 if (ensemble == null || ensemble.status().isLeader()) {
                     sweeper.maybeRun(now);
                 }
+                if (ensemble != null) {
+                    ensemble.flushApplied();
+                }
                 committer.syncRound();
                 ctx.outbox.flush();
             } catch (InterruptedException e) {
@@ -282,6 +285,9 @@ public final class RequestProcessor implements AutoCloseable {
             }
             sessions.disconnected(d.conn());
         } else if (work instanceof Work.Task t) {
+            if (ensemble != null) {
+                ensemble.flushApplied();  // tasks read or replace the store itself (checkpoints, log trims)
+            }
             t.task().run();
         }
     }
@@ -384,7 +390,10 @@ public final class RequestProcessor implements AutoCloseable {
                 // of it reached the store) and the client gets ZooKeeper's answer to a request it cannot process.
                 LOG.error("failed to process request type {} from session 0x{}", r.type(),
                         Long.toHexString(conn.sessionId), e);
-                ctx.view.discard();
+                if (ensemble == null) {
+                    // (In an ensemble the view holds this round's committed txns, and requests here only read.)
+                    ctx.view.discard();
+                }
             }
             // ZooKeeper answers MARSHALLINGERROR (a body that does not decode, or a request that fails to
             // process) and keeps the connection.

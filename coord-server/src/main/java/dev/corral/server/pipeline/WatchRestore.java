@@ -20,7 +20,7 @@ final class WatchRestore {
     void restore(ClientConnection conn, long relativeZxid, List<String> dataWatches, List<String> existWatches,
                  List<String> childWatches, List<String> persistent, List<String> recursive) {
         for (String path : dataWatches) {
-            NodeMeta meta = ctx.store.meta(path);
+            NodeMeta meta = ctx.view.meta(path);
             if (meta == null) {
                 fire(conn, EventType.NODE_DELETED, path);
             } else if (meta.mzxid() > relativeZxid) {
@@ -30,14 +30,14 @@ final class WatchRestore {
             }
         }
         for (String path : existWatches) {
-            if (ctx.store.meta(path) != null) {
+            if (ctx.view.meta(path) != null) {
                 fire(conn, EventType.NODE_CREATED, path);
             } else {
                 ctx.watches.add(path, conn, WatchKind.DATA);
             }
         }
         for (String path : childWatches) {
-            NodeMeta meta = ctx.store.meta(path);
+            NodeMeta meta = ctx.view.meta(path);
             if (meta == null) {
                 fire(conn, EventType.NODE_DELETED, path);
             } else if (meta.pzxid() > relativeZxid) {

@@ -5,6 +5,7 @@ import dev.corral.server.tree.SessionRecord;
 import dev.corral.server.tree.ZnodeStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class RocksBatch implements ZnodeStore.Batch {
     final List<Op> ops = new ArrayList<>();
     /** ACL lists interned by this batch, by id; published to the store's maps at commit. */
     final Map<Long, List<ACL>> pendingAcls = new LinkedHashMap<>();
+    /** Node metadata written (null = deleted) by path, for the store's metadata cache. */
+    final Map<String, NodeMeta> metaChanges = new HashMap<>();
     /** The zxid of the last setLastZxid, if any. */
     boolean hasZxid;
     long zxid;
@@ -39,7 +42,9 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     @Override
     public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
-        return add(Cf.NODE_META, Keys.nodeKey(path), NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
+        add(Cf.NODE_META, Keys.nodeKey(path), NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
+        metaChanges.put(path, meta);
+        return this;
     }
 
     @Override
@@ -51,7 +56,9 @@ final class RocksBatch implements ZnodeStore.Batch {
     public ZnodeStore.Batch deleteNode(String path) {
         byte[] key = Keys.nodeKey(path);
         add(Cf.NODE_META, key, null);
-        return add(Cf.NODE_DATA, key, null);
+        add(Cf.NODE_DATA, key, null);
+        metaChanges.put(path, null);
+        return this;
     }
 
     @Override

@@ -76,6 +76,8 @@ public final class RocksZnodeStore implements ZnodeStore {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;                              // guarded by lifecycle
     private final Object commitLock = new Object();
+    /** Decoded node metadata, kept coherent under commitLock (see {@link MetaCache}). */
+    private final MetaCache metaCache = new MetaCache(Integer.getInteger("corral.metaCacheEntries", 65_536));
 
     private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
                             WriteOptions syncWrite, WriteOptions asyncWrite) {
@@ -213,9 +215,18 @@ public final class RocksZnodeStore implements ZnodeStore {
 
     @Override
     public NodeMeta meta(String path) {
+        Object hit = metaCache.lookup(path);
+        if (hit != null) {
+            return MetaCache.isAbsent(hit) ? null : (NodeMeta) hit;
+        }
+        long generation = metaCache.generation();
         byte[] key = Keys.nodeKey(path);
         byte[] value = read(() -> db.get(handle(Cf.NODE_META), key));
-        return value == null ? null : NodeMetaCodec.decode(value);
+        NodeMeta meta = value == null ? null : NodeMetaCodec.decode(value);
+        synchronized (commitLock) {
+            metaCache.offer(path, meta, generation);
+        }
+        return meta;
     }
 
     @Override
@@ -388,6 +399,7 @@ public final class RocksZnodeStore implements ZnodeStore {
             }
             idByAcl.putIfAbsent(e.getValue(), e.getKey());
         }
+        metaCache.committed(b.metaChanges);
         maxAclId = newMaxAclId;
         if (b.hasZxid) {
             lastZxid = b.zxid;
@@ -424,6 +436,11 @@ public final class RocksZnodeStore implements ZnodeStore {
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /** Entries in the metadata cache (for tests). */
+    int metaCacheSize() {
+        return metaCache.size();
     }
 
     public Path directory() {

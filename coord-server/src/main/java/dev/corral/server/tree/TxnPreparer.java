@@ -43,7 +43,7 @@ public final class TxnPreparer {
         List<ACL> fixed = AclRules.fixup(acl, ctx.authIds());
         NodeMeta parent = require(parentPath);
         AclRules.check(view.acl(parent.aclId()), Perms.CREATE, ctx.authIds());
-        String finalPath = mode.sequential() ? path + String.format("%010d", parent.childSeq()) : path;
+        String finalPath = mode.sequential() ? path + sequenceSuffix(parent.childSeq()) : path;
         if (!PathValidator.isValid(finalPath)) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
@@ -117,5 +117,14 @@ public final class TxnPreparer {
         if (expected != -1 && expected != current) {
             throw new KeeperError(ErrorCode.BAD_VERSION);
         }
+    }
+
+    /** ZooKeeper's {@code String.format("%010d", seq)}, without the formatter on the create path. */
+    static String sequenceSuffix(int seq) {
+        if (seq < 0) {
+            return String.format("%010d", seq);  // after overflow; rare enough to take the slow path
+        }
+        String digits = Integer.toString(seq);
+        return "0000000000".substring(digits.length()) + digits;
     }
 }

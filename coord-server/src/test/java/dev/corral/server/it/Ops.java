@@ -50,6 +50,13 @@ final class Ops implements AutoCloseable {
      */
     boolean syncBeforeReads;
 
+    /** For a read made directly on a client's handle: syncs first if {@link #syncBeforeReads}. */
+    void beforeDirectRead(int client) {
+        if (syncBeforeReads) {
+            syncFirst(client);
+        }
+    }
+
     private void syncFirst(int client) {
         try {
             CompletableFuture<Void> done = new CompletableFuture<>();

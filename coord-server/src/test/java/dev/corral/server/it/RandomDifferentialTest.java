@@ -100,6 +100,7 @@ class RandomDifferentialTest {
 
     private static void deleteFirstQueued(Ops ops, int c) throws Exception {
         List<String> kids;
+        ops.beforeDirectRead(c);
         try {
             kids = new ArrayList<>(ops.session(c).zk.getChildren("/r/q", false));
         } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {

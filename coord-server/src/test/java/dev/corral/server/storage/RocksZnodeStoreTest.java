@@ -370,4 +370,67 @@ class RocksZnodeStoreTest {
         assertThatThrownBy(() -> StoreOptions.defaults().withBlockCacheBytes(10))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void metadataReadsFollowEveryCommitThroughTheCache() {
+        assertThat(store.meta("/c")).isNull();                 // cached as absent
+        store.commit(store.batch().putMeta("/c", meta(5)), false);
+        assertThat(store.meta("/c")).isEqualTo(meta(5));
+        store.commit(store.batch().putMeta("/c", meta(6)), false);
+        assertThat(store.meta("/c")).isEqualTo(meta(6));
+        store.commit(store.batch().deleteNode("/c"), false);
+        assertThat(store.meta("/c")).isNull();
+        ZnodeStore.Batch abandoned = store.batch().putMeta("/c", meta(7));
+        assertThat(abandoned.isEmpty()).isFalse();
+        assertThat(store.meta("/c")).as("an uncommitted batch is not visible").isNull();
+        reopen();
+        assertThat(store.meta("/c")).isNull();
+    }
+
+    @Test
+    void concurrentReadersNeverCacheAValueOlderThanTheLastCommit() throws Exception {
+        store.commit(store.batch().putMeta("/hot", meta(1)), false);
+        ExecutorService readers = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int r = 0; r < 2; r++) {
+                running.add(readers.submit(() -> {
+                    while (!stop.get()) {
+                        store.meta("/hot");
+                    }
+                }));
+            }
+            for (long z = 2; z <= 2000; z++) {
+                store.commit(store.batch().putMeta("/hot", meta(z)), false);
+                assertThat(store.meta("/hot").mzxid()).isEqualTo(z);
+            }
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(store.meta("/hot").mzxid()).isEqualTo(2000);
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    @Test
+    void theMetadataCacheStaysBounded() {
+        System.setProperty("corral.metaCacheEntries", "100");
+        try {
+            reopen();
+            ZnodeStore.Batch b = store.batch();
+            for (int i = 0; i < 1000; i++) {
+                b.putMeta("/n" + i, meta(i + 1));
+            }
+            store.commit(b, false);
+            for (int i = 0; i < 1000; i++) {
+                assertThat(store.meta("/n" + i).mzxid()).isEqualTo(i + 1);
+            }
+            assertThat(store.metaCacheSize()).isBetween(1, 100);
+        } finally {
+            System.clearProperty("corral.metaCacheEntries");
+        }
+    }
 }
