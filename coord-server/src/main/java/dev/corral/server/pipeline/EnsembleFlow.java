@@ -67,10 +67,17 @@ final class EnsembleFlow {
     private final TxnPreparer specPreparer;
     private final TreeApplier specApplier;
     private ZnodeStore.Batch specBatch;
-    private record InFlight(long zxid, long time, Txn txn) {
+    /** A proposal not yet committed: its envelope, and the payload it went out as (to recognise it at commit). */
+    private record InFlight(long zxid, Envelope envelope, byte[] payload) {
     }
 
     private final ArrayDeque<InFlight> inflight = new ArrayDeque<>();
+    /**
+     * How many txns may commit while others stay in flight before the speculative overlay is rebuilt from just the
+     * ones in flight ({@code -Dcorral.specReplayTxns}; tests set 0 to rebuild it about every round).
+     */
+    private final int specReplayTxns = Integer.getInteger("corral.specReplayTxns", 8192);
+    private int committedSinceReplay;
     private long specZxid;
     /** Committed txns applied through ctx.view in this round, not yet written to the store; null if none. */
     private ZnodeStore.Batch applied;
@@ -81,7 +88,7 @@ final class EnsembleFlow {
         this.sessions = sessions;
         this.firing = new WatchFiring(ctx);
         this.local = local;
-        this.spec = new PendingTree(ctx.store);
+        this.spec = PendingTree.speculative(ctx.store);
         this.specPreparer = new TxnPreparer(spec, ctx.config.extendedTypesEnabled());
         this.specApplier = new TreeApplier(spec);
         this.specBatch = spec.batch();
@@ -309,19 +316,26 @@ final class EnsembleFlow {
 
     private void propose(Envelope envelope) {
         specZxid++;
-        inflight.add(new InFlight(specZxid, envelope.time(), envelope.txn()));
-        replication.propose(envelope.encode());
+        byte[] payload = envelope.encode();
+        inflight.add(new InFlight(specZxid, envelope, payload));
+        replication.propose(payload);
     }
 
     /** Rebuilds the speculative view from the store and the txns in flight (after a half-prepared multi). */
     private void rebuildSpec() {
         flushApplied();
+        replaySpec();
+    }
+
+    private void replaySpec() {
+        committedSinceReplay = 0;
         spec.discard();
         specBatch = spec.batch();
         for (InFlight f : inflight) {
-            List<Txn> parts = f.txn() instanceof Txn.Multi m ? m.ops() : List.of(f.txn());
+            Txn txn = f.envelope().txn();
+            List<Txn> parts = txn instanceof Txn.Multi m ? m.ops() : List.of(txn);
             for (Txn part : parts) {
-                specApplier.applyPart(f.zxid(), f.time(), part, specBatch, TreeEvents.NONE);
+                specApplier.applyPart(f.zxid(), f.envelope().time(), part, specBatch, TreeEvents.NONE);
             }
         }
     }
@@ -331,10 +345,15 @@ final class EnsembleFlow {
     /** A committed txn, in zxid order. */
     void onCommitted(long zxid, byte[] payload, long nowMs) {
         Envelope env;
-        try {
-            env = Envelope.decode(payload);
-        } catch (IOException e) {
-            throw new dev.corral.server.tree.StoreFailure("undecodable committed txn at zxid " + zxid, e);
+        InFlight mine = status.isLeader() ? inflight.peek() : null;
+        if (mine != null && mine.payload() == payload) {
+            env = mine.envelope();           // our own proposal, handed back as the very array we proposed
+        } else {
+            try {
+                env = Envelope.decode(payload);
+            } catch (IOException e) {
+                throw new dev.corral.server.tree.StoreFailure("undecodable committed txn at zxid " + zxid, e);
+            }
         }
         List<NodeMeta> metas = new ArrayList<>();
         if (zxid > ctx.view.lastZxid()) {
@@ -354,6 +373,7 @@ final class EnsembleFlow {
         if (status.isLeader() && !inflight.isEmpty()) {
             // Its effects stay in the speculative view until flushApplied() has put them in the store.
             inflight.poll();
+            committedSinceReplay++;
         }
         if (!status.isLeader()) {
             specZxid = zxid;
@@ -374,11 +394,20 @@ final class EnsembleFlow {
             ctx.view.commit(applied, false);
             applied = null;
         }
-        if (status.isLeader() && inflight.isEmpty()) {
+        if (!status.isLeader()) {
+            return;
+        }
+        if (inflight.isEmpty()) {
             // Nothing in flight: the store is the whole truth; start the overlay afresh (and untainted).
+            committedSinceReplay = 0;
             spec.discard();
             specBatch = spec.batch();
             specZxid = Math.max(specZxid, ctx.lastZxid);
+        } else if (committedSinceReplay >= Math.max(specReplayTxns, inflight.size())) {
+            // Under steady load something is always in flight, so the overlay would keep every change since it
+            // last drained (all of it in the store by now): replay just what is still in flight. At most once
+            // per as many commits as are in flight, so it costs at most one extra apply per txn.
+            replaySpec();
         }
     }
 

@@ -2,12 +2,9 @@ package dev.corral.server.pipeline;
 
 import dev.corral.server.tree.Txn;
 import dev.corral.server.tree.TxnCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 
 /**
  * A proposal's payload: the txn, and who asked for it — the server holding the client's connection answers it when
@@ -16,30 +13,30 @@ import java.io.UncheckedIOException;
  * @param xid for a new session, the origin's token for the waiting connection
  */
 record Envelope(int origin, long sessionId, int xid, int type, long time, Txn txn) {
+    private static final int HEADER = 4 + 8 + 4 + 4 + 8;
 
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(origin);
-            out.writeLong(sessionId);
-            out.writeInt(xid);
-            out.writeInt(type);
-            out.writeLong(time);
-            out.write(TxnCodec.encode(txn));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(HEADER + TxnCodec.size(txn));
+        out.putInt(origin).putLong(sessionId).putInt(xid).putInt(type).putLong(time);
+        TxnCodec.write(out, txn);
+        return out.array();
     }
 
     static Envelope decode(byte[] payload) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-        int origin = in.readInt();
-        long session = in.readLong();
-        int xid = in.readInt();
-        int type = in.readInt();
-        long time = in.readLong();
-        byte[] rest = in.readAllBytes();
-        return new Envelope(origin, session, xid, type, time, TxnCodec.decode(rest));
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        try {
+            int origin = in.getInt();
+            long session = in.getLong();
+            int xid = in.getInt();
+            int type = in.getInt();
+            long time = in.getLong();
+            Txn txn = TxnCodec.read(in);
+            if (in.hasRemaining()) {
+                throw new IOException("trailing bytes after txn");
+            }
+            return new Envelope(origin, session, xid, type, time, txn);
+        } catch (BufferUnderflowException e) {
+            throw new IOException("truncated envelope", e);
+        }
     }
 }

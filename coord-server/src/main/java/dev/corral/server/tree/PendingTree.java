@@ -29,10 +29,25 @@ public final class PendingTree implements ZnodeStore {
     private final Map<Long, TreeSet<String>> removedEphemerals = new HashMap<>();
     private long lastZxid = -1;
     private long maxAclId = -1;
+    private final boolean speculative;
 
     public PendingTree(ZnodeStore base) {
-        this.base = base;
+        this(base, false);
     }
+
+    private PendingTree(ZnodeStore base, boolean speculative) {
+        this.base = base;
+        this.speculative = speculative;
+    }
+
+    /**
+     * A view whose batches are only ever {@link #discard discarded}, never committed (the leader's view of txns in
+     * flight, which reach the store through the log instead): its batches record nothing for the store.
+     */
+    public static PendingTree speculative(ZnodeStore base) {
+        return new PendingTree(base, true);
+    }
+
 
     public ZnodeStore base() {
         return base;
@@ -144,11 +159,14 @@ public final class PendingTree implements ZnodeStore {
     /** A batch whose changes are visible through this view at once and reach the store on {@link #commit}. */
     @Override
     public Batch batch() {
-        return new Overlay(base.batch());
+        return new Overlay(speculative ? NoBatch.INSTANCE : base.batch());
     }
 
     @Override
     public void commit(Batch batch, boolean sync) {
+        if (speculative) {
+            throw new IllegalStateException("a speculative view is never committed");
+        }
         base.commit(((Overlay) batch).target, sync);
         clear();
     }
@@ -199,13 +217,29 @@ public final class PendingTree implements ZnodeStore {
 
         @Override
         public Batch putMeta(String path, NodeMeta meta) {
-            boolean existed = PendingTree.this.meta(path) != null;
+            record(path, meta, PendingTree.this.meta(path) != null);
+            target.putMeta(path, meta);
+            return this;
+        }
+
+        @Override
+        public Batch createMeta(String path, NodeMeta meta) {
+            // New here; new below too unless this view deleted it (then the layer below still has it).
+            boolean deletedHere = metas.get(path) == GONE;
+            record(path, meta, false);
+            if (deletedHere) {
+                target.putMeta(path, meta);
+            } else {
+                target.createMeta(path, meta);
+            }
+            return this;
+        }
+
+        private void record(String path, NodeMeta meta, boolean existed) {
             metas.put(path, meta);
             if (!existed && !"/".equals(path)) {
                 move(addedChildren, removedChildren, PathValidator.parentOf(path), PathValidator.nameOf(path));
             }
-            target.putMeta(path, meta);
-            return this;
         }
 
         @Override
@@ -278,6 +312,66 @@ public final class PendingTree implements ZnodeStore {
         @Override
         public boolean isEmpty() {
             return target.isEmpty();
+        }
+    }
+
+    /** The target of a speculative view's batches: remembers nothing. */
+    private enum NoBatch implements Batch {
+        INSTANCE;
+
+        @Override
+        public Batch putMeta(String path, NodeMeta meta) {
+            return this;
+        }
+
+        @Override
+        public Batch putData(String path, byte[] data) {
+            return this;
+        }
+
+        @Override
+        public Batch deleteNode(String path) {
+            return this;
+        }
+
+        @Override
+        public Batch putAcl(long aclId, List<ACL> acl) {
+            return this;
+        }
+
+        @Override
+        public Batch addEphemeral(long sessionId, String path) {
+            return this;
+        }
+
+        @Override
+        public Batch removeEphemeral(long sessionId, String path) {
+            return this;
+        }
+
+        @Override
+        public Batch putSession(SessionRecord session) {
+            return this;
+        }
+
+        @Override
+        public Batch deleteSession(long sessionId) {
+            return this;
+        }
+
+        @Override
+        public Batch putMetaLong(String key, long value) {
+            return this;
+        }
+
+        @Override
+        public Batch setLastZxid(long zxid) {
+            return this;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return true;
         }
     }
 }

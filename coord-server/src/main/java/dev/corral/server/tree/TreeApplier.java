@@ -86,7 +86,7 @@ public final class TreeApplier {
         NodeMeta parent = store.meta(parentPath);
         long aclId = intern(c.acl(), batch);
         NodeMeta meta = NodeMeta.created(zxid, time, c.data().length, aclId, c.kind(), c.ephemeralOwner(), c.ttlMs());
-        batch.putMeta(c.path(), meta).putData(c.path(), c.data());
+        batch.createMeta(c.path(), meta).putData(c.path(), c.data());
         batch.putMeta(parentPath, parent.withChildCreated(zxid));
         long index = indexOf(c.kind(), c.ephemeralOwner());
         if (index != 0) {

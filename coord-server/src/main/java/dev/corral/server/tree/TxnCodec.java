@@ -1,18 +1,19 @@
 package dev.corral.server.tree;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 
-/** Encodes txns to bytes and back: the payload a txn travels in through replication and the log. */
+/**
+ * Encodes txns to bytes and back: the payload a txn travels in through replication and the log. Every txn is
+ * encoded on the leader and decoded on every server, so both work on a {@link ByteBuffer} of the exact size (no
+ * stream layers, no regrown buffers): {@link #size} first, then {@link #write}.
+ */
 public final class TxnCodec {
     private static final byte CREATE = 1;
     private static final byte DELETE = 2;
@@ -28,82 +29,113 @@ public final class TxnCodec {
     }
 
     public static byte[] encode(Txn txn) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(out, txn);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(size(txn));
+        write(out, txn);
+        return out.array();
     }
 
     /** Decodes what {@link #encode} wrote; corrupt input raises IOException. */
     public static Txn decode(byte[] bytes) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            Txn txn = read(in);
-            if (in.available() > 0) {
-                throw new IOException("trailing bytes after txn");
-            }
-            return txn;
-        } catch (RuntimeException e) {
-            throw new IOException("corrupt txn: " + e, e);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        Txn txn = read(in);
+        if (in.hasRemaining()) {
+            throw new IOException("trailing bytes after txn");
         }
+        return txn;
     }
 
-    private static void write(DataOutputStream out, Txn txn) throws IOException {
+    /** The exact number of bytes {@link #write} takes for {@code txn}. */
+    public static int size(Txn txn) {
         if (txn instanceof Txn.Create c) {
-            out.writeByte(CREATE);
+            return 1 + string(c.path()) + 4 + c.data().length + acl(c.acl()) + 1 + 8 + 8;
+        } else if (txn instanceof Txn.Delete d) {
+            return 1 + string(d.path());
+        } else if (txn instanceof Txn.SetData s) {
+            return 1 + string(s.path()) + 4 + s.data().length;
+        } else if (txn instanceof Txn.SetAcl s) {
+            return 1 + string(s.path()) + acl(s.acl());
+        } else if (txn instanceof Txn.Check c) {
+            return 1 + string(c.path());
+        } else if (txn instanceof Txn.Multi m) {
+            int n = 1 + 4;
+            for (Txn op : m.ops()) {
+                n += size(op);
+            }
+            return n;
+        } else if (txn instanceof Txn.Error) {
+            return 1 + 4;
+        } else if (txn instanceof Txn.CreateSession s) {
+            return 1 + 8 + 4 + s.password().length + 4;
+        } else if (txn instanceof Txn.CloseSession) {
+            return 1 + 8;
+        }
+        throw new IllegalArgumentException("unknown txn " + txn);
+    }
+
+    /** Writes {@code txn} at the buffer's position; it must have {@link #size} bytes left. */
+    public static void write(ByteBuffer out, Txn txn) {
+        if (txn instanceof Txn.Create c) {
+            out.put(CREATE);
             string(out, c.path());
             bytes(out, c.data());
             acl(out, c.acl());
-            out.writeByte(c.kind().ordinal());
-            out.writeLong(c.ephemeralOwner());
-            out.writeLong(c.ttlMs());
+            out.put((byte) c.kind().ordinal());
+            out.putLong(c.ephemeralOwner());
+            out.putLong(c.ttlMs());
         } else if (txn instanceof Txn.Delete d) {
-            out.writeByte(DELETE);
+            out.put(DELETE);
             string(out, d.path());
         } else if (txn instanceof Txn.SetData s) {
-            out.writeByte(SET_DATA);
+            out.put(SET_DATA);
             string(out, s.path());
             bytes(out, s.data());
         } else if (txn instanceof Txn.SetAcl s) {
-            out.writeByte(SET_ACL);
+            out.put(SET_ACL);
             string(out, s.path());
             acl(out, s.acl());
         } else if (txn instanceof Txn.Check c) {
-            out.writeByte(CHECK);
+            out.put(CHECK);
             string(out, c.path());
         } else if (txn instanceof Txn.Multi m) {
-            out.writeByte(MULTI);
-            out.writeInt(m.ops().size());
+            out.put(MULTI);
+            out.putInt(m.ops().size());
             for (Txn op : m.ops()) {
                 write(out, op);
             }
         } else if (txn instanceof Txn.Error e) {
-            out.writeByte(ERROR);
-            out.writeInt(e.code());
+            out.put(ERROR);
+            out.putInt(e.code());
         } else if (txn instanceof Txn.CreateSession s) {
-            out.writeByte(CREATE_SESSION);
-            out.writeLong(s.sessionId());
+            out.put(CREATE_SESSION);
+            out.putLong(s.sessionId());
             bytes(out, s.password());
-            out.writeInt(s.timeoutMs());
+            out.putInt(s.timeoutMs());
         } else if (txn instanceof Txn.CloseSession s) {
-            out.writeByte(CLOSE_SESSION);
-            out.writeLong(s.sessionId());
+            out.put(CLOSE_SESSION);
+            out.putLong(s.sessionId());
         } else {
             throw new IllegalArgumentException("unknown txn " + txn);
         }
     }
 
-    private static Txn read(DataInputStream in) throws IOException {
-        byte type = in.readByte();
+    /** Reads one txn at the buffer's position (trailing bytes are the caller's business). */
+    public static Txn read(ByteBuffer in) throws IOException {
+        try {
+            return readTxn(in);
+        } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IOException("corrupt txn: " + e, e);
+        }
+    }
+
+    private static Txn readTxn(ByteBuffer in) throws IOException {
+        byte type = in.get();
         return switch (type) {
             case CREATE -> {
                 String path = string(in);
                 byte[] data = bytes(in);
                 List<ACL> acl = acl(in);
-                NodeKind kind = NodeKind.ofOrdinal(in.readByte());
-                yield new Txn.Create(path, data, acl, kind, in.readLong(), in.readLong());
+                NodeKind kind = NodeKind.ofOrdinal(in.get());
+                yield new Txn.Create(path, data, acl, kind, in.getLong(), in.getLong());
             }
             case DELETE -> new Txn.Delete(string(in));
             case SET_DATA -> new Txn.SetData(string(in), bytes(in));
@@ -113,61 +145,94 @@ public final class TxnCodec {
                 int n = count(in);
                 List<Txn> ops = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    ops.add(read(in));
+                    ops.add(readTxn(in));
                 }
                 yield new Txn.Multi(ops);
             }
-            case ERROR -> new Txn.Error(in.readInt());
-            case CREATE_SESSION -> new Txn.CreateSession(in.readLong(), bytes(in), in.readInt());
-            case CLOSE_SESSION -> new Txn.CloseSession(in.readLong());
+            case ERROR -> new Txn.Error(in.getInt());
+            case CREATE_SESSION -> new Txn.CreateSession(in.getLong(), bytes(in), in.getInt());
+            case CLOSE_SESSION -> new Txn.CloseSession(in.getLong());
             default -> throw new IOException("unknown txn type " + type);
         };
     }
 
-    private static void acl(DataOutputStream out, List<ACL> acl) throws IOException {
-        out.writeInt(acl.size());
+    private static int acl(List<ACL> acl) {
+        int n = 4;
         for (ACL a : acl) {
-            out.writeInt(a.getPerms());
+            n += 4 + string(a.getId().getScheme()) + string(a.getId().getId());
+        }
+        return n;
+    }
+
+    private static void acl(ByteBuffer out, List<ACL> acl) {
+        out.putInt(acl.size());
+        for (ACL a : acl) {
+            out.putInt(a.getPerms());
             string(out, a.getId().getScheme());
             string(out, a.getId().getId());
         }
     }
 
-    private static List<ACL> acl(DataInputStream in) throws IOException {
+    private static List<ACL> acl(ByteBuffer in) throws IOException {
         int n = count(in);
         List<ACL> acl = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            int perms = in.readInt();
+            int perms = in.getInt();
             acl.add(new ACL(perms, new Id(string(in), string(in))));
         }
         return acl;
     }
 
-    private static int count(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
+    private static int count(ByteBuffer in) throws IOException {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
             throw new IOException("bad count " + n);
         }
         return n;
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
-        bytes(out, s.getBytes(StandardCharsets.UTF_8));
+    /** Encoded size of a string: paths are ASCII in practice, so the common case needs no encoding pass. */
+    private static int string(String s) {
+        return 4 + utf8Length(s);
     }
 
-    private static String string(DataInputStream in) throws IOException {
-        return new String(bytes(in), StandardCharsets.UTF_8);
+    private static void string(ByteBuffer out, String s) {
+        int n = s.length();
+        if (utf8Length(s) == n) {
+            out.putInt(n);
+            for (int i = 0; i < n; i++) {
+                out.put((byte) s.charAt(i));
+            }
+        } else {
+            bytes(out, s.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
-    private static void bytes(DataOutputStream out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return n;
     }
 
-    private static byte[] bytes(DataInputStream in) throws IOException {
+    private static String string(ByteBuffer in) throws IOException {
         int n = count(in);
-        byte[] b = new byte[n];
-        in.readFully(b);
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    private static void bytes(ByteBuffer out, byte[] b) {
+        out.putInt(b.length);
+        out.put(b);
+    }
+
+    private static byte[] bytes(ByteBuffer in) throws IOException {
+        byte[] b = new byte[count(in)];
+        in.get(b);
         return b;
     }
 }

@@ -72,6 +72,15 @@ public interface ZnodeStore extends AutoCloseable {
         /** Writes (creates or replaces) a node's metadata. */
         Batch putMeta(String path, NodeMeta meta);
 
+        /**
+         * Writes the metadata of a node the caller knows does not exist yet (a create that passed its checks). The
+         * same as {@link #putMeta}, but a view that tracks children need not look the path up: for a brand-new path
+         * that lookup is a store miss on every create.
+         */
+        default Batch createMeta(String path, NodeMeta meta) {
+            return putMeta(path, meta);
+        }
+
         /** Writes (creates or replaces) a node's data. */
         Batch putData(String path, byte[] data);
 
