@@ -329,7 +329,7 @@ final class LeaderRole {
             Message.Proposal p = new Message.Proposal(epoch, batch);
             for (Session s : sessions.values()) {
                 if (s.forwarding()) {
-                    node.sendNow(s.id, p);
+                    node.sendBroadcast(s.id, p);
                 }
             }
             batch = new ArrayList<>();
@@ -339,7 +339,7 @@ final class LeaderRole {
             Message.Commit c = new Message.Commit(epoch, node.committed);
             for (Session s : sessions.values()) {
                 if (s.phase == Phase.BROADCAST) {
-                    node.sendNow(s.id, c);
+                    node.sendBroadcast(s.id, c);
                 }
             }
         }

@@ -36,13 +36,25 @@ public final class MessageCodec {
     private MessageCodec() {}
 
     public static byte[] toBytes(Message m) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(m));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             write(m, out);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen in memory
         }
         return bytes.toByteArray();
+    }
+
+    /** About the encoded size, so that a proposal batch is written without regrowing its buffer. */
+    private static int sizeHint(Message m) {
+        if (m instanceof Message.Proposal p) {
+            long n = 16;
+            for (Txn t : p.txns()) {
+                n += 20 + t.payload().length;
+            }
+            return (int) Math.min(n, Integer.MAX_VALUE - 16);
+        }
+        return 64;
     }
 
     public static Message fromBytes(byte[] data) throws IOException {

@@ -3,9 +3,10 @@ package dev.corral.zab;
 import java.util.List;
 
 /**
- * What the host must do now, in this order: make the persistence part durable ({@code hardState}, then
- * {@code truncateTo}, then {@code installSnapshot}, then append {@code entries}, then fsync); only then send
- * {@code messages} in list order; then apply {@code committed} in zxid order; then call {@link ZabNode#advance(Ready)}.
+ * What the host must do now, in this order: send {@code sendFirst} (it may do so before or while persisting); make
+ * the persistence part durable ({@code hardState}, then {@code truncateTo}, then {@code installSnapshot}, then
+ * append {@code entries}, then fsync); only then send {@code messages} in list order; then apply {@code committed}
+ * in zxid order; then call {@link ZabNode#advance(Ready)}.
  *
  * @param hardState       epochs to persist, or null if unchanged
  * @param truncateTo      drop every durable log entry with a counter above this zxid's, or null
@@ -14,6 +15,11 @@ import java.util.List;
  * @param entries         transactions to append to the log, consecutive
  * @param messages        to send once everything above is durable
  * @param committed       transactions to apply, in zxid order (all already appended, in this or an earlier Ready)
+ * @param sendFirst       the leader's broadcast (PROPOSALs and COMMITs) that comes before every message in
+ *                        {@code messages}: it need not wait for this Ready's fsync, because the leader counts its own
+ *                        ACK of an entry only once {@link ZabNode#advance} says it is durable, and a COMMIT only ever
+ *                        names entries a quorum already holds durably. Sending it first lets the followers' fsyncs
+ *                        run alongside the leader's, as ZooKeeper's leader does.
  */
 public record Ready(
         HardState hardState,
@@ -21,7 +27,14 @@ public record Ready(
         Zxid installSnapshot,
         List<Txn> entries,
         List<Outbound> messages,
-        List<Txn> committed) {
+        List<Txn> committed,
+        List<Outbound> sendFirst) {
+
+    /** A Ready with nothing to send ahead of its persistence. */
+    public Ready(HardState hardState, Zxid truncateTo, Zxid installSnapshot, List<Txn> entries,
+                 List<Outbound> messages, List<Txn> committed) {
+        this(hardState, truncateTo, installSnapshot, entries, messages, committed, List.of());
+    }
 
     /** True if something must be made durable before the messages go out. */
     public boolean mustPersist() {
@@ -29,6 +42,6 @@ public record Ready(
     }
 
     public boolean isEmpty() {
-        return !mustPersist() && messages.isEmpty() && committed.isEmpty();
+        return !mustPersist() && sendFirst.isEmpty() && messages.isEmpty() && committed.isEmpty();
     }
 }

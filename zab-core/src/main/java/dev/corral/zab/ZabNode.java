@@ -43,6 +43,7 @@ public final class ZabNode {
     private List<Txn> entries = new ArrayList<>();
     private List<Txn> deferredEntries = new ArrayList<>();
     private List<Outbound> messages = new ArrayList<>();
+    private List<Outbound> sendFirst = new ArrayList<>();
 
     // Bookkeeping of the Ready the host is processing, and what is durable once it calls advance.
     private boolean readyOutstanding;
@@ -149,7 +150,8 @@ public final class ZabNode {
             return false;
         }
         return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
-                || !deferredEntries.isEmpty() || !messages.isEmpty() || committed.counter() > released.counter()
+                || !deferredEntries.isEmpty() || !messages.isEmpty() || !sendFirst.isEmpty()
+                || committed.counter() > released.counter()
                 || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
     }
 
@@ -166,7 +168,8 @@ public final class ZabNode {
                 installSnapshot,
                 entries,
                 messages,
-                toApply);
+                toApply,
+                sendFirst);
         released = committed;
         readyLast = log.lastZxid();
         readyCurrentEpoch = currentEpoch;
@@ -181,6 +184,7 @@ public final class ZabNode {
             entries = new ArrayList<>();
         }
         messages = new ArrayList<>();
+        sendFirst = new ArrayList<>();
         readyOutstanding = true;
         return r;
     }
@@ -277,6 +281,18 @@ public final class ZabNode {
     /** Adds a message without flushing batched proposals/ACKs first; only the batchers call this. */
     void sendNow(int to, Message m) {
         messages.add(new Outbound(to, m));
+    }
+
+    /**
+     * The leader's broadcast (a PROPOSAL or COMMIT): it may leave before this Ready is durable (see
+     * {@link Ready#sendFirst}) as long as nothing is queued ahead of it, so per-link order stays as sent.
+     */
+    void sendBroadcast(int to, Message m) {
+        if (messages.isEmpty()) {
+            sendFirst.add(new Outbound(to, m));
+        } else {
+            messages.add(new Outbound(to, m));
+        }
     }
 
     private void flushPending() {

@@ -44,6 +44,46 @@ class BroadcastTest {
     }
 
     @Test
+    void theLeadersProposalsMayGoBeforeItsFsyncButItCountsItselfOnlyOnceDurable() {
+        ManualCluster c = establishedCluster();
+        ZabNode leader = c.node(3);
+        Zxid a = leader.propose(new byte[] {1});
+        Ready r = leader.ready();
+        assertThat(r.entries()).extracting(Txn::zxid).containsExactly(a);
+        assertThat(r.sendFirst()).extracting(Outbound::to).containsExactlyInAnyOrder(1, 2);
+        assertThat(r.sendFirst()).allMatch(o -> o.message() instanceof Message.Proposal);
+        assertThat(r.messages()).isEmpty();
+        // The host sent them and is still fsyncing: follower 1 persists and ACKs first.
+        for (Outbound o : r.sendFirst()) {
+            c.link(3, o.to()).addLast(o.message());
+        }
+        c.deliverAll(3, 1);
+        Message ack = c.link(1, 3).pollFirst();
+        assertThat(ack).isInstanceOf(Message.Ack.class);
+        leader.step(1, ack);
+        assertThat(leader.committedZxid()).as("follower 1 alone is no quorum while the leader's own copy is not durable")
+                .isEqualTo(Zxid.ZERO);
+        c.applied.get(3).addAll(r.committed());
+        leader.advance(r);
+        assertThat(leader.committedZxid()).isEqualTo(a);
+        // Follower 2's ACK (with follower 1's) would have been a quorum without the leader.
+        Zxid b = leader.propose(new byte[] {2});
+        Ready r2 = leader.ready();
+        for (Outbound o : r2.sendFirst()) {
+            c.link(3, o.to()).addLast(o.message());
+        }
+        c.deliverAll(3, 1);
+        c.deliverAll(3, 2);
+        c.deliverAll(1, 3);
+        c.deliverAll(2, 3);
+        assertThat(leader.committedZxid()).isEqualTo(b);
+        c.applied.get(3).addAll(r2.committed());
+        leader.advance(r2);
+        c.drain(3);
+        assertThat(c.applied.get(3)).extracting(Txn::zxid).containsExactly(a, b);
+    }
+
+    @Test
     void aFollowerCannotPropose() {
         ManualCluster c = establishedCluster();
         assertThatThrownBy(() -> c.node(1).propose(new byte[0]))

@@ -45,6 +45,9 @@ final class ManualCluster {
         ZabNode n = nodes.get(id);
         while (n.hasReady()) {
             Ready r = n.ready();
+            for (Outbound o : r.sendFirst()) {
+                link(id, o.to()).addLast(o.message());
+            }
             for (Outbound o : r.messages()) {
                 link(id, o.to()).addLast(o.message());
             }

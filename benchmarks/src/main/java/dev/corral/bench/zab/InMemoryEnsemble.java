@@ -57,6 +57,13 @@ final class InMemoryEnsemble {
         return null;
     }
 
+    private void send(int from, List<Outbound> out) {
+        for (int k = 0; k < out.size(); k++) {
+            Outbound o = out.get(k);
+            wire.addLast(new Envelope(from, o.to(), o.message()));
+        }
+    }
+
     /** Drains every Ready and delivers every message until nothing is left to do. */
     void settle() {
         boolean busy = true;
@@ -67,11 +74,8 @@ final class InMemoryEnsemble {
                 while (n.hasReady()) {
                     busy = true;
                     Ready r = n.ready();
-                    List<Outbound> out = r.messages();
-                    for (int k = 0; k < out.size(); k++) {
-                        Outbound o = out.get(k);
-                        wire.addLast(new Envelope(i, o.to(), o.message()));
-                    }
+                    send(i, r.sendFirst());
+                    send(i, r.messages());
                     List<Txn> c = r.committed();
                     if (!c.isEmpty()) {
                         applied += c.size();

@@ -205,12 +205,16 @@ public final class QuorumTransport implements AutoCloseable {
      * is no connection to the peer right now.
      */
     public boolean send(int peer, Message message) {
+        return sendEncoded(peer, MessageCodec.toBytes(message));
+    }
+
+    /** As {@link #send(int, Message)}, given {@link MessageCodec#toBytes} of the message (one encoding for many peers). */
+    public boolean sendEncoded(int peer, byte[] body) {
         Link link = links.get(peer);
         Channel ch = link == null ? null : link.channel;
         if (ch == null) {
             return false;
         }
-        byte[] body = MessageCodec.toBytes(message);
         if (body.length + 1 > options.maxFrameBytes()) {
             LOG.error("server {}: ZAB message of {} bytes to {} exceeds the frame limit; dropped", myId, body.length,
                     peer);

@@ -3,6 +3,7 @@ package dev.corral.server.replication;
 import dev.corral.server.storage.ZabLogStore;
 import dev.corral.zab.DurableState;
 import dev.corral.zab.Message;
+import dev.corral.zab.MessageCodec;
 import dev.corral.zab.NotLeaderException;
 import dev.corral.zab.Outbound;
 import dev.corral.zab.Ready;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that owns a peer's {@link ZabNode}. It ticks the node every {@code tickMillis}, steps the messages
  * the {@link QuorumTransport} delivers, proposes what {@link #propose} queued, and handles each {@link Ready} in the
- * order that makes ZAB safe: persist it to the {@link ZabLogStore} (one fsync; install a received snapshot through
- * the {@link SnapshotSink}), then send its messages (a {@code Snap} is preceded by the {@link SnapshotSource}'s
- * directory), then hand its committed txns in order to the {@link CommitListener}, then {@code advance}.
+ * order that makes ZAB safe: send the leader broadcast that may go first, persist it to the {@link ZabLogStore} (one
+ * fsync; install a received snapshot through the {@link SnapshotSink}), then send its messages (a {@code Snap} is
+ * preceded by the {@link SnapshotSource}'s directory), then hand its committed txns in order to the
+ * {@link CommitListener}, then {@code advance}.
  *
  * <p>All callbacks run on the driver thread. The driver does not own the transport or the log store: the caller
  * closes them after {@link #close}. See docs/replication.md.
@@ -341,6 +343,13 @@ public final class ZabDriver implements Replicator, AutoCloseable {
                             + " that never arrived");
                 }
             }
+            // 0. The leader's broadcast may go ahead of our own fsync, so the followers' fsyncs overlap it.
+            if (!r.sendFirst().isEmpty()) {
+                for (Outbound o : r.sendFirst()) {
+                    send(o);
+                }
+                transport.flush();
+            }
             if (r.mustPersist()) {
                 log.persist(r, snapshotDir);
                 persists.incrementAndGet();
@@ -362,6 +371,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
                 send(o);
             }
             transport.flush();
+            lastEncoded = null;
+            lastEncodedBytes = null;
             // 3. Then the commits, in zxid order.
             for (Txn t : r.committed()) {
                 host.commits().onCommit(t);
@@ -373,6 +384,9 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             node.advance(r);
         }
     }
+
+    private Message lastEncoded;
+    private byte[] lastEncodedBytes;
 
     private void send(Outbound o) throws IOException {
         Message m = o.message();
@@ -397,7 +411,12 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             }
             transport.send(o.to(), new Message.Proposal(p.epoch(), batch));
         } else {
-            transport.send(o.to(), m);
+            if (m != lastEncoded) {
+                // The leader hands the same Proposal/Commit object to every follower: encode it once.
+                lastEncoded = m;
+                lastEncodedBytes = MessageCodec.toBytes(m);
+            }
+            transport.sendEncoded(o.to(), lastEncodedBytes);
         }
     }
 

@@ -166,6 +166,8 @@ final class SimHost {
         Ready r = core.ready();
         inFlight = r;
         long myId = ++inFlightId;
+        // The leader's broadcast leaves now, before the fsync below completes (a crash meanwhile loses the fsync).
+        sendAll(r.sendFirst());
         long delay = r.mustPersist() ? 1 + sim.random().nextInt(6) : 0;
         sim.schedule(sim.now() + delay, () -> persisted(myId), null);
     }
@@ -176,15 +178,7 @@ final class SimHost {
         }
         Ready r = inFlight;
         persist(r);
-        for (Outbound o : r.messages()) {
-            Object attachment = null;
-            if (o.message() instanceof Message.Ack a) {
-                sim.checker().onAckSent(this, a);
-            } else if (o.message() instanceof Message.Snap s) {
-                attachment = snapshotAt(s.at());
-            }
-            sim.network().send(id, o.to(), o.message(), attachment);
-        }
+        sendAll(r.messages());
         for (Txn t : r.committed()) {
             sim.checker().onApply(this, t);
             applied.add(t);
@@ -195,6 +189,18 @@ final class SimHost {
             maybeCompact();
         }
         pump();
+    }
+
+    private void sendAll(List<Outbound> messages) {
+        for (Outbound o : messages) {
+            Object attachment = null;
+            if (o.message() instanceof Message.Ack a) {
+                sim.checker().onAckSent(this, a);
+            } else if (o.message() instanceof Message.Snap s) {
+                attachment = snapshotAt(s.at());
+            }
+            sim.network().send(id, o.to(), o.message(), attachment);
+        }
     }
 
     private void persist(Ready r) {
