@@ -59,6 +59,10 @@ final class Election {
         if (node.role != Role.LOOKING) {
             if (n.state() == Role.LOOKING && decided != null) {
                 node.send(from, new Message.Notification(round, decided, node.role));
+            } else if (n.state() == Role.FOLLOWING && node.role == Role.FOLLOWING && from == node.leaderId()) {
+                // The peer we follow follows someone else: it will never lead us. Looking again is always safe.
+                node.lastProtocolError = "leader " + from + " follows " + n.vote().leader();
+                node.startLooking();
             }
             return;
         }
@@ -99,6 +103,13 @@ final class Election {
                 round = Math.max(round, n.round());
                 decide(n.vote());
             }
+        }
+    }
+
+    /** Tells {@code peer} what this (no longer looking) peer decided, and in which role it is now. */
+    void tellDecision(int peer) {
+        if (decided != null) {
+            node.send(peer, new Message.Notification(round, decided, node.role));
         }
     }
 

@@ -88,6 +88,12 @@ public final class ZabNode {
             election.onNotification(from, n);
             return;
         }
+        if (m instanceof Message.FollowerInfo && role == Role.FOLLOWING) {
+            // That peer chose us as its leader, but we follow someone else (the election moved on after it
+            // decided): tell it, so that it looks again now rather than after initLimit ticks of waiting.
+            election.tellDecision(from);
+            return;
+        }
         switch (role) {
             case LEADING -> leader.onMessage(from, m);
             case FOLLOWING -> follower.onMessage(from, m);

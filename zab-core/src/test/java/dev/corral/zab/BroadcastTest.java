@@ -84,6 +84,40 @@ class BroadcastTest {
     }
 
     @Test
+    void aPeerThatChoseALeaderWhoFollowsAnotherLooksAgainWithoutWaitingOutInitLimit() {
+        ManualCluster c = new ManualCluster(3, Set.of());
+        // Node 1 hears only node 2's vote: the two agree, and after one tick node 1 follows node 2.
+        c.tick(2, 1);
+        c.deliverAll(2, 1);
+        c.tick(1, 1);
+        assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWING);
+        assertThat(c.node(1).leaderId()).isEqualTo(2);
+        // Node 2 then hears node 3, which beats it, and follows node 3 (the race of peers starting together).
+        c.tick(3, 1);
+        c.deliverAll(3, 2);
+        c.tick(2, 1);
+        assertThat(c.node(2).role()).isEqualTo(Role.FOLLOWING);
+        assertThat(c.node(2).leaderId()).isEqualTo(3);
+        // Node 1's re-sent FOLLOWERINFO (alone: its older messages to node 2 are lost) reaches node 2, which
+        // answers with its decision: node 1 looks again at once.
+        c.drop(1, 2);
+        c.tick(1, 1);
+        c.deliverAll(1, 2);
+        c.deliverAll(2, 1);
+        assertThat(c.node(1).role()).isEqualTo(Role.LOOKING);
+        // ... and joins node 3 (initLimit is 10 ticks; this takes a few).
+        for (int i = 0; i < 3 && !(c.node(1).isSyncedFollower() && c.node(3).isEstablishedLeader()); i++) {
+            for (int id = 1; id <= 3; id++) {
+                c.tick(id, 1);
+            }
+            c.settle();
+        }
+        assertThat(c.node(3).isEstablishedLeader()).isTrue();
+        assertThat(c.node(1).isSyncedFollower()).isTrue();
+        assertThat(c.node(1).leaderId()).isEqualTo(3);
+    }
+
+    @Test
     void aFollowerCannotPropose() {
         ManualCluster c = establishedCluster();
         assertThatThrownBy(() -> c.node(1).propose(new byte[0]))
