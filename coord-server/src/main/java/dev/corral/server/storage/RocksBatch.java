@@ -25,8 +25,18 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     static final byte[] EMPTY = new byte[0];
 
+    /** A key in a column family, compared by content. */
+    private record Slot(Cf cf, java.nio.ByteBuffer key) {
+    }
+
     final RocksZnodeStore owner;
     final List<Op> ops = new ArrayList<>();
+    /**
+     * Where each key's op sits in {@link #ops}. A later op on the same key replaces the earlier one in place (the
+     * outcome is the same): a round of creates under one parent writes that parent's metadata and the store's
+     * last zxid once, not once per txn.
+     */
+    private final Map<Slot, Integer> slots = new HashMap<>();
     /** ACL lists interned by this batch, by id; published to the store's maps at commit. */
     final Map<Long, List<ACL>> pendingAcls = new LinkedHashMap<>();
     /** Node metadata written (null = deleted) by path, for the store's metadata cache. */
@@ -126,7 +136,13 @@ final class RocksBatch implements ZnodeStore.Batch {
         if (committed) {
             throw new IllegalStateException("batch already committed");
         }
-        ops.add(new Op(cf, key, value));
+        Op op = new Op(cf, key, value);
+        Integer at = slots.putIfAbsent(new Slot(cf, java.nio.ByteBuffer.wrap(key)), ops.size());
+        if (at == null) {
+            ops.add(op);
+        } else {
+            ops.set(at, op);
+        }
         return this;
     }
 }

@@ -173,10 +173,14 @@ public final class RocksZnodeStore implements ZnodeStore {
                 .setIndexType(IndexType.kTwoLevelIndexSearch)
                 .setPartitionFilters(true)
                 .setMetadataBlockSize(4096);
+        ColumnFamilyOptions cf = new ColumnFamilyOptions();
         if (bloom != null) {
             table.setFilterPolicy(bloom);
+            // Every create looks up a path that does not exist yet; a bloom filter over the memtable answers most
+            // such misses without searching it (the SST files' filters cover the rest).
+            cf.setMemtablePrefixBloomSizeRatio(0.05).setMemtableWholeKeyFiltering(true);
         }
-        return new ColumnFamilyOptions()
+        return cf
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(writeBuffer)
                 .setMaxWriteBufferNumber(2)

@@ -55,6 +55,28 @@ class RocksZnodeStoreTest {
         return NodeMeta.created(zxid, 1000 + zxid, 3, 1, NodeKind.PERSISTENT, 0, 0);
     }
 
+    @Test
+    void laterOpsOnOneKeyInABatchWinWhateverCameBetween() {
+        create("/keep");
+        ZnodeStore.Batch b = store.batch();
+        b.putMeta("/a", meta(1)).putData("/a", "one".getBytes(StandardCharsets.UTF_8));
+        b.putMeta("/b", meta(2)).putData("/b", "b".getBytes(StandardCharsets.UTF_8));
+        b.addEphemeral(7, "/b");
+        b.putMeta("/a", meta(3)).putData("/a", "three".getBytes(StandardCharsets.UTF_8));
+        b.deleteNode("/b").removeEphemeral(7, "/b");
+        b.deleteNode("/keep").putMeta("/keep", meta(4));
+        b.setLastZxid(3).setLastZxid(4);
+        store.commit(b, true);
+        reopen();
+        assertThat(store.meta("/a")).isEqualTo(meta(3));
+        assertThat(new String(store.data("/a"), StandardCharsets.UTF_8)).isEqualTo("three");
+        assertThat(store.meta("/b")).isNull();
+        assertThat(store.data("/b")).isNull();
+        assertThat(store.ephemerals(7)).isEmpty();
+        assertThat(store.meta("/keep")).isEqualTo(meta(4));
+        assertThat(store.lastZxid()).isEqualTo(4);
+    }
+
     /** Creates the nodes (meta + data = path bytes) in one committed batch. */
     private void create(String... paths) {
         ZnodeStore.Batch b = store.batch();
