@@ -59,6 +59,12 @@ final class EnsembleFlow {
     private final Map<ClientConnection, ArrayDeque<Slot>> slots = new IdentityHashMap<>();
     private final Map<Integer, PendingConnect> connects = new HashMap<>();
     private final Set<Long> touched = new HashSet<>();
+    /** Frames for the leader gathered this round, and the client each one leaves waiting. */
+    private final List<PeerFrame> toLeaderFrames = new ArrayList<>();
+    private final List<ClientConnection> toLeaderWaiting = new ArrayList<>();
+    private long toLeaderBytes;
+    /** A batch for the leader goes out early once it holds about this much. */
+    private static final int MAX_BATCH_BYTES = 1 << 20;
     private int nextToken;
     private ReplicaStatus status = ReplicaStatus.LOOKING;
 
@@ -129,6 +135,9 @@ final class EnsembleFlow {
         slots.clear();
         connects.clear();
         touched.clear();
+        toLeaderFrames.clear();
+        toLeaderWaiting.clear();
+        toLeaderBytes = 0;
         inflight.clear();
         spec.discard();
         specBatch = spec.batch();
@@ -145,7 +154,7 @@ final class EnsembleFlow {
     private void requestSession(ClientConnection conn, int timeoutMs, boolean legacy, long nowMs) {
         int token = ++nextToken;
         connects.put(token, new PendingConnect(conn, timeoutMs, legacy));
-        if (!toLeader(new PeerFrame.Connect(replication.myId(), token, timeoutMs))) {
+        if (!toLeader(new PeerFrame.Connect(replication.myId(), token, timeoutMs), conn)) {
             connects.remove(token);
             ctx.outbox.close(conn);
         }
@@ -171,7 +180,7 @@ final class EnsembleFlow {
         byte[] body = java.util.Arrays.copyOfRange(r.frame(), r.bodyOffset(), r.frame().length);
         slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new WriteSlot(r.xid(), r.type(), body));
         if (!toLeader(new PeerFrame.Forward(replication.myId(), conn.sessionId, r.xid(), r.type(),
-                new ArrayList<>(conn.authIds), body))) {
+                new ArrayList<>(conn.authIds), body), conn)) {
             closeClient(conn);
         }
     }
@@ -180,7 +189,11 @@ final class EnsembleFlow {
         slots.remove(conn);
     }
 
-    private boolean toLeader(PeerFrame frame) {
+    /**
+     * Hands {@code frame} to the leader: at once if that is us, else with the rest of this round's frames (see
+     * {@link #flushToLeader}). {@code waiting} is the client that waits for it, closed if it cannot be sent.
+     */
+    private boolean toLeader(PeerFrame frame, ClientConnection waiting) {
         if (!status.active()) {
             return false;
         }
@@ -188,7 +201,34 @@ final class EnsembleFlow {
             onLeaderFrame(frame);
             return true;
         }
-        return replication.send(status.leaderId(), PeerFrame.encode(frame));
+        toLeaderFrames.add(frame);
+        toLeaderWaiting.add(waiting);
+        toLeaderBytes += frame instanceof PeerFrame.Forward f ? 64 + f.body().length : 16;
+        if (toLeaderBytes > MAX_BATCH_BYTES) {
+            flushToLeader();
+        }
+        return true;
+    }
+
+    /**
+     * End of a round: what this round forwarded goes to the leader as one frame (one write, one wake-up and one
+     * decode there, rather than one per request). If it cannot be sent, its clients are closed and retry elsewhere.
+     */
+    void flushToLeader() {
+        if (toLeaderFrames.isEmpty()) {
+            return;
+        }
+        PeerFrame frame = toLeaderFrames.size() == 1 ? toLeaderFrames.get(0)
+                : new PeerFrame.Batch(List.copyOf(toLeaderFrames));
+        boolean sent = status.active() && !status.isLeader()
+                && replication.send(status.leaderId(), PeerFrame.encode(frame));
+        List<ClientConnection> waiting = sent ? List.of() : new ArrayList<>(toLeaderWaiting);
+        toLeaderFrames.clear();
+        toLeaderWaiting.clear();
+        toLeaderBytes = 0;
+        for (ClientConnection conn : waiting) {
+            closeClient(conn);
+        }
     }
 
     /** Tells the leader which sessions spoke here since the last tick. */
@@ -223,10 +263,13 @@ final class EnsembleFlow {
             LOG.warn("server {}: bad frame from server {}: {}", replication.myId(), from, e.toString());
             return;
         }
-        if (frame instanceof PeerFrame.Touch t) {
-            touchLocally(t.sessionIds(), nowMs);
-        } else {
-            onLeaderFrame(frame);
+        List<PeerFrame> frames = frame instanceof PeerFrame.Batch b ? b.frames() : List.of(frame);
+        for (PeerFrame f : frames) {
+            if (f instanceof PeerFrame.Touch t) {
+                touchLocally(t.sessionIds(), nowMs);
+            } else {
+                onLeaderFrame(f);
+            }
         }
     }
 

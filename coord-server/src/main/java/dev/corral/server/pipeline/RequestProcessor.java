@@ -247,6 +247,7 @@ public final class RequestProcessor implements AutoCloseable {
                     sweeper.maybeRun(now);
                 }
                 if (ensemble != null) {
+                    ensemble.flushToLeader();
                     ensemble.flushApplied();
                 }
                 committer.syncRound();

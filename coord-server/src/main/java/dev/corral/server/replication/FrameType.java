@@ -25,7 +25,8 @@ final class FrameType {
     static final byte SNAP_END = 9;
 
     static final int MAGIC = 0x43524c51; // "CRLQ"
-    static final byte VERSION = 1;
+    /** 2: host frames carry batches and UTF-8 strings with int lengths (a version-1 peer cannot read them). */
+    static final byte VERSION = 2;
 
     private FrameType() {
     }
