@@ -69,9 +69,9 @@ public final class CompareReport implements Callable<Integer> {
         }
         String na = title(a);
         String nb = title(b);
-        System.out.printf("%-12s %5s %13s %13s %7s   %11s %11s %7s   %s%n", "workload", "runs", na + " ops/s",
+        System.out.printf("%-14s %5s %13s %13s %7s   %11s %11s %7s   %s%n", "workload", "runs", na + " ops/s",
                 nb + " ops/s", "ratio", na + " p99", nb + " p99", "ratio", "errors");
-        System.out.printf("%-12s %5s %13s %13s %7s   %11s %11s %7s%n", "", "", "", "", "", "(ms)", "(ms)", "");
+        System.out.printf("%-14s %5s %13s %13s %7s   %11s %11s %7s%n", "", "", "", "", "", "(ms)", "(ms)", "");
         for (Map.Entry<String, Map<String, List<Map<String, String>>>> w : runs.entrySet()) {
             if ("load".equals(w.getKey())) {
                 continue;
@@ -82,7 +82,7 @@ public final class CompareReport implements Callable<Integer> {
             double ob = median(rb, "ops_per_sec");
             double pa = median(ra, "p99_us") / 1000;
             double pb = median(rb, "p99_us") / 1000;
-            System.out.printf(Locale.ROOT, "%-12s %5s %13.0f %13.0f %7s   %11.2f %11.2f %7s   %s%n", w.getKey(),
+            System.out.printf(Locale.ROOT, "%-14s %5s %13.0f %13.0f %7s   %11.2f %11.2f %7s   %s%n", w.getKey(),
                     ra.size() + "/" + rb.size(), oa, ob, ratio(oa, ob), pa, pb, ratio(pa, pb),
                     errors(ra) + "/" + errors(rb));
         }

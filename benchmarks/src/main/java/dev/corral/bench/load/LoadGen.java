@@ -59,6 +59,12 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--outstanding", defaultValue = "32", description = "Requests in flight per session.")
     int outstanding;
 
+    @Option(names = "--rate", defaultValue = "0", description = "Open loop: offer this many ops/s in all, paced "
+            + "(0: closed loop). Latency then counts from when each op was due, so a stall shows in full (no "
+            + "coordinated omission); --outstanding still caps what each session has in flight. The workload is "
+            + "reported as NAME@RATE.")
+    int rate;
+
     @Option(names = "--seconds", defaultValue = "20", description = "Measured duration.")
     double seconds;
 
@@ -125,8 +131,11 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     Result run() throws Exception {
-        if (sessions < 1 || outstanding < 1 || seconds <= 0 || warmup < 0) {
+        if (sessions < 1 || outstanding < 1 || seconds <= 0 || warmup < 0 || rate < 0) {
             throw new IllegalArgumentException("sessions, outstanding and seconds must be positive");
+        }
+        if (rate > 0 && (workload == Workload.WATCH || workload == Workload.LOAD)) {
+            throw new IllegalArgumentException("--rate applies to the timed request workloads, not " + workload);
         }
         if (workload == Workload.WATCH) {
             return new WatchLatency(this).run();
@@ -162,8 +171,8 @@ public final class LoadGen implements Callable<Integer> {
                 Map<String, Long> errs = errorSnapshot();
                 stopping = true;
                 driver.finished.await(10, TimeUnit.SECONDS);
-                return Result.of(workload.name().toLowerCase(), label, String.join(",", servers), sessions,
-                        outstanding, measured, h, errs);
+                String name = workload.name().toLowerCase() + (rate > 0 ? "@" + rate : "");
+                return Result.of(name, label, String.join(",", servers), sessions, outstanding, measured, h, errs);
             } finally {
                 stopping = true;
                 retry.shutdownNow();
@@ -216,6 +225,9 @@ public final class LoadGen implements Callable<Integer> {
         private final AtomicLong loaded = new AtomicLong();
         private final CountDownLatch finished;
         private ScheduledExecutorService retry;
+        /** Open loop: when the run started, and the number of the next op to be due (op k is due k/rate s in). */
+        private long pacedFrom;
+        private final AtomicLong nextDue = new AtomicLong();
 
         Driver(Sessions pool) {
             this.pool = pool;
@@ -272,6 +284,7 @@ public final class LoadGen implements Callable<Integer> {
         }
 
         void start() {
+            pacedFrom = System.nanoTime();
             for (int s = 0; s < pool.size(); s++) {
                 for (int i = 0; i < outstanding; i++) {
                     issue(new Slot(pool.get(s)));
@@ -284,9 +297,30 @@ public final class LoadGen implements Callable<Integer> {
                 finished.countDown();
                 return;
             }
+            long now = System.nanoTime();
+            if (rate > 0) {
+                long due = pacedFrom + (long) (nextDue.getAndIncrement() * (1e9 / rate));
+                if (due - now > 0) {
+                    try {
+                        retry.schedule(() -> send(slot, due), due - now, TimeUnit.NANOSECONDS);
+                    } catch (RuntimeException e) {
+                        finished.countDown();   // shutting down
+                    }
+                    return;
+                }
+                now = due;                       // late: the wait for a free slot counts as latency
+            }
+            send(slot, now);
+        }
+
+        private void send(Slot slot, long t0) {
+            if (stopping) {
+                finished.countDown();
+                return;
+            }
             ZooKeeper zk = slot.zk;
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            slot.t0 = System.nanoTime();
+            slot.t0 = t0;
             switch (workload) {
                 case CREATE -> zk.create(root + "/create/n-", payload(rnd), ZooDefs.Ids.OPEN_ACL_UNSAFE,
                         CreateMode.PERSISTENT_SEQUENTIAL, this, slot);

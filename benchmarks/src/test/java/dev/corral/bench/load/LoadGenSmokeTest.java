@@ -66,6 +66,16 @@ class LoadGenSmokeTest {
     }
 
     @Test
+    void pacedSetDataOffersNoMoreThanItsRate() throws Exception {
+        // 100 ops/s for 2 s (plus 1 s of warm-up): pacing can only hold back, so at most ~200 are measured.
+        Result r = LoadGen.run("--connect", corralAddress(), "--workload", "setdata", "--sessions", "2",
+                "--outstanding", "8", "--keys", "10", "--rate", "100", "--seconds", "2", "--warmup", "1");
+        assertThat(r.workload()).isEqualTo("setdata@100");
+        assertThat(r.ops()).isPositive().isLessThanOrEqualTo(230);
+        assertThat(r.errorCount()).isZero();
+    }
+
+    @Test
     void createOnCorral() throws Exception {
         Result r = LoadGen.run("--connect", corralAddress(), "--workload", "create", "--sessions", "2",
                 "--outstanding", "4", "--seconds", "1", "--warmup", "0");
