@@ -78,6 +78,9 @@ public final class RocksZnodeStore implements ZnodeStore {
     private final Object commitLock = new Object();
     /** Decoded node metadata, kept coherent under commitLock (see {@link MetaCache}). */
     private final MetaCache metaCache = new MetaCache(Integer.getInteger("corral.metaCacheEntries", 65_536));
+    /** Children lists of recently listed nodes, coherent like the metadata cache (see {@link ChildrenCache}). */
+    private final ChildrenCache childrenCache =
+            new ChildrenCache(Integer.getInteger("corral.childrenCacheNames", 100_000));
 
     private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
                             WriteOptions syncWrite, WriteOptions asyncWrite) {
@@ -251,10 +254,18 @@ public final class RocksZnodeStore implements ZnodeStore {
         if (depth == Keys.MAX_DEPTH) {
             return List.of();
         }
+        List<String> cached = childrenCache.lookup(path);
+        if (cached != null) {
+            return new ArrayList<>(cached);
+        }
+        long generation = metaCache.generation();
         byte[] prefix = Keys.descendantPrefix(path, depth + 1);
         List<String> names = new ArrayList<>();
         read(() -> scan(Cf.NODE_META, prefix, true, (key, it) -> names.add(
                 new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8))));
+        synchronized (commitLock) {
+            childrenCache.offer(path, names, generation, metaCache.generation());
+        }
         return names;
     }
 
@@ -404,6 +415,7 @@ public final class RocksZnodeStore implements ZnodeStore {
             idByAcl.putIfAbsent(e.getValue(), e.getKey());
         }
         metaCache.committed(b.metaChanges);
+        childrenCache.committed(b.metaChanges.keySet());
         maxAclId = newMaxAclId;
         if (b.hasZxid) {
             lastZxid = b.zxid;
@@ -440,6 +452,11 @@ public final class RocksZnodeStore implements ZnodeStore {
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /** Parents whose children lists are cached (for tests). */
+    int childrenCacheSize() {
+        return childrenCache.size();
     }
 
     /** Entries in the metadata cache (for tests). */

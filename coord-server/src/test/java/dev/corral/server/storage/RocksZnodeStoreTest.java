@@ -56,6 +56,24 @@ class RocksZnodeStoreTest {
     }
 
     @Test
+    void cachedChildrenListsFollowEveryCreateAndDelete() {
+        create("/p", "/p/a", "/p/b", "/q");
+        assertThat(store.children("/p")).containsExactly("a", "b");
+        assertThat(store.childrenCacheSize()).isEqualTo(1);
+        List<String> mine = store.children("/p");
+        mine.add("zzz");                                  // a caller's copy, not the cache
+        assertThat(store.children("/p")).containsExactly("a", "b");
+        create("/p/c");
+        assertThat(store.children("/p")).containsExactly("a", "b", "c");
+        store.commit(store.batch().deleteNode("/p/a"), false);
+        assertThat(store.children("/p")).containsExactly("b", "c");
+        assertThat(store.children("/q")).isEmpty();
+        create("/q/x");
+        assertThat(store.children("/q")).containsExactly("x");
+        assertThat(store.children("/p")).containsExactly("b", "c");
+    }
+
+    @Test
     void laterOpsOnOneKeyInABatchWinWhateverCameBetween() {
         create("/keep");
         ZnodeStore.Batch b = store.batch();
