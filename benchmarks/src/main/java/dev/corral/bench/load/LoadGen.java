@@ -132,7 +132,7 @@ public final class LoadGen implements Callable<Integer> {
 
     Result run() throws Exception {
         if (sessions < 1 || outstanding < 1 || seconds <= 0 || warmup < 0 || rate < 0) {
-            throw new IllegalArgumentException("sessions, outstanding and seconds must be positive");
+            throw new IllegalArgumentException("sessions, outstanding and seconds must be positive, rate not negative");
         }
         if (rate > 0 && (workload == Workload.WATCH || workload == Workload.LOAD)) {
             throw new IllegalArgumentException("--rate applies to the timed request workloads, not " + workload);

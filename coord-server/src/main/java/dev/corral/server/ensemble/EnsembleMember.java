@@ -49,7 +49,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
                 Files.createDirectories(config.dataDir().resolve("snapshot-inbox")), QuorumTransport.Options.defaults());
         transport.setHostFrameHandler((from, payload) -> processor.peerMessage(from, payload));
         // The core counts time in ticks: finer ticks than tickTime make an election decide and re-send votes
-        // within a fraction of tickTime (see ZAB_TICKS_PER_TICK); the limits stay the same in wall time.
+        // within a fraction of tickTime (see ZAB_TICK_MS); the limits stay the same in wall time.
         int ticksPerTick = Math.max(1, (config.tickTime() + ZAB_TICK_MS - 1) / ZAB_TICK_MS);
         int zabTickMs = Math.max(1, config.tickTime() / ticksPerTick);
         ZabConfig zab = new ZabConfig(myId, new MajorityQuorum(config.servers().keySet()),

@@ -29,9 +29,11 @@ public final class Jute {
     /** A whole reply frame: length, header, then body (if any). */
     public static byte[] replyFrame(ReplyHeader header, Record body) {
         byte[] children = ChildrenReplies.frame(header, body);
-        if (children != null) {
-            return children;
-        }
+        return children != null ? children : archiveReplyFrame(header, body);
+    }
+
+    /** {@link #replyFrame} through Jute's own archive, for any record (and the reference the fast paths match). */
+    static byte[] archiveReplyFrame(ReplyHeader header, Record body) {
         // Sized for a typical reply (header + Stat + a short path) so most replies never regrow the buffer.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(body == null ? 20 : 256);
         try {
