@@ -106,6 +106,11 @@ final class Election {
         }
     }
 
+    /** Sends this (looking) peer's current vote to {@code peer} alone. */
+    void sendVote(int peer) {
+        node.send(peer, new Message.Notification(round, proposal, Role.LOOKING));
+    }
+
     /** Tells {@code peer} what this (no longer looking) peer decided, and in which role it is now. */
     void tellDecision(int peer) {
         if (decided != null) {

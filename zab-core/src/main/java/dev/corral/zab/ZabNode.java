@@ -124,6 +124,23 @@ public final class ZabNode {
     }
 
     /**
+     * The host's connection to {@code peer} (re)opened; what was sent to it while there was none was lost. A looking
+     * peer sends it its vote, and a peer that has decided tells it the decision, now rather than on the next tick:
+     * a server that restarts into an established ensemble hears where the leader is as soon as the links are up
+     * (ZooKeeper's connection manager re-sends the last notification on a new connection for the same reason).
+     */
+    public void peerReachable(int peer) {
+        if (peer == myId || !quorum.members().contains(peer)) {
+            return;
+        }
+        if (role == Role.LOOKING) {
+            election.sendVote(peer);
+        } else {
+            election.tellDecision(peer);
+        }
+    }
+
+    /**
      * Proposes a transaction; only an established leader may. Successive proposals before the next {@link #ready} are
      * sent as one batch.
      *

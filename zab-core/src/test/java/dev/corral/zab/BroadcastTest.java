@@ -138,6 +138,31 @@ class BroadcastTest {
     }
 
     @Test
+    void aPeerWhoseLinkOpensHearsTheVoteOrTheDecisionWithoutWaitingForATick() {
+        ManualCluster c = establishedCluster();
+        c.node(1).peerUnreachable(3);
+        assertThat(c.node(1).role()).isEqualTo(Role.LOOKING);
+        c.drain(1);
+        c.clearAll(); // its vote went out while the links were down: lost
+        c.node(1).peerReachable(3);
+        c.drain(1);
+        assertThat(c.link(1, 3)).singleElement().isInstanceOfSatisfying(Message.Notification.class,
+                n -> assertThat(n.state()).isEqualTo(Role.LOOKING));
+        c.clearAll(); // and the answer to it too
+        // The others' links to it open: each tells it what it decided, and that is enough to follow at once.
+        c.node(2).peerReachable(1);
+        c.node(3).peerReachable(1);
+        c.drain(2);
+        c.drain(3);
+        c.deliverAll(2, 1);
+        c.deliverAll(3, 1);
+        assertThat(c.node(1).role()).isEqualTo(Role.FOLLOWING);
+        assertThat(c.node(1).leaderId()).isEqualTo(3);
+        c.settle();
+        assertThat(c.node(1).isSyncedFollower()).isTrue();
+    }
+
+    @Test
     void aLeaderWithoutAQuorumStepsDown() {
         ManualCluster c = establishedCluster();
         c.tick(3, Simulation_SYNC_LIMIT + 2);

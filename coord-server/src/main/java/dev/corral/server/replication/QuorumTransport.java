@@ -70,6 +70,10 @@ public final class QuorumTransport implements AutoCloseable {
         /** The connection on which peer {@code peer} sends to us closed (the peer may have died). */
         default void onLinkDown(int peer) {
         }
+
+        /** Our connection to {@code peer} opened: what was sent to it while it was down was dropped. */
+        default void onLinkUp(int peer) {
+        }
     }
 
     /** Receives opaque host frames; called on the transport's I/O thread. */
@@ -335,6 +339,8 @@ public final class QuorumTransport implements AutoCloseable {
         volatile Channel channel;
         volatile boolean dirty;
         long backoffMillis = options.minBackoffMillis();
+        /** The redial waiting out its backoff, if any (I/O thread only). */
+        ScheduledFuture<?> pendingRedial;
 
         Link(int peer, InetSocketAddress address) {
             this.peer = peer;
@@ -342,6 +348,7 @@ public final class QuorumTransport implements AutoCloseable {
         }
 
         void connect() {
+            pendingRedial = null;
             if (closed) {
                 return;
             }
@@ -379,6 +386,7 @@ public final class QuorumTransport implements AutoCloseable {
             channel = ch; // HELLO is already out: DialledHandler wrote it first thing when the channel went active
             backoffMillis = options.minBackoffMillis();
             LOG.info("server {}: connected to {} at {}", myId, peer, address);
+            zabHandler.onLinkUp(peer);
             ch.closeFuture().addListener(cf -> {
                 if (channel == ch) {
                     channel = null;
@@ -397,9 +405,20 @@ public final class QuorumTransport implements AutoCloseable {
             long delay = backoffMillis;
             backoffMillis = Math.min(backoffMillis * 2, options.maxBackoffMillis());
             try {
-                group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+                pendingRedial = group.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
             } catch (RuntimeException e) {
                 // the loop is shutting down
+            }
+        }
+
+        /**
+         * The peer just dialled us, so it is up: redial it now instead of at the end of the backoff (up to
+         * maxBackoffMillis), which a restarted server would otherwise wait out before it hears anything from us.
+         */
+        void peerIsUp() {
+            if (pendingRedial != null && pendingRedial.cancel(false)) {
+                backoffMillis = options.minBackoffMillis();
+                connect();
             }
         }
     }
@@ -517,6 +536,10 @@ public final class QuorumTransport implements AutoCloseable {
                 previous.close(); // a newer stream from the same peer: the old one must not deliver behind it
             }
             LOG.debug("server {}: accepted connection from {}", myId, id);
+            Link link = links.get(id);
+            if (link != null) {
+                link.peerIsUp(); // same event loop as the link's redials
+            }
         }
 
         private SnapshotReceiver receiving() throws IOException {

@@ -58,6 +58,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
 
     private record LinkDown(int peer) implements Event {}
 
+    private record LinkUp(int peer) implements Event {}
+
     private record Propose(byte[] payload, CompletableFuture<Zxid> result) implements Event {}
 
     private record Compact(long counter, CompletableFuture<Zxid> result) implements Event {}
@@ -147,6 +149,13 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             public void onLinkDown(int peer) {
                 if (!stopped) {
                     events.add(new LinkDown(peer));
+                }
+            }
+
+            @Override
+            public void onLinkUp(int peer) {
+                if (!stopped) {
+                    events.add(new LinkUp(peer));
                 }
             }
 
@@ -308,6 +317,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             compactNow(c);
         } else if (e instanceof LinkDown l) {
             node.peerUnreachable(l.peer());
+        } else if (e instanceof LinkUp u) {
+            node.peerReachable(u.peer());
         }
     }
 

@@ -36,7 +36,7 @@ class QuorumTransportTest {
     record Received(int from, Object what) {}
 
     /** Records everything a transport delivers. */
-    static final class Recorder implements QuorumTransport.ZabHandler, QuorumTransport.HostFrameHandler {
+    static class Recorder implements QuorumTransport.ZabHandler, QuorumTransport.HostFrameHandler {
         final List<Received> zab = new CopyOnWriteArrayList<>();
         final List<Received> host = new CopyOnWriteArrayList<>();
         final List<Object> order = new CopyOnWriteArrayList<>();
@@ -116,6 +116,32 @@ class QuorumTransportTest {
         t1.flush();
         await().atMost(PATIENCE).until(() -> r2b.zab.size() == 1);
         assertThat(r2b.zab.get(0)).isEqualTo(new Received(1, new Message.Ping(7)));
+    }
+
+    @Test
+    void aPeerThatDialsUsIsRedialledAtOnceAndTheHandlerHearsOfTheNewLink() throws Exception {
+        Map<Integer, InetSocketAddress> addresses = TestPeer.freeAddresses(2);
+        // Peer 2 is down when peer 1 starts: peer 1's first dial fails and the next waits a minute.
+        QuorumTransport.Options slowRedial = new QuorumTransport.Options(64 << 20, 100, 3_000, 60_000, 60_000, 4096);
+        List<Integer> linksUp = new CopyOnWriteArrayList<>();
+        Recorder r1 = new Recorder() {
+            @Override
+            public void onLinkUp(int peer) {
+                linksUp.add(peer);
+            }
+        };
+        QuorumTransport t1 = new QuorumTransport(1, addresses, dir.resolve("inbox1"), slowRedial);
+        t1.setZabHandler(r1);
+        t1.start();
+        open.add(t1);
+        Thread.sleep(300); // the failed first dial and its scheduled redial
+        assertThat(t1.isConnected(2)).isFalse();
+
+        QuorumTransport t2 = transport(2, addresses, new Recorder());
+        // Peer 2's dial to peer 1 shows that it is up: peer 1 dials back now, not a minute later.
+        await().atMost(Duration.ofSeconds(10)).until(() -> t2.isConnected(1) && t1.isConnected(2));
+        assertThat(linksUp).containsExactly(2);
+        assertThat(t1.send(2, new Message.Ping(3))).isTrue();
     }
 
     @Test

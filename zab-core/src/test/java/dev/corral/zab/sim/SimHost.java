@@ -125,6 +125,15 @@ final class SimHost {
         pump();
     }
 
+    /** The host's connection to {@code peer} (re)opened. */
+    void peerReachable(int peer) {
+        if (!up) {
+            return;
+        }
+        core.peerReachable(peer);
+        pump();
+    }
+
     void tick() {
         if (!up) {
             return;
@@ -155,6 +164,7 @@ final class SimHost {
         core = TestNodes.create(config, durableState(), sim.config().bugs());
         up = true;
         pump();
+        sim.linksOpened(id);
     }
 
     // ---------------------------------------------------------------- the Ready loop

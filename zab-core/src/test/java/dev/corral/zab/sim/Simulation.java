@@ -303,6 +303,23 @@ public final class Simulation {
         if (h.up) {
             h.peerUnreachable(a);
         }
+        if (wasUp) {
+            host(a).peerReachable(b); // a redialled b
+        }
+    }
+
+    /** Peer {@code id} restarted: its links to the others and theirs to it open, as the transport redials. */
+    void linksOpened(int id) {
+        for (SimHost h : hosts) {
+            if (h.id != id && h.up) {
+                if (network.isUp(id, h.id)) {
+                    host(id).peerReachable(h.id);
+                }
+                if (network.isUp(h.id, id)) {
+                    h.peerReachable(id);
+                }
+            }
+        }
     }
 
     private void healEverything() {
