@@ -4,9 +4,16 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import picocli.CommandLine;
@@ -56,24 +63,78 @@ public final class ReadProbe implements Callable<Integer> {
         long since = Long.parseLong(Files.readString(sinceFile).trim());
         String host = server.substring(0, server.lastIndexOf(':'));
         int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1));
-        long attemptMs = 200;
-        while (System.currentTimeMillis() < deadline) {
-            // Wait for the port first: a client handle whose first connect fails sleeps up to a second before
-            // retrying, which would blur the figure.
-            if (!accepts(host, port)) {
-                Thread.sleep(10);
-                continue;
+        // A server may accept connections before it serves (both close them while they load or elect), and a client
+        // handle that lost its connection sleeps up to a second before the next try. One handle at a time would
+        // measure that sleep, not the server: start a fresh handle every ATTEMPT_EVERY_MS while the port accepts,
+        // each living ATTEMPT_LIFE_MS, and take the first read answered by any of them.
+        AtomicLong answeredAt = new AtomicLong();
+        CountDownLatch answered = new CountDownLatch(1);
+        Deque<Attempt> live = new ArrayDeque<>();
+        ExecutorService closer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "probe-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            while (System.currentTimeMillis() < deadline) {
+                long now = System.currentTimeMillis();
+                while (!live.isEmpty() && now - live.peekFirst().startedMs > ATTEMPT_LIFE_MS) {
+                    ZooKeeper old = live.pollFirst().zk;
+                    closer.execute(() -> closeQuietly(old));
+                }
+                if (accepts(host, port)) {
+                    Attempt a = startAttempt(answeredAt, answered);
+                    if (a != null) {
+                        live.addLast(a);
+                    }
+                }
+                if (answered.await(ATTEMPT_EVERY_MS, TimeUnit.MILLISECONDS)) {
+                    System.out.println(answeredAt.get() - since);
+                    return 0;
+                }
             }
-            // A server may accept connections before it serves (ZooKeeper binds its port, then loads its data, and
-            // closes connections meanwhile); a handle that lost its first connection waits up to a second before
-            // the next, so give each handle a short while and then start a fresh one.
-            if (readOnce(attemptMs)) {
-                System.out.println(System.currentTimeMillis() - since);
-                return 0;
-            }
-            attemptMs = Math.min(attemptMs + 50, 1000);
+            return 3;
+        } finally {
+            live.forEach(a -> closer.execute(() -> closeQuietly(a.zk)));
+            closer.shutdown();
+            closer.awaitTermination(10, TimeUnit.SECONDS);
         }
-        return 3;
+    }
+
+    private static final long ATTEMPT_EVERY_MS = 25;
+    private static final long ATTEMPT_LIFE_MS = 2_000;
+
+    private record Attempt(ZooKeeper zk, long startedMs) {}
+
+    private Attempt startAttempt(AtomicLong answeredAt, CountDownLatch answered) {
+        AsyncCallback.DataCallback onAnswer = (rc, p, ctx, data, stat) -> {
+            if (rc == 0 && answeredAt.compareAndSet(0, System.currentTimeMillis())) {
+                answered.countDown();
+            }
+        };
+        CompletableFuture<ZooKeeper> handle = new CompletableFuture<>();
+        try {
+            long started = System.currentTimeMillis();
+            ZooKeeper zk = new ZooKeeper(server, 30_000, e -> {
+                if (e.getType() == Watcher.Event.EventType.None
+                        && e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    // The event can come before the constructor returns: read once the handle is known.
+                    handle.thenAccept(h -> h.getData(path, false, onAnswer, null));
+                }
+            });
+            handle.complete(zk);
+            return new Attempt(zk, started);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(ZooKeeper zk) {
+        try {
+            zk.close(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static boolean accepts(String host, int port) {
