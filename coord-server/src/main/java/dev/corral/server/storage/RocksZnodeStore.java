@@ -57,7 +57,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     static final long FORMAT_VERSION = 1;
 
     static {
-        RocksDB.loadLibrary();
+        RocksNative.load();
     }
 
     private final Path dir;

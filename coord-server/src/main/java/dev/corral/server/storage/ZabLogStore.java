@@ -47,7 +47,7 @@ public final class ZabLogStore implements AutoCloseable {
     static final long FORMAT_VERSION = 1;
 
     static {
-        RocksDB.loadLibrary();
+        RocksNative.load();
     }
 
     /** A snapshot whose install was made durable in the log but may not have reached the state machine yet. */

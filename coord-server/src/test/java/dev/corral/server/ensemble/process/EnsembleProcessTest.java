@@ -4,6 +4,7 @@ import static dev.corral.server.ensemble.process.ProcessEnsemble.log;
 import static dev.corral.server.ensemble.process.ProcessEnsemble.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -166,7 +167,10 @@ class EnsembleProcessTest {
     /** A follower restarted after kill -9 catches up from the leader's log (DIFF), not by a snapshot. */
     @Test
     void restartedFollowerCatchesUpByDiff(TestInfo info) throws Exception {
-        try (ProcessEnsemble ensemble = ensemble(info)) {
+        // Their own temporary directory, to see what the servers leave there (RocksNative).
+        Path tmp = Files.createDirectories(dir.resolve("java-tmp"));
+        try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, info.getTestMethod().orElseThrow().getName(),
+                java.util.List.of("-Djava.io.tmpdir=" + tmp))) {
             int leader = ensemble.startAll();
             int follower = leader % 3 + 1;
             int other = follower % 3 + 1;
@@ -184,6 +188,12 @@ class EnsembleProcessTest {
                     .doesNotContainKeys("/data/r1-1", "/data/r2-1");
             try (ZooKeeper zk = ensemble.client(follower, 10_000, null)) {
                 assertThat(new String(zk.getData("/data/r1-3", false, null))).isEqualTo("changed 3");
+            }
+            // Four starts and a kill -9: one shared copy of RocksDB's library, no per-start copy left behind.
+            try (var files = Files.walk(tmp)) {
+                assertThat(files.filter(f -> f.getFileName().toString().endsWith(".so")).map(tmp::relativize)
+                        .map(Path::toString).toList())
+                        .singleElement().asString().matches("corral-native-[^/]+/rocksdbjni-[0-9a-f]+/librocksdb.*");
             }
         }
     }
