@@ -41,6 +41,12 @@ final class RocksBatch implements ZnodeStore.Batch {
     final Map<Long, List<ACL>> pendingAcls = new LinkedHashMap<>();
     /** Node metadata written (null = deleted) by path, for the store's metadata cache. */
     final Map<String, NodeMeta> metaChanges = new HashMap<>();
+    /**
+     * Whether each path in {@link #metaChanges} had a node before this batch, settled by the first operation on it:
+     * {@link #createMeta} says no (its contract), anything else looks (the metadata cache mostly answers, as the
+     * applier has just read that node). With the final state this gives the change in the store's node count.
+     */
+    private final Map<String, Boolean> existedBefore = new HashMap<>();
     /** The zxid of the last setLastZxid, if any. */
     boolean hasZxid;
     long zxid;
@@ -52,6 +58,17 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     @Override
     public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
+        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        return writeMeta(path, meta);
+    }
+
+    @Override
+    public ZnodeStore.Batch createMeta(String path, NodeMeta meta) {
+        existedBefore.putIfAbsent(path, false);
+        return writeMeta(path, meta);
+    }
+
+    private ZnodeStore.Batch writeMeta(String path, NodeMeta meta) {
         add(Cf.NODE_META, Keys.nodeKey(path), NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
         metaChanges.put(path, meta);
         return this;
@@ -68,6 +85,7 @@ final class RocksBatch implements ZnodeStore.Batch {
         add(Cf.NODE_META, key, null);
         add(Cf.NODE_DATA, key, null);
         metaChanges.put(path, null);
+        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
         return this;
     }
 
@@ -126,6 +144,15 @@ final class RocksBatch implements ZnodeStore.Batch {
         key[0] = RocksZnodeStore.NAMED_LONG_TAG;
         System.arraycopy(utf8, 0, key, 1, utf8.length);
         return key;
+    }
+
+    /** Nodes this batch adds to the store (negative: removes). */
+    long nodeCountDelta() {
+        long delta = 0;
+        for (Map.Entry<String, NodeMeta> e : metaChanges.entrySet()) {
+            delta += (e.getValue() != null ? 1 : 0) - (existedBefore.get(e.getKey()) ? 1 : 0);
+        }
+        return delta;
     }
 
     void markCommitted() {

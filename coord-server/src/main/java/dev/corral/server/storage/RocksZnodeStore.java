@@ -54,6 +54,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     static final byte[] LAST_ZXID_KEY = {0x01};
     static final byte[] MAX_ACL_ID_KEY = {0x02};
     static final byte NAMED_LONG_TAG = 0x03;
+    static final byte[] NODE_COUNT_KEY = {0x04};
     static final long FORMAT_VERSION = 1;
 
     static {
@@ -71,6 +72,8 @@ public final class RocksZnodeStore implements ZnodeStore {
     private final ConcurrentHashMap<List<ACL>, Long> idByAcl = new ConcurrentHashMap<>();
     private volatile long maxAclId;
     private volatile long lastZxid;
+    /** Keys in the node metadata column family: every node, the root included. Kept in META by each commit. */
+    private volatile long nodeCount;
 
     /** Read side: every call on the db; write side: close. Keeps a close from freeing what a call still uses. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -207,6 +210,12 @@ public final class RocksZnodeStore implements ZnodeStore {
                     + "; this build reads version " + FORMAT_VERSION);
         }
         lastZxid = readMetaLong(LAST_ZXID_KEY, 0);
+        nodeCount = readMetaLong(NODE_COUNT_KEY, -1);
+        if (nodeCount < 0) {
+            // A store written before the count was kept: count once, and keep it from now on.
+            nodeCount = scan(Cf.NODE_META, new byte[0], false, null);
+            db.put(handle(Cf.META), syncWrite, NODE_COUNT_KEY, Keys.longKey(nodeCount));
+        }
         long[] maxId = {readMetaLong(MAX_ACL_ID_KEY, 0)};
         scan(Cf.ACL, new byte[0], true, (key, it) -> {
             long id = Keys.getLong(key, 0);
@@ -275,6 +284,11 @@ public final class RocksZnodeStore implements ZnodeStore {
      */
     @Override
     public long descendantCount(String path) {
+        if ("/".equals(path)) {
+            // Every stat, srvr and mntr asks for the whole tree's size: from the count, not a scan of every key.
+            long count = nodeCount;
+            return meta("/") == null ? count : count - 1;
+        }
         int depth = Keys.depth(path);
         return read(() -> {
             int maxDepth = maxDepth();
@@ -374,6 +388,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     }
 
     private void apply(RocksBatch b, boolean sync) throws RocksDBException {
+        long countDelta = b.nodeCountDelta();
         long newMaxAclId = maxAclId;
         for (Long id : b.pendingAcls.keySet()) {
             newMaxAclId = Math.max(newMaxAclId, id);
@@ -396,6 +411,9 @@ public final class RocksZnodeStore implements ZnodeStore {
             if (newMaxAclId != maxAclId) {
                 wb.put(handle(Cf.META), MAX_ACL_ID_KEY, Keys.longKey(newMaxAclId));
             }
+            if (countDelta != 0) {
+                wb.put(handle(Cf.META), NODE_COUNT_KEY, Keys.longKey(nodeCount + countDelta));
+            }
             db.write(sync ? syncWrite : asyncWrite, wb);
         } catch (RocksDBException | RuntimeException e) {
             previous.forEach((id, old) -> {
@@ -417,6 +435,7 @@ public final class RocksZnodeStore implements ZnodeStore {
         metaCache.committed(b.metaChanges);
         childrenCache.committed(b.metaChanges.keySet());
         maxAclId = newMaxAclId;
+        nodeCount += countDelta;
         if (b.hasZxid) {
             lastZxid = b.zxid;
         }

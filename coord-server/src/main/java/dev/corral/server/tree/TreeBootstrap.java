@@ -41,6 +41,6 @@ public final class TreeBootstrap {
     private static void put(ZnodeStore.Batch batch, String path, long aclId, int numChildren, int cversion,
                             int aversion) {
         NodeMeta meta = new NodeMeta(0, 0, 0, 0, 0, 0, cversion, aversion, 0, 0, numChildren, aclId, 0, NodeKind.PERSISTENT, 0);
-        batch.putMeta(path, meta).putData(path, new byte[0]);
+        batch.createMeta(path, meta).putData(path, new byte[0]);
     }
 }

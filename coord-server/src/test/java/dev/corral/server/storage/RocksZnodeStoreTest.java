@@ -204,6 +204,72 @@ class RocksZnodeStoreTest {
         assertThat(store.children("/q")).containsExactlyElementsOf(expected);
     }
 
+    /** Nodes below the root counted the slow way: a scan per subtree of each child of the root. */
+    private long scannedBelowRoot() {
+        long n = 0;
+        for (String child : store.children("/")) {
+            n += 1 + store.descendantCount("/" + child);
+        }
+        return n;
+    }
+
+    @Test
+    void theWholeTreesSizeIsKeptByEveryCommitAndSurvivesReopenCheckpointAndAnOldStore() throws Exception {
+        dev.corral.server.tree.TreeBootstrap.ensure(store);
+        assertThat(store.descendantCount("/")).isEqualTo(3).isEqualTo(scannedBelowRoot());
+
+        ZnodeStore.Batch b = store.batch();
+        b.createMeta("/a", meta(1)).createMeta("/a/b", meta(1)).putMeta("/", meta(1));
+        b.putMeta("/c", meta(1));                            // a create through putMeta: looked up, counted
+        store.commit(b, false);
+        assertThat(store.descendantCount("/")).isEqualTo(6).isEqualTo(scannedBelowRoot());
+
+        b = store.batch();                                   // created and deleted within one batch
+        b.createMeta("/tmp", meta(2)).deleteNode("/tmp");
+        b.deleteNode("/a/b").putMeta("/a/b", meta(2));       // deleted and made again within one batch
+        b.putMeta("/a", meta(2));                            // an update
+        b.deleteNode("/never-there");
+        store.commit(b, true);
+        assertThat(store.descendantCount("/")).isEqualTo(6).isEqualTo(scannedBelowRoot());
+
+        b = store.batch();
+        b.deleteNode("/a/b").deleteNode("/a").deleteNode("/c");
+        store.commit(b, false);
+        assertThat(store.descendantCount("/")).isEqualTo(3).isEqualTo(scannedBelowRoot());
+        create("/x", "/x/y");
+
+        reopen();
+        assertThat(store.descendantCount("/")).isEqualTo(5).isEqualTo(scannedBelowRoot());
+        Path copy = dir.resolve("checkpoint");
+        store.checkpoint(copy);
+        try (RocksZnodeStore fromCopy = RocksZnodeStore.open(copy)) {
+            assertThat(fromCopy.descendantCount("/")).isEqualTo(5);
+        }
+
+        // A store from before the count was kept: the count is missing, and counted at open.
+        store.close();
+        dropMetaKey(dir.resolve("db"), RocksZnodeStore.NODE_COUNT_KEY);
+        store = RocksZnodeStore.open(dir.resolve("db"));
+        assertThat(store.descendantCount("/")).isEqualTo(5).isEqualTo(scannedBelowRoot());
+        create("/z");
+        reopen();
+        assertThat(store.descendantCount("/")).isEqualTo(6);
+    }
+
+    private static void dropMetaKey(Path db, byte[] key) throws Exception {
+        List<org.rocksdb.ColumnFamilyDescriptor> families = new ArrayList<>();
+        families.add(new org.rocksdb.ColumnFamilyDescriptor(org.rocksdb.RocksDB.DEFAULT_COLUMN_FAMILY));
+        for (Cf cf : Cf.values()) {
+            families.add(new org.rocksdb.ColumnFamilyDescriptor(cf.nameBytes));
+        }
+        List<org.rocksdb.ColumnFamilyHandle> handles = new ArrayList<>();
+        try (org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
+             org.rocksdb.RocksDB raw = org.rocksdb.RocksDB.open(options, db.toString(), families, handles)) {
+            raw.delete(handles.get(1 + Cf.META.ordinal()), key);
+            handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+        }
+    }
+
     @Test
     void descendantCountAtSeveralDepths() {
         create("/", "/a", "/a/b", "/a/bc", "/a/b/c", "/a/b/c/d", "/a/b/c/d/e", "/ab", "/ab/x", "/z");
