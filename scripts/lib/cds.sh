@@ -10,16 +10,17 @@
 # crashes the JVM with SIGBUS at start. So the JVM writes ARCHIVE.new, and the next start takes it as ARCHIVE only
 # after a throwaway JVM has mapped it without crashing.
 
-# cds_opts ARCHIVE NEWER_THAN: the JVM flags that use ARCHIVE if it is newer than the file NEWER_THAN (the jar, or
-# the classpath list), or else write a new one at the JVM's exit.
+# cds_opts ARCHIVE NEWER_THAN CLASSPATH: the JVM flags that use ARCHIVE if it is newer than the file NEWER_THAN (the
+# jar, or the classpath list), or else write a new one at the JVM's exit. CLASSPATH is the server's (for java -jar,
+# the jar): an archive only maps under the class path it was written with.
 cds_opts() {
-  local archive="$1" newer_than="$2" fresh="$1.new"
+  local archive="$1" newer_than="$2" classpath="$3" fresh="$1.new"
   [ "${CORRAL_CDS:-1}" = 0 ] && return 0
   if [ -f "$fresh" ]; then
     # The status, not the crash report bash would print for a JVM killed by a signal.
     local status
-    status=$( { java -Xshare:on -XX:SharedArchiveFile="$fresh" -XX:ErrorFile=/dev/null -Xlog:all=off -version \
-        > /dev/null 2>&1; echo $?; } 2> /dev/null )
+    status=$( { java -Xshare:on -XX:SharedArchiveFile="$fresh" -XX:ErrorFile=/dev/null -Xlog:all=off \
+        -cp "$classpath" -version > /dev/null 2>&1; echo $?; } 2> /dev/null )
     if [ "$status" = 0 ]; then
       mv -f "$fresh" "$archive"
     else
