@@ -57,8 +57,8 @@ final class Election {
 
     void onNotification(int from, Message.Notification n) {
         if (node.role != Role.LOOKING) {
-            if (n.state() == Role.LOOKING && decided != null) {
-                node.send(from, new Message.Notification(round, decided, node.role));
+            if (n.state() == Role.LOOKING) {
+                tellDecision(from);
             } else if (n.state() == Role.FOLLOWING && node.role == Role.FOLLOWING && from == node.leaderId()) {
                 // The peer we follow follows someone else: it will never lead us. Looking again is always safe.
                 node.lastProtocolError = "leader " + from + " follows " + n.vote().leader();
@@ -74,7 +74,7 @@ final class Election {
                 proposal = n.vote().beats(self) ? n.vote() : self;
                 broadcast();
             } else if (n.round() < round) {
-                node.send(from, new Message.Notification(round, proposal, Role.LOOKING));
+                sendVote(from);
                 return;
             } else if (n.vote().beats(proposal)) {
                 proposal = n.vote();
@@ -143,10 +143,9 @@ final class Election {
     }
 
     private void broadcast() {
-        Message.Notification n = new Message.Notification(round, proposal, Role.LOOKING);
         for (int peer : node.quorum.members()) {
             if (peer != node.myId) {
-                node.send(peer, n);
+                sendVote(peer);
             }
         }
     }

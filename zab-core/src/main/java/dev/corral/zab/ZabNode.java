@@ -81,7 +81,7 @@ public final class ZabNode {
 
     /** A message from peer {@code from}. Messages from non-members or from a session that has ended are ignored. */
     public void step(int from, Message m) {
-        if (from == myId || !quorum.members().contains(from)) {
+        if (!isOtherMember(from)) {
             return;
         }
         if (m instanceof Message.Notification n) {
@@ -130,7 +130,7 @@ public final class ZabNode {
      * (ZooKeeper's connection manager re-sends the last notification on a new connection for the same reason).
      */
     public void peerReachable(int peer) {
-        if (peer == myId || !quorum.members().contains(peer)) {
+        if (!isOtherMember(peer)) {
             return;
         }
         if (role == Role.LOOKING) {
@@ -138,6 +138,10 @@ public final class ZabNode {
         } else {
             election.tellDecision(peer);
         }
+    }
+
+    private boolean isOtherMember(int peer) {
+        return peer != myId && quorum.members().contains(peer);
     }
 
     /**

@@ -80,7 +80,7 @@ public final class ReadProbe implements Callable<Integer> {
                 long now = System.currentTimeMillis();
                 while (!live.isEmpty() && now - live.peekFirst().startedMs > ATTEMPT_LIFE_MS) {
                     ZooKeeper old = live.pollFirst().zk;
-                    closer.execute(() -> closeQuietly(old));
+                    closer.execute(() -> Sessions.closeQuietly(old, 200));
                 }
                 if (accepts(host, port)) {
                     Attempt a = startAttempt(answeredAt, answered);
@@ -95,7 +95,7 @@ public final class ReadProbe implements Callable<Integer> {
             }
             return 3;
         } finally {
-            live.forEach(a -> closer.execute(() -> closeQuietly(a.zk)));
+            live.forEach(a -> closer.execute(() -> Sessions.closeQuietly(a.zk, 200)));
             closer.shutdown();
             closer.awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -126,14 +126,6 @@ public final class ReadProbe implements Callable<Integer> {
             return new Attempt(zk, started);
         } catch (java.io.IOException e) {
             return null;
-        }
-    }
-
-    private static void closeQuietly(ZooKeeper zk) {
-        try {
-            zk.close(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -61,13 +61,7 @@ final class Sessions implements AutoCloseable {
     public void close() {
         List<Thread> closing = new ArrayList<>();
         for (ZooKeeper zk : handles) {
-            Thread t = new Thread(() -> {
-                try {
-                    zk.close(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "close-session");
+            Thread t = new Thread(() -> closeQuietly(zk, 2000), "close-session");
             t.setDaemon(true);
             t.start();
             closing.add(t);
@@ -79,6 +73,15 @@ final class Sessions implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Closes a handle, waiting up to {@code waitMs} for the server to end its session. */
+    static void closeQuietly(ZooKeeper zk, int waitMs) {
+        try {
+            zk.close(waitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
