@@ -90,6 +90,9 @@ def run(zk, other):
 
     # ephemeral nodes belong to the session: visible to others, gone when the owner closes
     eph = other.create(ROOT + "/eph", b"mine", ephemeral=True)
+    # Another session may sit on another server of an ensemble: ZooKeeper promises it sees this write only after a
+    # sync (its server may not have applied the commit yet), so a correct client syncs first.
+    zk.sync(eph)
     _, estat = zk.get(eph)
     check("ephemeral-owner", estat.ephemeralOwner, other.client_id[0])
     eseq = other.create(ROOT + "/eseq-", b"", ephemeral=True, sequence=True)
