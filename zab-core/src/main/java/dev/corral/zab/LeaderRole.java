@@ -334,6 +334,14 @@ final class LeaderRole {
             }
             batch = new ArrayList<>();
         }
+        flushCommit();
+    }
+
+    /**
+     * Sends the latest commit point alone. Safe ahead of the pending proposal batch: a commit point only covers
+     * entries a quorum ACKed, so every follower was sent them already.
+     */
+    void flushCommit() {
         if (commitDirty) {
             commitDirty = false;
             Message.Commit c = new Message.Commit(epoch, node.committed);

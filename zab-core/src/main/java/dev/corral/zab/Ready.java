@@ -8,6 +8,11 @@ import java.util.List;
  * append {@code entries}, then fsync); only then send {@code messages} in list order; then apply {@code committed}
  * in zxid order; then call {@link ZabNode#advance(Ready)}.
  *
+ * <p>Unless {@link #appliesAfterMessages}, the host may apply {@code committed} as soon as it has written the entries
+ * (before their fsync): a committed transaction is durable on a quorum already, and written first, it cannot be in
+ * the state machine after a process crash without being in the log. While the fsync runs it may then apply what
+ * {@link ZabNode#takeCommitted} hands out and send what {@link ZabNode#takeCommitBroadcast} does.
+ *
  * @param hardState       epochs to persist, or null if unchanged
  * @param truncateTo      drop every durable log entry with a counter above this zxid's, or null
  * @param installSnapshot the snapshot received with a {@link Message.Snap} at this zxid must be installed durably: the
@@ -39,6 +44,22 @@ public record Ready(
     /** True if something must be made durable before the messages go out. */
     public boolean mustPersist() {
         return hardState != null || truncateTo != null || installSnapshot != null || !entries.isEmpty();
+    }
+
+    /**
+     * True if {@code committed} must wait until the messages are sent: this Ready installs a snapshot, or ships one
+     * (a SNAP carries exactly the state before these commits).
+     */
+    public boolean appliesAfterMessages() {
+        if (installSnapshot != null) {
+            return true;
+        }
+        for (Outbound o : messages) {
+            if (o.message() instanceof Message.Snap) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean isEmpty() {

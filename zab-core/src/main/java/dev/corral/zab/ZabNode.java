@@ -47,7 +47,11 @@ public final class ZabNode {
 
     // Bookkeeping of the Ready the host is processing, and what is durable once it calls advance.
     private boolean readyOutstanding;
+    /** The outstanding Ready installs or ships a snapshot: nothing may be applied early until it is done. */
+    private boolean readyHoldsApply;
     private Zxid readyLast;
+    /** Log entries up to this counter have been handed to the host in Readies (for {@link #takeCommitted}). */
+    private long handedOut;
     private long readyCurrentEpoch;
     Zxid durableLast;
     long durableCurrentEpoch;
@@ -73,6 +77,7 @@ public final class ZabNode {
         this.released = applied;
         this.durableLast = log.lastZxid();
         this.durableCurrentEpoch = currentEpoch;
+        this.handedOut = log.lastCounter();
         this.election = new Election(this);
         startLooking();
     }
@@ -199,6 +204,7 @@ public final class ZabNode {
                 sendFirst);
         released = committed;
         readyLast = log.lastZxid();
+        handedOut = readyLast.counter();
         readyCurrentEpoch = currentEpoch;
         hardStateDirty = false;
         truncateTo = null;
@@ -213,6 +219,7 @@ public final class ZabNode {
         messages = new ArrayList<>();
         sendFirst = new ArrayList<>();
         readyOutstanding = true;
+        readyHoldsApply = r.appliesAfterMessages();
         return r;
     }
 
@@ -222,11 +229,58 @@ public final class ZabNode {
             throw new IllegalStateException("no Ready outstanding");
         }
         readyOutstanding = false;
+        readyHoldsApply = false;
         durableLast = readyLast;
         durableCurrentEpoch = readyCurrentEpoch;
         if (leader != null) {
             leader.onDurable();
         }
+    }
+
+    /**
+     * Committed transactions the host may apply now, ahead of the next Ready: a transaction a quorum holds durably is
+     * safe to apply whether or not this peer's own copy is durable yet (ZooKeeper's followers apply on COMMIT too), so
+     * a peer need not wait for its own fsync to make a committed write visible. Only entries handed out in a Ready are
+     * returned; the host must have written those to its log (not necessarily synced), and applied the committed
+     * transactions of every Ready so far, before calling. They are not repeated in the next Ready. Empty while a
+     * snapshot is being installed, or a SNAP waits to be sent (it must ship exactly the state at its zxid).
+     */
+    public List<Txn> takeCommitted() {
+        long upTo = Math.min(committed.counter(), handedOut);
+        if (upTo <= released.counter() || readyHoldsApply || hasSnap(messages)) {
+            return List.of();
+        }
+        List<Txn> out = log.slice(released.counter(), upTo);
+        released = out.get(out.size() - 1).zxid();
+        return out;
+    }
+
+    /**
+     * The leader's COMMITs since the last Ready, for the host to send now instead of with the next Ready, so that the
+     * followers apply a write about when the leader does rather than after the leader's fsync of later entries.
+     * (Proposals keep batching until the next Ready: one per fsync.) The host may call this only when every message of
+     * the Readies handed out so far has been sent (a Ready still being persisted must have none), so that each link's
+     * order stays as sent. Empty if another message is queued ahead.
+     */
+    public List<Outbound> takeCommitBroadcast() {
+        if (leader != null) {
+            leader.flushCommit();
+        }
+        if (sendFirst.isEmpty()) {
+            return List.of();
+        }
+        List<Outbound> out = sendFirst;
+        sendFirst = new ArrayList<>();
+        return out;
+    }
+
+    private static boolean hasSnap(List<Outbound> messages) {
+        for (Outbound o : messages) {
+            if (o.message() instanceof Message.Snap) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- queries
@@ -349,6 +403,7 @@ public final class ZabNode {
             throw new IllegalStateException("peer " + myId + " asked to truncate to " + to + " below committed " + committed);
         }
         log.truncateAfter(to.counter());
+        handedOut = Math.min(handedOut, to.counter());
         entries.removeIf(t -> t.counter() > to.counter());
         deferredEntries.removeIf(t -> t.counter() > to.counter());
         if (truncateTo == null || to.counter() < truncateTo.counter()) {
@@ -362,6 +417,7 @@ public final class ZabNode {
         deferredEntries.clear();
         truncateTo = null;
         installSnapshot = at;
+        handedOut = at.counter();
         // The host installed the state at `at`: that is now what is applied, even if it had applied further before.
         committed = at;
         released = at;

@@ -161,6 +161,14 @@ final class SimHost {
     void restart() {
         sim.trace(id, "RESTART from disk a=" + acceptedEpoch + " c=" + currentEpoch + " base=" + base
                 + " log=" + durableLog.size() + " applied=" + appliedZxid());
+        if (appliedZxid().counter() > base.counter() + durableLog.size()) {
+            // The state machine applied committed txns early and the crash took their (written, unsynced) log
+            // entries: the log restarts empty at what was applied, as the server's recovery does.
+            sim.count("restart.stateAheadOfLog");
+            base = appliedZxid();
+            durableLog.clear();
+            durableChangedFrom = 0;
+        }
         core = TestNodes.create(config, durableState(), sim.config().bugs());
         up = true;
         pump();
@@ -170,7 +178,23 @@ final class SimHost {
     // ---------------------------------------------------------------- the Ready loop
 
     void pump() {
-        if (!up || inFlight != null || !core.hasReady()) {
+        if (!up) {
+            return;
+        }
+        if (inFlight != null) {
+            // While the fsync runs (its entries were written when the Ready was taken): apply what a quorum has
+            // committed meanwhile, and send the leader's broadcast if nothing of the Ready waits to go out ahead of it.
+            List<Txn> early = core.takeCommitted();
+            if (!early.isEmpty()) {
+                sim.count("apply.early");
+                applyAll(early);
+            }
+            if (inFlight.messages().isEmpty()) {
+                sendAll(core.takeCommitBroadcast());
+            }
+            return;
+        }
+        if (!core.hasReady()) {
             return;
         }
         Ready r = core.ready();
@@ -178,6 +202,9 @@ final class SimHost {
         long myId = ++inFlightId;
         // The leader's broadcast leaves now, before the fsync below completes (a crash meanwhile loses the fsync).
         sendAll(r.sendFirst());
+        if (!r.appliesAfterMessages()) {
+            applyAll(r.committed()); // the entries are written now; their fsync is what takes the time below
+        }
         long delay = r.mustPersist() ? 1 + sim.random().nextInt(6) : 0;
         sim.schedule(sim.now() + delay, () -> persisted(myId), null);
     }
@@ -189,9 +216,8 @@ final class SimHost {
         Ready r = inFlight;
         persist(r);
         sendAll(r.messages());
-        for (Txn t : r.committed()) {
-            sim.checker().onApply(this, t);
-            applied.add(t);
+        if (r.appliesAfterMessages()) {
+            applyAll(r.committed());
         }
         core.advance(r);
         inFlight = null;
@@ -199,6 +225,13 @@ final class SimHost {
             maybeCompact();
         }
         pump();
+    }
+
+    private void applyAll(List<Txn> txns) {
+        for (Txn t : txns) {
+            sim.checker().onApply(this, t);
+            applied.add(t);
+        }
     }
 
     private void sendAll(List<Outbound> messages) {
