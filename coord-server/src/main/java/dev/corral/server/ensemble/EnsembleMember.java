@@ -92,6 +92,9 @@ public final class EnsembleMember implements Replication, AutoCloseable {
             // Behind the commit in the processor's queue: make the tree durable up to what it applied, then let
             // the log forget that prefix, so disk use stays bounded under a steady write load.
             processor.execute(() -> {
+                // The driver applies entries once written, before their fsync: sync the log first, so that the tree
+                // is never durable ahead of it.
+                log.sync();
                 store.commit(store.batch(), true);
                 driver.compact(store.lastZxid());
             });

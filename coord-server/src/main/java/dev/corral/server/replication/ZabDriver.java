@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,10 +33,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that owns a peer's {@link ZabNode}. It ticks the node every {@code tickMillis}, steps the messages
  * the {@link QuorumTransport} delivers, proposes what {@link #propose} queued, and handles each {@link Ready} in the
- * order that makes ZAB safe: send the leader broadcast that may go first, persist it to the {@link ZabLogStore} (one
- * fsync; install a received snapshot through the {@link SnapshotSink}), then send its messages (a {@code Snap} is
- * preceded by the {@link SnapshotSource}'s directory), then hand its committed txns in order to the
- * {@link CommitListener}, then {@code advance}.
+ * order that makes ZAB safe: send the leader broadcast that may go first, write it to the {@link ZabLogStore}, hand
+ * its committed txns in order to the {@link CommitListener}, fsync, then send its messages (a {@code Snap} is
+ * preceded by the {@link SnapshotSource}'s directory), then {@code advance}.
+ *
+ * <p>The fsync runs on a second thread while this one goes on stepping messages: what a quorum commits meanwhile is
+ * applied at once ({@link ZabNode#takeCommitted}), and a leader's COMMITs go out at once
+ * ({@link ZabNode#takeCommitBroadcast}), instead of waiting behind this peer's own fsync of later entries. So a write is
+ * visible on every server about when its quorum has it, as with ZooKeeper. A Ready that installs or ships a snapshot
+ * is handled start to end here, fsync included, with the commits last.
  *
  * <p>All callbacks run on the driver thread. The driver does not own the transport or the log store: the caller
  * closes them after {@link #close}. See docs/replication.md.
@@ -66,6 +73,8 @@ public final class ZabDriver implements Replicator, AutoCloseable {
 
     private record Stop() implements Event {}
 
+    private record Synced(Ready ready, RuntimeException error) implements Event {}
+
     private record Pending(Zxid zxid, CompletableFuture<Zxid> result) {}
 
     private final ZabConfig config;
@@ -80,6 +89,11 @@ public final class ZabDriver implements Replicator, AutoCloseable {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<Zxid, Path> receivedSnapshots = new HashMap<>();
     private final Thread thread;
+    private final ExecutorService syncer;
+    private final Runnable logSync;
+    /** The Ready written to the log whose fsync runs on the syncer, or null. */
+    private Ready syncing;
+    private boolean syncDone;
     private ZabNode node;
     private volatile PeerStatus status = PeerStatus.STARTING;
     private volatile Zxid lastCommitted = Zxid.ZERO;
@@ -102,6 +116,12 @@ public final class ZabDriver implements Replicator, AutoCloseable {
      */
     public ZabDriver(ZabConfig config, int tickMillis, ZabLogStore log, QuorumTransport transport,
                      long appliedCounter, Host host) {
+        this(config, tickMillis, log, transport, appliedCounter, host, log::sync);
+    }
+
+    /** As above, with {@code logSync} making the log's writes durable (tests hold it to model a slow disk). */
+    ZabDriver(ZabConfig config, int tickMillis, ZabLogStore log, QuorumTransport transport, long appliedCounter,
+              Host host, Runnable logSync) {
         if (transport.myId() != config.myId()) {
             throw new IllegalArgumentException("transport is server " + transport.myId() + ", node " + config.myId());
         }
@@ -111,8 +131,14 @@ public final class ZabDriver implements Replicator, AutoCloseable {
         this.transport = transport;
         this.host = host;
         this.appliedAtStart = appliedCounter;
+        this.logSync = logSync;
         this.maxProposalBytes = Math.max(1 << 20, QuorumTransport.Options.defaults().maxFrameBytes() / 4);
         this.thread = new Thread(this::run, "zab-driver-" + config.myId());
+        this.syncer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "zab-log-sync-" + config.myId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -296,6 +322,19 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             }
             receivedSnapshots.clear();
             status = new PeerStatus(Role.LOOKING, -1, status.epoch(), false);
+            stopSyncer();
+        }
+    }
+
+    /** The caller closes the log after {@link #close}: no fsync may still be running then. */
+    private void stopSyncer() {
+        syncer.shutdown();
+        try {
+            if (!syncer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("server {}: the ZAB log fsync did not finish in 30 s", config.myId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -319,6 +358,13 @@ public final class ZabDriver implements Replicator, AutoCloseable {
             node.peerUnreachable(l.peer());
         } else if (e instanceof LinkUp u) {
             node.peerReachable(u.peer());
+        } else if (e instanceof Synced s) {
+            if (s.error() != null) {
+                throw s.error();
+            }
+            if (s.ready() == syncing) {
+                syncDone = true;
+            }
         }
     }
 
@@ -342,57 +388,110 @@ public final class ZabDriver implements Replicator, AutoCloseable {
     }
 
     private void processReadies() throws IOException {
-        while (node.hasReady()) {
+        while (true) {
+            if (syncing != null) {
+                if (!syncDone) {
+                    whileSyncing();
+                    return;
+                }
+                persists.incrementAndGet();
+                Ready done = syncing;
+                syncing = null;
+                syncDone = false;
+                finish(done);
+            }
+            if (!node.hasReady()) {
+                return;
+            }
             Ready r = node.ready();
             readies.incrementAndGet();
-            // 1. Durable first: epochs, truncation, snapshot, entries; one fsync.
-            Path snapshotDir = null;
-            if (r.installSnapshot() != null) {
-                snapshotDir = receivedSnapshots.remove(r.installSnapshot());
-                if (snapshotDir == null) {
-                    throw new IllegalStateException("told to install a snapshot at " + r.installSnapshot()
-                            + " that never arrived");
-                }
-            }
             // 0. The leader's broadcast may go ahead of our own fsync, so the followers' fsyncs overlap it.
-            if (!r.sendFirst().isEmpty()) {
-                for (Outbound o : r.sendFirst()) {
-                    send(o);
-                }
-                transport.flush();
+            sendAll(r.sendFirst());
+            if (r.appliesAfterMessages()) {
+                persistInstallAndFinish(r);
+            } else if (r.mustPersist()) {
+                // 1. Written (a process crash keeps it), 2. committed txns applied, 3. the fsync on the syncer.
+                log.write(r);
+                applyAll(r.committed());
+                syncing = r;
+                syncer.execute(() -> {
+                    try {
+                        logSync.run();
+                        events.add(new Synced(r, null));
+                    } catch (RuntimeException e) {
+                        events.add(new Synced(r, e));
+                    }
+                });
+            } else {
+                applyAll(r.committed());
+                finish(r);
             }
-            if (r.mustPersist()) {
-                log.persist(r, snapshotDir);
-                persists.incrementAndGet();
+        }
+    }
+
+    /** While the fsync runs: apply what is committed meanwhile, and let the leader's broadcast go out. */
+    private void whileSyncing() throws IOException {
+        applyAll(node.takeCommitted());
+        if (syncing.messages().isEmpty()) {
+            sendAll(node.takeCommitBroadcast());
+        }
+    }
+
+    /** A Ready that installs or ships a snapshot: everything in order on this thread, the commits last. */
+    private void persistInstallAndFinish(Ready r) throws IOException {
+        Path snapshotDir = null;
+        if (r.installSnapshot() != null) {
+            snapshotDir = receivedSnapshots.remove(r.installSnapshot());
+            if (snapshotDir == null) {
+                throw new IllegalStateException("told to install a snapshot at " + r.installSnapshot()
+                        + " that never arrived");
             }
-            if (snapshotDir != null) {
-                host.snapshotSink().install(r.installSnapshot(), snapshotDir);
-                log.clearPendingInstall();
-                Dirs.deleteQuietly(snapshotDir);
-                for (Path stale : receivedSnapshots.values()) {
-                    Dirs.deleteQuietly(stale);
-                }
-                receivedSnapshots.clear();
-                lastCommitted = r.installSnapshot();
-                snapshotsInstalled.incrementAndGet();
-                LOG.info("server {}: synced by SNAP at {}", config.myId(), r.installSnapshot());
+        }
+        if (r.mustPersist()) {
+            log.persist(r, snapshotDir);
+            persists.incrementAndGet();
+        }
+        if (snapshotDir != null) {
+            host.snapshotSink().install(r.installSnapshot(), snapshotDir);
+            log.clearPendingInstall();
+            Dirs.deleteQuietly(snapshotDir);
+            for (Path stale : receivedSnapshots.values()) {
+                Dirs.deleteQuietly(stale);
             }
-            // 2. Then the messages, in order.
-            for (Outbound o : r.messages()) {
-                send(o);
-            }
-            transport.flush();
-            lastEncoded = null;
-            lastEncodedBytes = null;
-            // 3. Then the commits, in zxid order.
-            for (Txn t : r.committed()) {
-                host.commits().onCommit(t);
-                lastCommitted = t.zxid();
-                committed.incrementAndGet();
-                completePending(t);
-            }
-            // 4. Then tell the node.
-            node.advance(r);
+            receivedSnapshots.clear();
+            lastCommitted = r.installSnapshot();
+            snapshotsInstalled.incrementAndGet();
+            LOG.info("server {}: synced by SNAP at {}", config.myId(), r.installSnapshot());
+        }
+        sendAll(r.messages());
+        applyAll(r.committed());
+        node.advance(r);
+    }
+
+    /** The Ready is durable: its messages go out, in order, then the node hears it is done. */
+    private void finish(Ready r) throws IOException {
+        sendAll(r.messages());
+        node.advance(r);
+    }
+
+    private void sendAll(List<Outbound> messages) throws IOException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        for (Outbound o : messages) {
+            send(o);
+        }
+        transport.flush();
+        lastEncoded = null;
+        lastEncodedBytes = null;
+    }
+
+    private void applyAll(List<Txn> txns) {
+        for (Txn t : txns) {
+            host.commits().onCommit(t);
+            lastCommitted = t.zxid();
+            committed.incrementAndGet();
+            completePending(t);
         }
     }
 

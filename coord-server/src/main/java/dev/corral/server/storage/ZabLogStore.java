@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * The durable ZAB state of one peer: the two epochs, the transaction log after the snapshot base, and a pending
  * snapshot install. Its own RocksDB instance (normally {@code dataLogDir/zablog}), apart from the tree store.
  *
- * <p>Every {@link #persist} is one RocksDB write batch with {@code sync=true}: a whole Ready (epochs, truncation,
- * snapshot base, all its entries) becomes durable atomically with one WAL fsync (group commit), or not at all.
- * RocksDB's WAL records carry a CRC and point-in-time recovery stops at a torn tail, so a crash never leaves a torn
- * entry. Single writer: the ZAB driver thread. Not thread-safe. See docs/replication.md.
+ * <p>Every Ready is one RocksDB write batch: a whole Ready (epochs, truncation, snapshot base, all its entries) is
+ * written atomically and made durable with one WAL fsync (group commit), either in the same call ({@link #persist}) or
+ * by a later {@link #sync} from another thread ({@link #write} then {@link #sync}, so the driver can go on while the
+ * fsync runs). RocksDB's WAL records carry a CRC and point-in-time recovery stops at a torn tail, so a crash never
+ * leaves a torn entry, and what survives is always a prefix of what was written. Single writer: the ZAB driver
+ * thread; only {@link #sync} may be called from any thread. See docs/replication.md.
  */
 public final class ZabLogStore implements AutoCloseable {
 
@@ -57,7 +59,9 @@ public final class ZabLogStore implements AutoCloseable {
     private final Options options;
     private final RocksDB db;
     private final WriteOptions syncWrite;
-    private boolean closed;
+    private final WriteOptions plainWrite = new WriteOptions();
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
 
     private HardState hardState;
     private Zxid base;
@@ -214,10 +218,22 @@ public final class ZabLogStore implements AutoCloseable {
      * What to start a {@code ZabNode} from, given how far the host's state machine has applied (its durable
      * last-applied counter). The state machine must hold exactly the committed history up to that counter.
      *
+     * <p>The state machine may be ahead of the log's end: the host applies committed entries once written, before
+     * their fsync, and a power loss can take the unsynced tail of the log while a memtable flush kept the state
+     * machine's copy. Those entries were committed (on a quorum's disks), and since one Ready is written at a time and
+     * an epoch change is synced before anything of the new epoch commits here, they were all of the current epoch: the
+     * log then restarts, durably, empty at (currentEpoch, appliedCounter), its prefix being in the state machine.
+     *
      * @throws StoreException if the state machine is behind the log's snapshot base (it lost writes the log already
-     *                        compacted away; finish a {@link #pendingInstall} first) or ahead of the log's end
+     *                        compacted away; finish a {@link #pendingInstall} first)
      */
     public DurableState recover(long appliedCounter) {
+        if (appliedCounter > last.counter() && pendingInstall == null) {
+            Zxid at = new Zxid(hardState.currentEpoch(), appliedCounter);
+            LOG.warn("ZAB log {}: the state machine applied up to counter {} but the log ends at {} (its unsynced "
+                    + "tail was lost): the log restarts empty at {}", dir, appliedCounter, last, at);
+            restartAt(at);
+        }
         Zxid applied = zxidAt(appliedCounter);
         if (applied == null) {
             throw new StoreException("state machine applied up to counter " + appliedCounter + " but the ZAB log "
@@ -240,11 +256,40 @@ public final class ZabLogStore implements AutoCloseable {
     }
 
     /**
+     * Writes the persistence part of {@code r} (without a snapshot install) as {@link #persist} does, but without the
+     * fsync: it is in the operating system's hands (it survives a process crash), durable only after {@link #sync}.
+     */
+    public void write(Ready r) {
+        if (r.installSnapshot() != null) {
+            throw new IllegalArgumentException("a snapshot install is persisted in one call: persist(ready, dir)");
+        }
+        write(r, null, plainWrite);
+    }
+
+    /** Makes everything written so far durable (one WAL fsync). Any thread; a no-op once closed. */
+    public void sync() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                throw new StoreException("cannot sync ZAB log " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * Makes the persistence part of {@code r} durable in one synced batch, in the Ready's order: epochs, truncation,
      * snapshot base (when {@code r.installSnapshot()} is set: the log is emptied, {@code snapshotDir} is recorded as a
      * pending install), entries. No-op if the Ready has nothing to persist.
      */
     public void persist(Ready r, Path snapshotDir) {
+        write(r, snapshotDir, syncWrite);
+    }
+
+    private void write(Ready r, Path snapshotDir, WriteOptions how) {
         if (!r.mustPersist()) {
             return;
         }
@@ -286,7 +331,7 @@ public final class ZabLogStore implements AutoCloseable {
                 batch.put(entryKey(t.counter()), entryValue(t));
                 newLast = t.zxid();
             }
-            db.write(syncWrite, batch);
+            db.write(how, batch);
         } catch (RocksDBException e) {
             throw new StoreException("cannot persist to ZAB log " + dir + ": " + e.getMessage(), e);
         }
@@ -336,6 +381,18 @@ public final class ZabLogStore implements AutoCloseable {
         }
     }
 
+    private void restartAt(Zxid at) {
+        try (WriteBatch batch = new WriteBatch()) {
+            batch.deleteRange(entryKey(0), entryKey(Long.MAX_VALUE));
+            batch.put(BASE_KEY, zxidBytes(at));
+            db.write(syncWrite, batch);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot restart ZAB log " + dir + " at " + at + ": " + e.getMessage(), e);
+        }
+        base = at;
+        last = at;
+    }
+
     /** Number of entries after the base. */
     public long size() {
         return last.counter() - base.counter();
@@ -347,17 +404,20 @@ public final class ZabLogStore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                LOG.warn("ZAB log {}: WAL sync on close failed: {}", dir, e.getMessage());
+            }
+            db.close();
         }
-        closed = true;
-        try {
-            db.syncWal();
-        } catch (RocksDBException e) {
-            LOG.warn("ZAB log {}: WAL sync on close failed: {}", dir, e.getMessage());
-        }
-        db.close();
         syncWrite.close();
+        plainWrite.close();
         options.close();
     }
 

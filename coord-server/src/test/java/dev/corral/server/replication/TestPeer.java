@@ -26,6 +26,10 @@ final class TestPeer {
     ZabLogStore log;
     QuorumTransport transport;
     ZabDriver driver;
+    /** How many ticks of silence end a follower's session (ZooKeeper's syncLimit). */
+    int syncLimitTicks = 10;
+    /** While set and closed, this peer's log fsyncs wait for it (a slow disk). */
+    volatile java.util.concurrent.CountDownLatch syncGate;
 
     TestPeer(int id, Path dir, Map<Integer, InetSocketAddress> addresses) {
         this.id = id;
@@ -47,10 +51,22 @@ final class TestPeer {
     void start() throws IOException {
         log = ZabLogStore.open(dir.resolve("zablog"));
         transport = new QuorumTransport(id, addresses, dir.resolve("inbox"), OPTIONS);
-        ZabConfig config = new ZabConfig(id, new MajorityQuorum(addresses.keySet()), 20, 10);
+        ZabConfig config = new ZabConfig(id, new MajorityQuorum(addresses.keySet()), 20, syncLimitTicks);
         driver = new ZabDriver(config, TICK_MILLIS, log, transport, state.appliedCounter(),
-                new ZabDriver.Host(state, statuses::add, state, state));
+                new ZabDriver.Host(state, statuses::add, state, state), this::syncLog);
         driver.start();
+    }
+
+    private void syncLog() {
+        java.util.concurrent.CountDownLatch gate = syncGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.sync();
     }
 
     void stop() {

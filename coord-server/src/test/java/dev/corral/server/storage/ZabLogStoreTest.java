@@ -75,6 +75,41 @@ class ZabLogStoreTest {
     }
 
     @Test
+    void aWriteIsReadAtOnceAndAfterItsSyncSurvivesReopen() {
+        try (ZabLogStore s = ZabLogStore.open(dir)) {
+            s.persist(ready(new HardState(1, 1), null, null, txns(1, 1, 2)));
+            s.write(ready(null, null, null, txns(1, 3, 5)));
+            assertThat(s.lastZxid()).isEqualTo(new Zxid(1, 5));
+            assertThat(s.read(2, 5)).containsExactlyElementsOf(txns(1, 3, 5));
+            s.sync();
+            assertThatThrownBy(() -> s.write(ready(null, null, new Zxid(1, 9), List.of())))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        try (ZabLogStore s = ZabLogStore.open(dir)) {
+            assertThat(s.recover(5).log()).containsExactlyElementsOf(txns(1, 1, 5));
+        }
+    }
+
+    @Test
+    void aStateMachineAheadOfTheLogRestartsTheLogThereInTheCurrentEpoch() {
+        // Entries 6..9 of epoch 2 were applied once written; a power loss took them from the log before its fsync.
+        try (ZabLogStore s = ZabLogStore.open(dir)) {
+            s.persist(ready(new HardState(2, 2), null, null, txns(1, 1, 3)));
+            s.persist(ready(null, null, null, txns(2, 4, 5)));
+            DurableState d = s.recover(9);
+            assertThat(d.snapshotZxid()).isEqualTo(new Zxid(2, 9));
+            assertThat(d.appliedZxid()).isEqualTo(new Zxid(2, 9));
+            assertThat(d.log()).isEmpty();
+            assertThat(d.currentEpoch()).isEqualTo(2);
+        }
+        try (ZabLogStore s = ZabLogStore.open(dir)) {
+            assertThat(s.base()).as("the restart is durable").isEqualTo(new Zxid(2, 9));
+            s.persist(ready(null, null, null, txns(2, 10, 10)));
+            assertThat(s.recover(9).log()).containsExactly(txn(2, 10));
+        }
+    }
+
+    @Test
     void compactionMovesTheBaseAndRecoveryStartsThere() {
         try (ZabLogStore s = ZabLogStore.open(dir)) {
             s.persist(ready(null, null, null, txns(1, 1, 10)));

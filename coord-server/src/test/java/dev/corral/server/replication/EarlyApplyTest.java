@@ -1,0 +1,112 @@
+package dev.corral.server.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.zab.Role;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A peer whose disk is slow still applies what a quorum committed: a write becomes visible on every server about
+ * when its quorum has it, not after the slowest server's fsync (three drivers over real sockets and logs; one peer's
+ * fsync held on a latch).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EarlyApplyTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private final List<TestPeer> peers = new ArrayList<>();
+
+    /** Three peers; a follower waits {@code syncLimitTicks} of silence before it drops its leader. */
+    private void startThree(int syncLimitTicks) throws Exception {
+        Map<Integer, InetSocketAddress> addresses = TestPeer.freeAddresses(3);
+        for (int id = 1; id <= 3; id++) {
+            TestPeer p = new TestPeer(id, dir.resolve("peer" + id), addresses);
+            p.syncLimitTicks = syncLimitTicks;
+            peers.add(p);
+            p.start();
+        }
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (TestPeer p : peers) {
+            CountDownLatch gate = p.syncGate;
+            if (gate != null) {
+                gate.countDown();
+            }
+            p.stop();
+        }
+    }
+
+    @Test
+    void aFollowerWhoseFsyncHangsAppliesWhatTheOthersCommitted() throws Exception {
+        startThree(10);
+        TestPeer leader = awaitLeader();
+        TestPeer slow = peers.stream().filter(p -> p != leader).findFirst().orElseThrow();
+        CountDownLatch gate = new CountDownLatch(1);
+        slow.syncGate = gate;
+
+        leader.driver.propose(bytes("x")).get(10, TimeUnit.SECONDS);
+        await().atMost(PATIENCE).until(() -> slow.state.history().contains("x"));
+        assertThat(gate.getCount()).as("its own fsync still hangs").isEqualTo(1);
+        assertThat(slow.log.lastZxid().counter()).as("written, not yet synced").isEqualTo(1);
+
+        gate.countDown();
+        leader.driver.propose(bytes("y")).get(10, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("x", "y"));
+    }
+
+    @Test
+    void theLeadersCommitReachesTheFollowersWhileItsOwnFsyncHangs() throws Exception {
+        // A leader whose disk hangs sends no pings either: the followers must not give up on it during the test (a
+        // new leader would bring them x too, by its sync).
+        startThree(600);
+        TestPeer leader = awaitLeader();
+        long epoch = leader.status().epoch();
+        CountDownLatch gate = new CountDownLatch(1);
+        leader.syncGate = gate;
+
+        // The two followers are the quorum; the leader applies it and tells them without waiting for its disk.
+        leader.driver.propose(bytes("x")).get(10, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("x"));
+        assertThat(gate.getCount()).as("the leader's own fsync still hangs").isEqualTo(1);
+        for (TestPeer p : peers) {
+            assertThat(p.status().epoch()).isEqualTo(epoch);
+            assertThat(p.status().leaderId()).isEqualTo(leader.id);
+        }
+        gate.countDown();
+    }
+
+    private void awaitEverywhere(List<String> history) {
+        for (TestPeer p : peers) {
+            await().atMost(PATIENCE).until(() -> p.state.history().equals(history));
+        }
+    }
+
+    private TestPeer awaitLeader() {
+        await().atMost(PATIENCE).until(() -> peers.stream().filter(p -> p.status().canPropose()).count() == 1
+                && peers.stream().filter(p -> p.status().role() == Role.FOLLOWING && p.status().active()).count() == 2);
+        return peers.stream().filter(p -> p.status().canPropose()).findFirst().orElseThrow();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
