@@ -504,16 +504,12 @@ public final class RocksZnodeStore implements ZnodeStore {
     /**
      * {@code db.get} for a key that is often absent (every create looks up its new path first). rocksdbjni 9.x's get
      * answers a miss by throwing and catching a C++ exception inside its JNI stub (facebook/rocksdb#13023), which made
-     * a miss cost about three times a hit; keyMayExist answers most misses from the bloom filters without it, and
-     * hands back a value it finds in memory.
+     * a miss cost about three times a hit; keyMayExist answers most misses from the bloom filters without it. Its
+     * value holder is not used: when the index block is not cached it can report a value found and hand back an
+     * empty one (facebook/rocksdb#12921).
      */
     private byte[] getMaybeMissing(ColumnFamilyHandle cf, byte[] key) throws RocksDBException {
-        Holder<byte[]> inMemory = new Holder<>();
-        if (!db.keyMayExist(cf, key, inMemory)) {
-            return null;
-        }
-        byte[] value = inMemory.getValue();
-        return value != null ? value : db.get(cf, key);
+        return db.keyMayExist(cf, key, (Holder<byte[]>) null) ? db.get(cf, key) : null;
     }
 
     private <T> T read(RocksCall<T> call) {

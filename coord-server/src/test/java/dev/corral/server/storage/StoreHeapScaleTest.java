@@ -2,7 +2,11 @@ package dev.corral.server.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.server.tree.NodeKind;
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.ZnodeStore;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +37,37 @@ class StoreHeapScaleTest {
         // all the two are within noise of each other.
         assertThat(bigHeap - smallHeap).as("extra heap of the 100k store, bytes").isLessThan(16 * MIB);
         assertThat(bigHeap).as("heap held by an open 100k store, bytes").isLessThan(16 * MIB);
+    }
+
+    @Test
+    void aFreshlyOpenedStoreReadsNodesWhoseIndexIsNotCachedYet() {
+        // rocksdbjni 9.7's keyMayExist can report a value found, and hand back an empty one, when the index block it
+        // needs is not in the block cache (facebook/rocksdb#12921). After opening, only L0 files have their index
+        // pinned: 1 MiB memtables make 100,000 nodes compact into L1, whose index partitions are read on demand (a
+        // 1,000,000-znode server failed to start on this).
+        StoreOptions small = new StoreOptions(1 << 20, 1 << 20, 512, 4 << 20);
+        Path cold = dir.resolve("cold");
+        List<String> paths = new java.util.ArrayList<>();
+        try (RocksZnodeStore store = RocksZnodeStore.open(cold, small)) {
+            for (int batch = 0; batch < 100; batch++) {
+                ZnodeStore.Batch b = store.batch();
+                for (int i = 0; i < 1_000; i++) {
+                    String path = String.format("/n%03d-%04d", batch, i);
+                    b.putMeta(path, NodeMeta.created(batch + 1, batch + 1, 32, 1, NodeKind.PERSISTENT, 0, 0))
+                            .putData(path, new byte[32]);
+                    if (i == 500) {
+                        paths.add(path);
+                    }
+                }
+                store.commit(b.setLastZxid(batch + 1), false);
+            }
+        }
+        try (RocksZnodeStore store = RocksZnodeStore.open(cold, small)) {
+            for (String path : paths) {
+                assertThat(store.meta(path)).as(path).isNotNull();
+            }
+            assertThat(store.meta("/n999-0000")).isNull();
+        }
     }
 
     private static long heapHeldWhileOpen(Path path, long nodes) {
