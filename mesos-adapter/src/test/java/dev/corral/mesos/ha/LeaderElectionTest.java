@@ -75,6 +75,9 @@ class LeaderElectionTest {
             a.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> ra.elected.size() == 1);
             b.start();
+            // b's latch creates its node in the background: abdicating before it exists would let a rejoin ahead of b
+            // and lead again (failed CI once).
+            await().atMost(Duration.ofSeconds(10)).until(() -> ca.getChildren().forPath(paths.election()).size() == 2);
             a.abdicate("test");
             await().atMost(Duration.ofSeconds(10)).until(() -> rb.elected.size() == 1);
             assertThat(ra.deposed).containsExactly("test");
