@@ -51,9 +51,11 @@ public record Ready(
      * (a SNAP carries exactly the state before these commits).
      */
     public boolean appliesAfterMessages() {
-        if (installSnapshot != null) {
-            return true;
-        }
+        return installSnapshot != null || shipsSnapshot(messages);
+    }
+
+    /** True if {@code messages} carry a SNAP. */
+    static boolean shipsSnapshot(List<Outbound> messages) {
         for (Outbound o : messages) {
             if (o.message() instanceof Message.Snap) {
                 return true;

@@ -247,7 +247,7 @@ public final class ZabNode {
      */
     public List<Txn> takeCommitted() {
         long upTo = Math.min(committed.counter(), handedOut);
-        if (upTo <= released.counter() || readyHoldsApply || hasSnap(messages)) {
+        if (upTo <= released.counter() || readyHoldsApply || Ready.shipsSnapshot(messages)) {
             return List.of();
         }
         List<Txn> out = log.slice(released.counter(), upTo);
@@ -272,15 +272,6 @@ public final class ZabNode {
         List<Outbound> out = sendFirst;
         sendFirst = new ArrayList<>();
         return out;
-    }
-
-    private static boolean hasSnap(List<Outbound> messages) {
-        for (Outbound o : messages) {
-            if (o.message() instanceof Message.Snap) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- queries
