@@ -382,9 +382,13 @@ final class LeaderRole {
                 return;
             }
         }
+        // Heartbeats take the broadcast's path (after the pending proposals, which their lastZxid covers): they need
+        // nothing durable here, and queued as ordinary messages they would hold back every COMMIT behind them until
+        // this peer's fsync ends (ZabNode#takeCommitBroadcast).
+        flush();
         Message.Ping plain = new Message.Ping(epoch);
         for (Session s : sessions.values()) {
-            node.send(s.id, s.synced()
+            node.sendBroadcast(s.id, s.synced()
                     ? new Message.Ping(epoch, node.log.lastZxid(), s.phase == Phase.BROADCAST ? node.committed : Zxid.ZERO)
                     : plain);
         }

@@ -20,10 +20,11 @@ import java.util.List;
  * @param entries         transactions to append to the log, consecutive
  * @param messages        to send once everything above is durable
  * @param committed       transactions to apply, in zxid order (all already appended, in this or an earlier Ready)
- * @param sendFirst       the leader's broadcast (PROPOSALs and COMMITs) that comes before every message in
- *                        {@code messages}: it need not wait for this Ready's fsync, because the leader counts its own
- *                        ACK of an entry only once {@link ZabNode#advance} says it is durable, and a COMMIT only ever
- *                        names entries a quorum already holds durably. Sending it first lets the followers' fsyncs
+ * @param sendFirst       the leader's broadcast (PROPOSALs, COMMITs and PINGs) that comes before every message
+ *                        in {@code messages}: it need not wait for this Ready's fsync, because the leader counts its
+ *                        own ACK of an entry only once {@link ZabNode#advance} says it is durable, a COMMIT (or a
+ *                        PING's commit point) only ever names entries a quorum already holds durably, and a PING's
+ *                        lastZxid only what was sent. Sending it first lets the followers' fsyncs
  *                        run alongside the leader's, as ZooKeeper's leader does.
  */
 public record Ready(

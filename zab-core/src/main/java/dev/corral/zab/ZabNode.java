@@ -256,9 +256,9 @@ public final class ZabNode {
     }
 
     /**
-     * The leader's COMMITs since the last Ready, for the host to send now instead of with the next Ready, so that the
-     * followers apply a write about when the leader does rather than after the leader's fsync of later entries.
-     * (Proposals keep batching until the next Ready: one per fsync.) The host may call this only when every message of
+     * The leader's COMMITs (and heartbeats) since the last Ready, for the host to send now instead of with the next
+     * Ready, so that the followers apply a write about when the leader does rather than after the leader's fsync of
+     * later entries. (Proposals keep batching until the next Ready, one batch per fsync, or until a heartbeat.) The host may call this only when every message of
      * the Readies handed out so far has been sent (a Ready still being persisted must have none), so that each link's
      * order stays as sent. Empty if another message is queued ahead.
      */
@@ -356,7 +356,7 @@ public final class ZabNode {
     }
 
     /**
-     * The leader's broadcast (a PROPOSAL or COMMIT): it may leave before this Ready is durable (see
+     * The leader's broadcast (a PROPOSAL, COMMIT or PING): it may leave before this Ready is durable (see
      * {@link Ready#sendFirst}) as long as nothing is queued ahead of it, so per-link order stays as sent.
      */
     void sendBroadcast(int to, Message m) {

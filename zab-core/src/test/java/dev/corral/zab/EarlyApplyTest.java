@@ -102,4 +102,33 @@ class EarlyApplyTest {
                 .contains(new Message.Commit(1, b));
         assertThat(next.committed()).extracting(Txn::zxid).containsExactly(b);
     }
+
+    @Test
+    void aHeartbeatDoesNotHoldBackTheLeadersCommitDuringItsFsync() {
+        ManualCluster c = BroadcastTest.establishedCluster();
+        ZabNode leader = c.node(3);
+        Zxid a = leader.propose(new byte[] {1});
+        leader.tick(); // a heartbeat between the proposal and its Ready
+        Ready fsyncing = leader.ready();
+        assertThat(fsyncing.messages()).as("nothing that must wait for the fsync").isEmpty();
+        assertThat(fsyncing.sendFirst()).extracting(Outbound::message)
+                .contains(new Message.Proposal(1, List.of(new Txn(a, new byte[] {1}))))
+                .hasAtLeastOneElementOfType(Message.Ping.class);
+        for (Outbound o : fsyncing.sendFirst()) {
+            c.link(3, o.to()).addLast(o.message());
+        }
+        leader.tick(); // and another while the fsync runs
+        c.deliverAll(3, 1);
+        c.deliverAll(3, 2);
+        c.drain(1);
+        c.drain(2);
+        c.deliverAll(1, 3);
+        c.deliverAll(2, 3);
+        assertThat(leader.committedZxid()).isEqualTo(a);
+
+        List<Outbound> now = leader.takeCommitBroadcast();
+        assertThat(now).extracting(Outbound::message).contains(new Message.Commit(1, a));
+        assertThat(now).extracting(Outbound::to).containsOnly(1, 2);
+        assertThat(leader.takeCommitted()).extracting(Txn::zxid).containsExactly(a);
+    }
 }

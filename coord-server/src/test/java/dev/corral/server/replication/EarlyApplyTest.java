@@ -74,10 +74,8 @@ class EarlyApplyTest {
     }
 
     @Test
-    void theLeadersCommitReachesTheFollowersWhileItsOwnFsyncHangs() throws Exception {
-        // A leader whose disk hangs sends no pings either: the followers must not give up on it during the test (a
-        // new leader would bring them x too, by its sync).
-        startThree(600);
+    void theLeadersCommitAndHeartbeatsReachTheFollowersWhileItsOwnFsyncHangs() throws Exception {
+        startThree(10);
         TestPeer leader = awaitLeader();
         long epoch = leader.status().epoch();
         CountDownLatch gate = new CountDownLatch(1);
@@ -86,12 +84,17 @@ class EarlyApplyTest {
         // The two followers are the quorum; the leader applies it and tells them without waiting for its disk.
         leader.driver.propose(bytes("x")).get(10, TimeUnit.SECONDS);
         awaitEverywhere(List.of("x"));
+        // Its heartbeats keep going too: twice the followers' syncLimit later they still follow it in the same epoch.
+        Thread.sleep(2L * 10 * TestPeer.TICK_MILLIS);
         assertThat(gate.getCount()).as("the leader's own fsync still hangs").isEqualTo(1);
         for (TestPeer p : peers) {
             assertThat(p.status().epoch()).isEqualTo(epoch);
             assertThat(p.status().leaderId()).isEqualTo(leader.id);
+            assertThat(p.status().active()).isTrue();
         }
         gate.countDown();
+        leader.driver.propose(bytes("y")).get(10, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("x", "y"));
     }
 
     private void awaitEverywhere(List<String> history) {
