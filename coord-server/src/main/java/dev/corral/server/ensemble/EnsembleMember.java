@@ -89,8 +89,9 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         processor.committed(txn.zxid().counter(), txn.payload());
         if (++sinceTrim >= trimEvery) {
             sinceTrim = 0;
-            // Behind the commit in the processor's queue: make the tree durable up to what it applied, then let
-            // the log forget that prefix, so disk use stays bounded under a steady write load.
+            // Behind the commit in the processor's queue: make the tree durable up to what it applied (a flush: it
+            // has no WAL), then let the log forget that prefix, so disk use stays bounded under a steady write load.
+            // The log keeps everything above the tree's last flush, which a restart re-applies.
             processor.execute(() -> {
                 // The driver applies entries once written, before their fsync: sync the log first, so that the tree
                 // is never durable ahead of it.

@@ -14,14 +14,20 @@ import org.apache.zookeeper.data.ACL;
 /**
  * The tree store of an ensemble member: a RocksZnodeStore whose whole contents can be replaced by a snapshot
  * (SNAP sync) while the server runs. Replacement happens on the request processor thread, between txns.
+ *
+ * <p>It has no write-ahead log of its own ({@link StoreOptions#writeAheadLog}): the ZAB log holds every txn it
+ * applies, so after a crash the member re-applies the log's committed txns above the tree's last flush, and the log
+ * is trimmed only up to a flush ({@code EnsembleMember}).
  */
 public final class ReplaceableStore implements ZnodeStore {
     private final Path dir;
     private volatile RocksZnodeStore current;
 
+    private static final StoreOptions OPTIONS = StoreOptions.defaults().withoutWriteAheadLog();
+
     public ReplaceableStore(Path dir) {
         this.dir = dir;
-        this.current = RocksZnodeStore.open(dir);
+        this.current = RocksZnodeStore.open(dir, OPTIONS);
     }
 
     /** Makes the store a copy of the checkpoint in {@code snapshot} (which is left in place). */
@@ -33,7 +39,7 @@ public final class ReplaceableStore implements ZnodeStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install snapshot " + snapshot + " into " + dir, e);
         }
-        current = RocksZnodeStore.open(dir);
+        current = RocksZnodeStore.open(dir, OPTIONS);
     }
 
     @Override

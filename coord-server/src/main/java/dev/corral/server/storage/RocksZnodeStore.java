@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompactionStyle;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.Holder;
 import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
@@ -68,6 +70,9 @@ public final class RocksZnodeStore implements ZnodeStore {
     private final List<AutoCloseable> nativeResources;   // options, cache, filter: closed after the db, in reverse
     private final WriteOptions syncWrite;
     private final WriteOptions asyncWrite;
+    /** False: writes skip the WAL and a synced commit flushes instead (see {@link StoreOptions#writeAheadLog}). */
+    private final boolean writeAheadLog;
+    private final FlushOptions flushAndWait;
 
     private final ConcurrentHashMap<Long, List<ACL>> aclById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<List<ACL>, Long> idByAcl = new ConcurrentHashMap<>();
@@ -87,13 +92,16 @@ public final class RocksZnodeStore implements ZnodeStore {
             new ChildrenCache(Integer.getInteger("corral.childrenCacheNames", 100_000));
 
     private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
-                            WriteOptions syncWrite, WriteOptions asyncWrite) {
+                            WriteOptions syncWrite, WriteOptions asyncWrite, boolean writeAheadLog,
+                            FlushOptions flushAndWait) {
         this.dir = dir;
         this.db = db;
         this.handles = handles;
         this.nativeResources = nativeResources;
         this.syncWrite = syncWrite;
         this.asyncWrite = asyncWrite;
+        this.writeAheadLog = writeAheadLog;
+        this.flushAndWait = flushAndWait;
     }
 
     /** Opens the store in {@code dir}, creating the directory and an empty store if missing. */
@@ -136,9 +144,13 @@ public final class RocksZnodeStore implements ZnodeStore {
                     .setBytesPerSync(1 << 20)
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                     .setKeepLogFileNum(4)
-                    .setMaxLogFileSize(8 << 20));
-            WriteOptions syncWrite = track(resources, new WriteOptions().setSync(true));
-            WriteOptions asyncWrite = track(resources, new WriteOptions().setSync(false));
+                    .setMaxLogFileSize(8 << 20)
+                    // Without a WAL a flush is the only durability: all column families at one batch boundary.
+                    .setAtomicFlush(!options.writeAheadLog()));
+            boolean wal = options.writeAheadLog();
+            WriteOptions syncWrite = track(resources, new WriteOptions().setSync(wal).setDisableWAL(!wal));
+            WriteOptions asyncWrite = track(resources, new WriteOptions().setSync(false).setDisableWAL(!wal));
+            FlushOptions flushAndWait = track(resources, new FlushOptions().setWaitForFlush(true));
 
             db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
 
@@ -146,7 +158,8 @@ public final class RocksZnodeStore implements ZnodeStore {
             for (Cf cf : Cf.values()) {
                 handles[cf.ordinal()] = handleList.get(cf.ordinal() + 1);   // 0 is "default"
             }
-            RocksZnodeStore store = new RocksZnodeStore(dir, db, handles, resources, syncWrite, asyncWrite);
+            RocksZnodeStore store = new RocksZnodeStore(dir, db, handles, resources, syncWrite, asyncWrite, wal,
+                    flushAndWait);
             handleList.get(0).close();                                      // "default" is never used
             store.load();
             LOG.info("Opened store {} in {} ms: lastZxid=0x{}, {} ACL lists", dir,
@@ -351,9 +364,9 @@ public final class RocksZnodeStore implements ZnodeStore {
     }
 
     /**
-     * Applies the batch as one RocksDB WriteBatch; {@code sync} sets WriteOptions.sync (fsync of the WAL before
-     * returning). The WAL is always on, so even an unsynced batch is atomic. An empty batch with {@code sync}
-     * syncs the WAL, which makes earlier unsynced commits durable.
+     * Applies the batch as one RocksDB WriteBatch, atomic whether synced or not. With a WAL, {@code sync} sets
+     * WriteOptions.sync (fsync of the WAL before returning); without one, {@code sync} flushes every column family
+     * after the write. An empty batch with {@code sync} makes earlier unsynced commits durable the same way.
      */
     @Override
     public void commit(Batch batch, boolean sync) {
@@ -363,13 +376,12 @@ public final class RocksZnodeStore implements ZnodeStore {
         read(() -> {
             synchronized (commitLock) {
                 b.markCommitted();
-                if (b.ops.isEmpty()) {
-                    if (sync) {
-                        db.syncWal();
-                    }
-                    return null;
+                if (!b.ops.isEmpty()) {
+                    apply(b, sync && writeAheadLog);
                 }
-                apply(b, sync);
+                if (sync && (b.ops.isEmpty() || !writeAheadLog)) {
+                    makeDurable();
+                }
                 return null;
             }
         });
@@ -386,6 +398,15 @@ public final class RocksZnodeStore implements ZnodeStore {
                 return null;
             }
         });
+    }
+
+    /** Makes every commit so far durable: an fsync of the WAL, or without one a flush of every column family. */
+    private void makeDurable() throws RocksDBException {
+        if (writeAheadLog) {
+            db.syncWal();
+        } else {
+            db.flush(flushAndWait, Arrays.asList(handles));
+        }
     }
 
     private void apply(RocksBatch b, boolean sync) throws RocksDBException {
@@ -442,7 +463,7 @@ public final class RocksZnodeStore implements ZnodeStore {
         }
     }
 
-    /** Syncs the WAL (so unsynced commits become durable) and releases the database and every native object. */
+    /** Makes unsynced commits durable (see {@link #commit}) and releases the database and every native object. */
     @Override
     public void close() {
         lifecycle.writeLock().lock();
@@ -453,7 +474,7 @@ public final class RocksZnodeStore implements ZnodeStore {
             closed = true;
             RocksDBException failure = null;
             try {
-                db.syncWal();
+                makeDurable();
             } catch (RocksDBException e) {
                 failure = e;
             }

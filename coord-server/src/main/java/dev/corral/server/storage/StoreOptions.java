@@ -9,8 +9,13 @@ package dev.corral.server.storage;
  * @param maxOpenFiles     table files kept open (-1 = unlimited)
  * @param maxTotalWalBytes WAL size that forces a flush of the column families holding the oldest log; keeps the
  *                         WAL short when the small column families (sessions, ACLs) rarely flush on their own
+ * @param writeAheadLog    false for a store that another log makes durable (an ensemble member's tree: its ZAB log
+ *                         holds every txn): writes skip RocksDB's WAL, all column families flush together (atomic
+ *                         flush), and a synced commit flushes them. After a crash the store is at its last flush,
+ *                         always on a batch boundary; the owner replays its own log from {@code lastZxid}.
  */
-public record StoreOptions(long blockCacheBytes, long writeBufferBytes, int maxOpenFiles, long maxTotalWalBytes) {
+public record StoreOptions(long blockCacheBytes, long writeBufferBytes, int maxOpenFiles, long maxTotalWalBytes,
+                           boolean writeAheadLog) {
 
     private static final long MIB = 1024 * 1024;
 
@@ -31,10 +36,19 @@ public record StoreOptions(long blockCacheBytes, long writeBufferBytes, int maxO
 
     /** 64 MiB block cache, 16 MiB memtables, 512 open files, 128 MiB of WAL. */
     public static StoreOptions defaults() {
-        return new StoreOptions(64 * MIB, 16 * MIB, 512, 128 * MIB);
+        return new StoreOptions(64 * MIB, 16 * MIB, 512, 128 * MIB, true);
     }
 
     public StoreOptions withBlockCacheBytes(long bytes) {
-        return new StoreOptions(bytes, writeBufferBytes, maxOpenFiles, maxTotalWalBytes);
+        return new StoreOptions(bytes, writeBufferBytes, maxOpenFiles, maxTotalWalBytes, writeAheadLog);
+    }
+
+    public StoreOptions withWriteBufferBytes(long bytes) {
+        return new StoreOptions(blockCacheBytes, bytes, maxOpenFiles, maxTotalWalBytes, writeAheadLog);
+    }
+
+    /** The same, durable only by flushes (see {@code writeAheadLog}). */
+    public StoreOptions withoutWriteAheadLog() {
+        return new StoreOptions(blockCacheBytes, writeBufferBytes, maxOpenFiles, maxTotalWalBytes, false);
     }
 }

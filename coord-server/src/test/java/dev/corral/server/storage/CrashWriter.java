@@ -10,12 +10,18 @@ import java.util.Arrays;
  * Child process of {@link StoreCrashTest}: commits numbered batches with sync=true, printing each number once its
  * commit has returned, until it is killed (or a minute has passed, so that an orphan does not run forever).
  * Batch i writes {@link #NODES_PER_BATCH} nodes, their ephemerals index entries, a named long and zxid i.
+ *
+ * <p>With a second argument {@code no-wal}: a store without a WAL and with small memtables (so that RocksDB also
+ * flushes on its own, mid-run), every batch committed unsynced and every {@link #SYNC_EVERY}th synced (a flush);
+ * only the synced ones are printed.
  */
 public final class CrashWriter {
 
     static final int NODES_PER_BATCH = 4;
     static final int DATA_BYTES = 3000;
     static final String ACK = "committed ";
+    static final String NO_WAL = "no-wal";
+    static final int SYNC_EVERY = 5;
 
     private CrashWriter() {
     }
@@ -30,9 +36,15 @@ public final class CrashWriter {
         return data;
     }
 
+    static StoreOptions options(boolean noWal) {
+        return noWal ? StoreOptions.defaults().withWriteBufferBytes(1 << 20).withoutWriteAheadLog()
+                : StoreOptions.defaults();
+    }
+
     public static void main(String[] args) {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        try (RocksZnodeStore store = RocksZnodeStore.open(Path.of(args[0]))) {
+        boolean noWal = args.length > 1 && args[1].equals(NO_WAL);
+        try (RocksZnodeStore store = RocksZnodeStore.open(Path.of(args[0]), options(noWal))) {
             for (long i = store.lastZxid() + 1; System.nanoTime() < deadline; i++) {
                 ZnodeStore.Batch b = store.batch();
                 for (int n = 0; n < NODES_PER_BATCH; n++) {
@@ -42,9 +54,12 @@ public final class CrashWriter {
                             .addEphemeral(i, p);
                 }
                 b.putMetaLong("batch", i).setLastZxid(i);
-                store.commit(b, true);
-                System.out.println(ACK + i);             // stdout also carries log lines
-                System.out.flush();
+                boolean sync = !noWal || i % SYNC_EVERY == 0;
+                store.commit(b, sync);
+                if (sync) {
+                    System.out.println(ACK + i);         // stdout also carries log lines
+                    System.out.flush();
+                }
             }
         }
     }

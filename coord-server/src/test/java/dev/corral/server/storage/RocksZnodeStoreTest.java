@@ -256,6 +256,30 @@ class RocksZnodeStoreTest {
         assertThat(store.descendantCount("/")).isEqualTo(6);
     }
 
+    /**
+     * An ensemble member's tree (no WAL): a snapshot checkpoint holds commits not flushed yet, and a data directory
+     * written with a WAL (before this option existed) opens without one with nothing lost.
+     */
+    @Test
+    void withoutAWalCheckpointsHoldUnflushedCommitsAndAStoreWrittenWithOneOpensWithout() {
+        StoreOptions noWal = StoreOptions.defaults().withoutWriteAheadLog();
+        create("/old");                                       // unsynced, in the WAL of the default store
+        store.close();
+        store = RocksZnodeStore.open(dir.resolve("db"), noWal);
+        assertThat(store.data("/old")).isEqualTo("/old".getBytes(StandardCharsets.UTF_8));
+        ZnodeStore.Batch b = store.batch();
+        b.putMeta("/new", meta(7)).putData("/new", new byte[] {7}).setLastZxid(7);
+        store.commit(b, false);
+
+        Path copy = dir.resolve("checkpoint");
+        store.checkpoint(copy);
+        try (RocksZnodeStore fromCopy = RocksZnodeStore.open(copy, noWal)) {
+            assertThat(fromCopy.lastZxid()).isEqualTo(7);
+            assertThat(fromCopy.data("/new")).containsExactly(7);
+            assertThat(fromCopy.descendantCount("/")).isEqualTo(2);
+        }
+    }
+
     private static void dropMetaKey(Path db, byte[] key) throws Exception {
         List<org.rocksdb.ColumnFamilyDescriptor> families = new ArrayList<>();
         families.add(new org.rocksdb.ColumnFamilyDescriptor(org.rocksdb.RocksDB.DEFAULT_COLUMN_FAMILY));

@@ -30,22 +30,37 @@ class StoreCrashTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void killedWriterLosesNothingAcknowledgedAndNeverHalfABatch() throws Exception {
+        killTwice(false, 40);
+    }
+
+    /**
+     * An ensemble member's tree has no WAL: a synced commit flushes, and RocksDB flushes full memtables on its own.
+     * Every flushed batch survives, and whatever else survives is a prefix of whole batches (atomic flush: the
+     * column families never stop at different batches).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withoutAWalEveryFlushedBatchSurvivesAndTheRestIsAPrefixOfWholeBatches() throws Exception {
+        killTwice(true, 40);
+    }
+
+    private void killTwice(boolean noWal, int atLeast) throws Exception {
         Path db = dir.resolve("db");
         long acknowledged = 0;
         for (int round = 0; round < 2; round++) {
-            long printed = runAndKill(db, 40 + ThreadLocalRandom.current().nextInt(40));
+            long printed = runAndKill(db, noWal, atLeast + ThreadLocalRandom.current().nextInt(atLeast));
             assertThat(printed).as("round %d: the child committed something", round).isGreaterThan(acknowledged);
             acknowledged = printed;
-            verify(db, acknowledged);
+            verify(db, noWal, acknowledged);
         }
     }
 
     /** Starts the writer, kills it after it acknowledged about {@code atLeast} batches; the highest printed. */
-    private long runAndKill(Path db, int atLeast) throws Exception {
+    private long runAndKill(Path db, boolean noWal, int atLeast) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stderr = dir.resolve("child-stderr.txt");
         Process child = new ProcessBuilder(java, "-Xmx96m", "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), db.toString())
+                CrashWriter.class.getName(), db.toString(), noWal ? CrashWriter.NO_WAL : "wal")
                 .redirectError(stderr.toFile())
                 .start();
         List<Long> numbers = new CopyOnWriteArrayList<>();
@@ -81,14 +96,15 @@ class StoreCrashTest {
         }
         reader.join(10_000);
         assertThat(numbers).isNotEmpty();
+        long step = noWal ? CrashWriter.SYNC_EVERY : 1;
         for (int i = 1; i < numbers.size(); i++) {
-            assertThat(numbers.get(i)).isEqualTo(numbers.get(i - 1) + 1);
+            assertThat(numbers.get(i)).isEqualTo(numbers.get(i - 1) + step);
         }
         return numbers.get(numbers.size() - 1);
     }
 
-    private static void verify(Path db, long acknowledged) {
-        try (RocksZnodeStore store = RocksZnodeStore.open(db)) {
+    private static void verify(Path db, boolean noWal, long acknowledged) {
+        try (RocksZnodeStore store = RocksZnodeStore.open(db, CrashWriter.options(noWal))) {
             long last = store.lastZxid();
             assertThat(last).as("every acknowledged batch survives").isGreaterThanOrEqualTo(acknowledged);
             assertThat(store.metaLong("batch", 0)).isEqualTo(last);

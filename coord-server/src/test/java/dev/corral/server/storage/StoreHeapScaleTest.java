@@ -45,7 +45,7 @@ class StoreHeapScaleTest {
         // needs is not in the block cache (facebook/rocksdb#12921). After opening, only L0 files have their index
         // pinned: 1 MiB memtables make 100,000 nodes compact into L1, whose index partitions are read on demand (a
         // 1,000,000-znode server failed to start on this).
-        StoreOptions small = new StoreOptions(1 << 20, 1 << 20, 512, 4 << 20);
+        StoreOptions small = new StoreOptions(1 << 20, 1 << 20, 512, 4 << 20, true);
         Path cold = dir.resolve("cold");
         List<String> paths = new java.util.ArrayList<>();
         try (RocksZnodeStore store = RocksZnodeStore.open(cold, small)) {
