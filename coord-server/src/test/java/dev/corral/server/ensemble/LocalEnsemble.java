@@ -3,7 +3,6 @@ package dev.corral.server.ensemble;
 import dev.corral.server.CorralServer;
 import dev.corral.server.config.ServerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,10 +38,8 @@ public final class LocalEnsemble implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return dev.corral.server.FreePorts.next();
     }
 
     ServerConfig config(int id) {

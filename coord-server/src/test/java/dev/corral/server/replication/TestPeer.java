@@ -5,7 +5,6 @@ import dev.corral.zab.MajorityQuorum;
 import dev.corral.zab.ZabConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +40,7 @@ final class TestPeer {
     static Map<Integer, InetSocketAddress> freeAddresses(int n) throws IOException {
         Map<Integer, InetSocketAddress> out = new TreeMap<>();
         for (int id = 1; id <= n; id++) {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                out.put(id, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
-            }
+            out.put(id, new InetSocketAddress("127.0.0.1", dev.corral.server.FreePorts.next()));
         }
         return out;
     }
