@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,9 +48,10 @@ class EarlyApplyTest {
     @AfterEach
     void stopAll() {
         for (TestPeer p : peers) {
-            CountDownLatch gate = p.syncGate;
-            if (gate != null) {
-                gate.countDown();
+            for (CountDownLatch gate : new CountDownLatch[] {p.syncGate, p.state.applyGate}) {
+                if (gate != null) {
+                    gate.countDown();
+                }
             }
             p.stop();
         }
@@ -95,6 +97,36 @@ class EarlyApplyTest {
         gate.countDown();
         leader.driver.propose(bytes("y")).get(10, TimeUnit.SECONDS);
         awaitEverywhere(List.of("x", "y"));
+    }
+
+    @Test
+    void theLeaderSendsItsCommitBeforeItAppliesIt() throws Exception {
+        // The leader's driver waits in its own apply, so it sends no pings meanwhile: the followers must not give up
+        // on it during the test (a new leader would bring them x too, in a new epoch, which is checked below).
+        startThree(50);
+        TestPeer leader = awaitLeader();
+        long epoch = leader.status().epoch();
+        CountDownLatch fsync = new CountDownLatch(1);
+        CountDownLatch apply = new CountDownLatch(1);
+        leader.syncGate = fsync; // so that the followers' ACKs commit x while the leader's fsync runs
+        leader.state.applyGate = apply;
+
+        CompletableFuture<?> x = leader.driver.propose(bytes("x"));
+        for (TestPeer p : peers) {
+            if (p != leader) {
+                await().atMost(PATIENCE).until(() -> p.state.history().equals(List.of("x")));
+            }
+        }
+        assertThat(leader.state.history()).as("the leader's own apply still waits").isEmpty();
+        assertThat(x).isNotDone();
+        for (TestPeer p : peers) {
+            assertThat(p.status().epoch()).as("x reached server %d in the leader's epoch", p.id).isEqualTo(epoch);
+            assertThat(p.status().leaderId()).isEqualTo(leader.id);
+        }
+        apply.countDown();
+        fsync.countDown();
+        x.get(10, TimeUnit.SECONDS);
+        awaitEverywhere(List.of("x"));
     }
 
     private void awaitEverywhere(List<String> history) {

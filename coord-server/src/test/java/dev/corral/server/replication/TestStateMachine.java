@@ -1,5 +1,7 @@
 package dev.corral.server.replication;
 
+import java.util.concurrent.CountDownLatch;
+
 import dev.corral.zab.Txn;
 import dev.corral.zab.Zxid;
 import java.io.DataInputStream;
@@ -27,8 +29,23 @@ final class TestStateMachine implements CommitListener, SnapshotSource, Snapshot
         this.scratch = scratch;
     }
 
+    /** When set, each apply first waits for it (on the caller's thread: the driver's). */
+    volatile CountDownLatch applyGate;
+
     @Override
-    public synchronized void onCommit(Txn txn) {
+    public void onCommit(Txn txn) {
+        CountDownLatch gate = applyGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        record(txn);
+    }
+
+    private synchronized void record(Txn txn) {
         if (txn.counter() != lastCounter + 1) {
             throw new AssertionError("commit " + txn.zxid() + " after counter " + lastCounter);
         }

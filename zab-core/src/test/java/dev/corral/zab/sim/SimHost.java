@@ -182,15 +182,15 @@ final class SimHost {
             return;
         }
         if (inFlight != null) {
-            // While the fsync runs (its entries were written when the Ready was taken): apply what a quorum has
-            // committed meanwhile, and send the leader's broadcast if nothing of the Ready waits to go out ahead of it.
+            // While the fsync runs (its entries were written when the Ready was taken): send the leader's broadcast if
+            // nothing of the Ready waits to go out ahead of it, and apply what a quorum has committed meanwhile.
+            if (inFlight.messages().isEmpty()) {
+                sendAll(core.takeCommitBroadcast());
+            }
             List<Txn> early = core.takeCommitted();
             if (!early.isEmpty()) {
                 sim.count("apply.early");
                 applyAll(early);
-            }
-            if (inFlight.messages().isEmpty()) {
-                sendAll(core.takeCommitBroadcast());
             }
             return;
         }
