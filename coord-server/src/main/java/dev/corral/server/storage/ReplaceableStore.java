@@ -20,10 +20,10 @@ import org.apache.zookeeper.data.ACL;
  * is trimmed only up to a flush ({@code EnsembleMember}).
  */
 public final class ReplaceableStore implements ZnodeStore {
+    private static final StoreOptions OPTIONS = StoreOptions.defaults().withoutWriteAheadLog();
+
     private final Path dir;
     private volatile RocksZnodeStore current;
-
-    private static final StoreOptions OPTIONS = StoreOptions.defaults().withoutWriteAheadLog();
 
     public ReplaceableStore(Path dir) {
         this.dir = dir;

@@ -201,7 +201,8 @@ class EnsembleProcessTest {
     }
 
     /** The line RocksZnodeStore logs when it opens, with the zxid its tree holds. */
-    private static final Pattern STORE_OPENED = Pattern.compile("Opened store \\S+ in \\d+ ms: lastZxid=0x(\\p{XDigit}+)");
+    private static final Pattern STORE_OPENED =
+            Pattern.compile("Opened store \\S+ in \\d+ ms: lastZxid=0x(\\p{XDigit}+)");
 
     /**
      * kill -9 of every server at once. Their trees have no WAL (the ZAB log holds every txn): each restarts at its
