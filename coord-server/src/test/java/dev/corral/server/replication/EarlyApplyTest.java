@@ -89,11 +89,7 @@ class EarlyApplyTest {
         // Its heartbeats keep going too: twice the followers' syncLimit later they still follow it in the same epoch.
         Thread.sleep(2L * 10 * TestPeer.TICK_MILLIS);
         assertThat(gate.getCount()).as("the leader's own fsync still hangs").isEqualTo(1);
-        for (TestPeer p : peers) {
-            assertThat(p.status().epoch()).isEqualTo(epoch);
-            assertThat(p.status().leaderId()).isEqualTo(leader.id);
-            assertThat(p.status().active()).isTrue();
-        }
+        assertEveryoneFollows(leader, epoch);
         gate.countDown();
         leader.driver.propose(bytes("y")).get(10, TimeUnit.SECONDS);
         awaitEverywhere(List.of("x", "y"));
@@ -119,14 +115,20 @@ class EarlyApplyTest {
         }
         assertThat(leader.state.history()).as("the leader's own apply still waits").isEmpty();
         assertThat(x).isNotDone();
-        for (TestPeer p : peers) {
-            assertThat(p.status().epoch()).as("x reached server %d in the leader's epoch", p.id).isEqualTo(epoch);
-            assertThat(p.status().leaderId()).isEqualTo(leader.id);
-        }
+        assertEveryoneFollows(leader, epoch); // x reached the followers from this leader, not from a new one
         apply.countDown();
         fsync.countDown();
         x.get(10, TimeUnit.SECONDS);
         awaitEverywhere(List.of("x"));
+    }
+
+    /** Every peer is active under {@code leader} in {@code epoch}: nobody gave up on it meanwhile. */
+    private void assertEveryoneFollows(TestPeer leader, long epoch) {
+        for (TestPeer p : peers) {
+            assertThat(p.status().epoch()).as("server %d's epoch", p.id).isEqualTo(epoch);
+            assertThat(p.status().leaderId()).as("server %d's leader", p.id).isEqualTo(leader.id);
+            assertThat(p.status().active()).as("server %d active", p.id).isTrue();
+        }
     }
 
     private void awaitEverywhere(List<String> history) {
