@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A real three-node Corral ensemble: three server processes started from the shaded server jar
@@ -45,13 +42,12 @@ public final class CorralEnsemble implements AutoCloseable {
         }
         this.jar = jar;
         this.dir = dir;
-        Set<Integer> taken = new HashSet<>();
         int[] quorum = new int[SIZE + 1];
         int[] election = new int[SIZE + 1];
         for (int id = 1; id <= SIZE; id++) {
-            clientPorts[id] = freePort(taken);
-            quorum[id] = freePort(taken);
-            election[id] = freePort(taken);
+            clientPorts[id] = FreePorts.next();
+            quorum[id] = FreePorts.next();
+            election[id] = FreePorts.next();
         }
         StringBuilder servers = new StringBuilder();
         for (int id = 1; id <= SIZE; id++) {
@@ -71,19 +67,6 @@ public final class CorralEnsemble implements AutoCloseable {
                     + "maxClientCnxns=0\n"
                     + "4lw.commands.whitelist=*\n"
                     + servers, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** A free port from the kernel's ephemeral range (32768 and up on Linux), never one handed out before. */
-    private static int freePort(Set<Integer> taken) throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(false);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                if (taken.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.corral.mesos.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
     private Process process;
 
     public ZooKeeperProcess() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = FreePorts.next();
         this.dataDir = Files.createTempDirectory("zk-process");
         this.log = dataDir.resolve("server.log");
     }
