@@ -26,11 +26,23 @@ import java.nio.ByteBuffer;
  *  82   8  ttlMs
  * </pre>
  * A later layout gets a new version byte; decode keeps reading the old ones.
+ *
+ * <p>The fields a child's create or delete changes have a second, small record of their own (the {@code child_stat}
+ * column family), big-endian, 21 bytes, which overrides the same fields of the record above when present:
+ * <pre>
+ * off size field
+ *   0   1  layout version (1)
+ *   1   8  pzxid
+ *   9   4  cversion
+ *  13   4  numChildren
+ *  17   4  childSeq
+ * </pre>
  */
 final class NodeMetaCodec {
 
     static final byte VERSION_1 = 1;
     static final int SIZE_V1 = 90;
+    static final int CHILD_STAT_SIZE_V1 = 21;
 
     private NodeMetaCodec() {
     }
@@ -85,5 +97,31 @@ final class NodeMetaCodec {
         }
         return new NodeMeta(czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion, ephemeralOwner,
                 dataLength, numChildren, aclId, childSeq, NodeKind.ofOrdinal(kind), ttlMs);
+    }
+
+    static byte[] encodeChildStat(NodeMeta m) {
+        return ByteBuffer.allocate(CHILD_STAT_SIZE_V1)
+                .put(VERSION_1)
+                .putLong(m.pzxid())
+                .putInt(m.cversion())
+                .putInt(m.numChildren())
+                .putInt(m.childSeq())
+                .array();
+    }
+
+    /** {@code own} with the fields of a child_stat record. */
+    static NodeMeta withChildStat(NodeMeta own, byte[] bytes) {
+        if (bytes.length != CHILD_STAT_SIZE_V1 || bytes[0] != VERSION_1) {
+            throw new StoreException("corrupt or unknown child stat record: " + bytes.length + " bytes, version "
+                    + (bytes.length == 0 ? "(none)" : Byte.toString(bytes[0])));
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, 1, CHILD_STAT_SIZE_V1 - 1);
+        long pzxid = b.getLong();
+        int cversion = b.getInt();
+        int numChildren = b.getInt();
+        int childSeq = b.getInt();
+        return new NodeMeta(own.czxid(), own.mzxid(), pzxid, own.ctime(), own.mtime(), own.version(), cversion,
+                own.aversion(), own.ephemeralOwner(), own.dataLength(), numChildren, own.aclId(), childSeq,
+                own.kind(), own.ttlMs());
     }
 }

@@ -58,7 +58,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     static final byte[] MAX_ACL_ID_KEY = {0x02};
     static final byte NAMED_LONG_TAG = 0x03;
     static final byte[] NODE_COUNT_KEY = {0x04};
-    static final long FORMAT_VERSION = 1;
+    static final long FORMAT_VERSION = 2;
 
     static {
         RocksNative.load();
@@ -129,9 +129,8 @@ public final class RocksZnodeStore implements ZnodeStore {
             descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY,
                     track(resources, columnFamilyOptions(cache, null, options.writeBufferBytes() / 4))));
             for (Cf cf : Cf.values()) {
-                ColumnFamilyOptions cfOptions = cf.nodeFamily
-                        ? columnFamilyOptions(cache, bloom, options.writeBufferBytes())
-                        : columnFamilyOptions(cache, null, Math.max(1 << 20, options.writeBufferBytes() / 4));
+                ColumnFamilyOptions cfOptions = columnFamilyOptions(cache, cf.bloom ? bloom : null,
+                        cf.perNode ? options.writeBufferBytes() : Math.max(1 << 20, options.writeBufferBytes() / 4));
                 descriptors.add(new ColumnFamilyDescriptor(cf.nameBytes, track(resources, cfOptions)));
             }
             DBOptions dbOptions = track(resources, new DBOptions()
@@ -216,7 +215,9 @@ public final class RocksZnodeStore implements ZnodeStore {
 
     private void load() throws RocksDBException {
         byte[] format = db.get(handle(Cf.META), FORMAT_KEY);
-        if (format == null) {
+        if (format == null || (format.length == 8 && Keys.getLong(format, 0) == 1)) {
+            // New, or version 1: a version 1 store is a version 2 store without child_stat records. Marked 2 now,
+            // so that a build that knows only version 1 (and would ignore child_stat) refuses it.
             db.put(handle(Cf.META), syncWrite, FORMAT_KEY, Keys.longKey(FORMAT_VERSION));
         } else if (format.length != 8 || Keys.getLong(format, 0) != FORMAT_VERSION) {
             throw new StoreException("store at " + dir + " has an unknown format version "
@@ -251,8 +252,15 @@ public final class RocksZnodeStore implements ZnodeStore {
         }
         long generation = metaCache.generation();
         byte[] key = Keys.nodeKey(path);
-        byte[] value = read(() -> getMaybeMissing(handle(Cf.NODE_META), key));
-        NodeMeta meta = value == null ? null : NodeMetaCodec.decode(value);
+        NodeMeta meta = read(() -> {
+            byte[] value = getMaybeMissing(handle(Cf.NODE_META), key);
+            if (value == null) {
+                return null;
+            }
+            byte[] childStat = getMaybeMissing(handle(Cf.CHILD_STAT), key);
+            NodeMeta own = NodeMetaCodec.decode(value);
+            return childStat == null ? own : NodeMetaCodec.withChildStat(own, childStat);
+        });
         synchronized (commitLock) {
             metaCache.offer(path, meta, generation);
         }

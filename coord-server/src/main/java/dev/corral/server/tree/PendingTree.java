@@ -235,6 +235,13 @@ public final class PendingTree implements ZnodeStore {
             return this;
         }
 
+        @Override
+        public Batch putChildStat(String path, NodeMeta meta) {
+            record(path, meta, PendingTree.this.meta(path) != null);
+            target.putChildStat(path, meta);
+            return this;
+        }
+
         private void record(String path, NodeMeta meta, boolean existed) {
             metas.put(path, meta);
             if (!existed && !"/".equals(path)) {

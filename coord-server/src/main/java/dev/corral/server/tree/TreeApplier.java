@@ -87,7 +87,7 @@ public final class TreeApplier {
         long aclId = intern(c.acl(), batch);
         NodeMeta meta = NodeMeta.created(zxid, time, c.data().length, aclId, c.kind(), c.ephemeralOwner(), c.ttlMs());
         batch.createMeta(c.path(), meta).putData(c.path(), c.data());
-        batch.putMeta(parentPath, parent.withChildCreated(zxid));
+        batch.putChildStat(parentPath, parent.withChildCreated(zxid));
         long index = indexOf(c.kind(), c.ephemeralOwner());
         if (index != 0) {
             batch.addEphemeral(index, c.path());
@@ -106,7 +106,7 @@ public final class TreeApplier {
         if (index != 0) {
             batch.removeEphemeral(index, path);
         }
-        batch.putMeta(parentPath, parent.withChildDeleted(zxid));
+        batch.putChildStat(parentPath, parent.withChildDeleted(zxid));
         events.nodeDeleted(path, zxid);
         events.childrenChanged(parentPath, zxid);
     }
@@ -137,7 +137,7 @@ public final class TreeApplier {
             batch.removeEphemeral(sessionId, path);
             NodeMeta updated = parent.withChildDeleted(zxid);
             parents.put(parentPath, updated);
-            batch.putMeta(parentPath, updated);
+            batch.putChildStat(parentPath, updated);
             events.nodeDeleted(path, zxid);
             events.childrenChanged(parentPath, zxid);
         }

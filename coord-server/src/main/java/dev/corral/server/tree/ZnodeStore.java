@@ -81,6 +81,15 @@ public interface ZnodeStore extends AutoCloseable {
             return putMeta(path, meta);
         }
 
+        /**
+         * Writes what a child's create or delete changes in its parent: pzxid, cversion, numChildren and the sequence
+         * counter, from {@code meta}. The rest of {@code meta} must be what the view holds for the node now (it is what
+         * reads of this node return afterwards). A store may write this much smaller record than {@link #putMeta}.
+         */
+        default Batch putChildStat(String path, NodeMeta meta) {
+            return putMeta(path, meta);
+        }
+
         /** Writes (creates or replaces) a node's data. */
         Batch putData(String path, byte[] data);
 

@@ -248,7 +248,9 @@ class RocksZnodeStoreTest {
 
         // A store from before the count was kept: the count is missing, and counted at open.
         store.close();
-        dropMetaKey(dir.resolve("db"), RocksZnodeStore.NODE_COUNT_KEY);
+        try (RawStore raw = new RawStore(dir.resolve("db"))) {
+            raw.delete(Cf.META, RocksZnodeStore.NODE_COUNT_KEY);
+        }
         store = RocksZnodeStore.open(dir.resolve("db"));
         assertThat(store.descendantCount("/")).isEqualTo(5).isEqualTo(scannedBelowRoot());
         create("/z");
@@ -277,20 +279,6 @@ class RocksZnodeStoreTest {
             assertThat(fromCopy.lastZxid()).isEqualTo(7);
             assertThat(fromCopy.data("/new")).containsExactly(7);
             assertThat(fromCopy.descendantCount("/")).isEqualTo(2);
-        }
-    }
-
-    private static void dropMetaKey(Path db, byte[] key) throws Exception {
-        List<org.rocksdb.ColumnFamilyDescriptor> families = new ArrayList<>();
-        families.add(new org.rocksdb.ColumnFamilyDescriptor(org.rocksdb.RocksDB.DEFAULT_COLUMN_FAMILY));
-        for (Cf cf : Cf.values()) {
-            families.add(new org.rocksdb.ColumnFamilyDescriptor(cf.nameBytes));
-        }
-        List<org.rocksdb.ColumnFamilyHandle> handles = new ArrayList<>();
-        try (org.rocksdb.DBOptions options = new org.rocksdb.DBOptions();
-             org.rocksdb.RocksDB raw = org.rocksdb.RocksDB.open(options, db.toString(), families, handles)) {
-            raw.delete(handles.get(1 + Cf.META.ordinal()), key);
-            handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
         }
     }
 
