@@ -85,11 +85,25 @@ final class RocksBatch implements ZnodeStore.Batch {
     private ZnodeStore.Batch writeMeta(String path, NodeMeta meta, boolean isNew) {
         byte[] key = Keys.nodeKey(path);
         add(Cf.NODE_META, key, NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
-        if (!isNew) {
-            add(Cf.CHILD_STAT, key, null);       // this record is whole; one left from before would override it
+        if (!isNew && !sameChildStat(current(path), meta)) {
+            add(Cf.CHILD_STAT, key, null);       // a child_stat record left from before would override these fields
         }
         metaChanges.put(path, meta);
         return this;
+    }
+
+    /** The node's metadata as of this batch so far (null: none), mostly from the store's metadata cache. */
+    private NodeMeta current(String path) {
+        return metaChanges.containsKey(path) ? metaChanges.get(path) : owner.meta(path);
+    }
+
+    /**
+     * Whether a write of {@code meta} leaves the child counters as they are (a setData or setACL): then a child_stat
+     * record, if there is one, holds these very values, and deleting it would only add a tombstone per write.
+     */
+    private static boolean sameChildStat(NodeMeta before, NodeMeta meta) {
+        return before != null && before.pzxid() == meta.pzxid() && before.cversion() == meta.cversion()
+                && before.numChildren() == meta.numChildren() && before.childSeq() == meta.childSeq();
     }
 
     @Override

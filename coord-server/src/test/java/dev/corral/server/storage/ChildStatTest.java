@@ -144,6 +144,33 @@ class ChildStatTest {
     }
 
     @Test
+    void aWriteThatKeepsTheChildCountersLeavesTheirRecordAlone() {
+        NodeMeta twoChildren = NodeMeta.created(1, 1000, 0, 1, NodeKind.PERSISTENT, 0, 0)
+                .withChildCreated(2).withChildCreated(3);
+        try (RocksZnodeStore store = RocksZnodeStore.open(db())) {
+            store.commit(store.batch().createMeta("/p", twoChildren.withChildDeleted(4).withChildDeleted(5)), false);
+            store.commit(store.batch().putChildStat("/p", twoChildren), false);
+
+            RocksBatch setData = (RocksBatch) store.batch().putMeta("/p", twoChildren.withData(6, 2000, 9));
+            assertThat(setData.ops).extracting(RocksBatch.Op::cf).containsExactly(Cf.NODE_META);
+            store.commit(setData, false);
+            assertThat(store.meta("/p")).isEqualTo(twoChildren.withData(6, 2000, 9));
+
+            RocksBatch changed = (RocksBatch) store.batch().putMeta("/p", twoChildren.withChildCreated(7));
+            assertThat(changed.ops).extracting(RocksBatch.Op::cf).containsExactly(Cf.NODE_META, Cf.CHILD_STAT);
+
+            // "as they are" means as this batch left them, not as the store holds them
+            NodeMeta stored = store.meta("/p");
+            ZnodeStore.Batch b = store.batch().putChildStat("/p", stored.withChildCreated(8)).putMeta("/p", stored);
+            store.commit(b, false);
+            assertThat(store.meta("/p")).isEqualTo(stored);
+        }
+        try (RocksZnodeStore store = RocksZnodeStore.open(db())) {
+            assertThat(store.meta("/p")).isEqualTo(twoChildren.withData(6, 2000, 9));
+        }
+    }
+
+    @Test
     void aVersionOneStoreOpensAndIsMarkedVersionTwoAndAnUnknownVersionIsRefused() throws Exception {
         NodeMeta withChildren = NodeMeta.created(1, 1000, 0, 1, NodeKind.PERSISTENT, 0, 0).withChildCreated(2);
         try (RocksZnodeStore store = RocksZnodeStore.open(db())) {
