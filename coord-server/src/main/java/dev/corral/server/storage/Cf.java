@@ -18,7 +18,8 @@ enum Cf {
     META("meta", false, false),
     /**
      * node key → {@link NodeMetaCodec#encodeChildStat} layout: the fields of a node's metadata that its children's
-     * creates and deletes change, when they differ from the {@link #NODE_META} record's. Only parents have one.
+     * creates and deletes change, written there alone ({@link RocksBatch#putChildStat}); when present they override
+     * those of the {@link #NODE_META} record. Only parents have one.
      */
     CHILD_STAT("child_stat", true, false);
 
