@@ -131,6 +131,9 @@ public final class RocksZnodeStore implements ZnodeStore {
             for (Cf cf : Cf.values()) {
                 ColumnFamilyOptions cfOptions = columnFamilyOptions(cache, cf.bloom ? bloom : null,
                         cf.perNode ? options.writeBufferBytes() : Math.max(1 << 20, options.writeBufferBytes() / 4));
+                if (cf.targetFileBytes > 0) {
+                    cfOptions.setTargetFileSizeBase(cf.targetFileBytes);
+                }
                 descriptors.add(new ColumnFamilyDescriptor(cf.nameBytes, track(resources, cfOptions)));
             }
             DBOptions dbOptions = track(resources, new DBOptions()
