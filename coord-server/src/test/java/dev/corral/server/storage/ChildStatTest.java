@@ -3,12 +3,10 @@ package dev.corral.server.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.server.tree.ApplyTxn;
 import dev.corral.server.tree.NodeKind;
 import dev.corral.server.tree.NodeMeta;
-import dev.corral.server.tree.PendingTree;
-import dev.corral.server.tree.TreeApplier;
 import dev.corral.server.tree.TreeBootstrap;
-import dev.corral.server.tree.TreeEvents;
 import dev.corral.server.tree.Txn;
 import dev.corral.server.tree.ZnodeStore;
 import java.nio.file.Path;
@@ -31,14 +29,11 @@ class ChildStatTest {
     }
 
     private static void apply(RocksZnodeStore store, long zxid, Txn txn) {
-        PendingTree view = new PendingTree(store);
-        ZnodeStore.Batch batch = view.batch();
-        new TreeApplier(view).apply(zxid, 1000 + zxid, txn, batch, TreeEvents.NONE);
-        view.commit(batch, false);
+        ApplyTxn.apply(store, zxid, txn);
     }
 
     private static Txn create(String path) {
-        return new Txn.Create(path, new byte[] {1, 2}, TreeBootstrap.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, 0, 0);
+        return ApplyTxn.create(path, new byte[] {1, 2});
     }
 
     private NodeMeta onDisk(Cf cf, String path) throws Exception {

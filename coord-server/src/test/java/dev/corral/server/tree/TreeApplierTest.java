@@ -14,14 +14,11 @@ class TreeApplierTest {
     Path dir;
 
     private static void apply(ZnodeStore store, long zxid, Txn txn) {
-        PendingTree view = new PendingTree(store);
-        ZnodeStore.Batch batch = view.batch();
-        new TreeApplier(view).apply(zxid, 1000 + zxid, txn, batch, TreeEvents.NONE);
-        view.commit(batch, false);
+        ApplyTxn.apply(store, zxid, txn);
     }
 
     private static Txn create(String path) {
-        return new Txn.Create(path, new byte[0], TreeBootstrap.OPEN_ACL_UNSAFE, NodeKind.PERSISTENT, 0, 0);
+        return ApplyTxn.create(path, new byte[0]);
     }
 
     @Test
