@@ -109,8 +109,11 @@ class CuratorRecipesTest {
                 remaining.remove(leader);
             }
             assertThat(leaders).containsExactlyInAnyOrder("p0", "p1", "p2");
-            sync(clients.get(0), "/election");
-            assertThat(clients.get(0).getChildren().forPath("/election")).isEmpty();
+            // LeaderLatch.close() deletes its node in the background: wait for the last delete, not just sync.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                sync(clients.get(0), "/election");
+                assertThat(clients.get(0).getChildren().forPath("/election")).isEmpty();
+            });
         } finally {
             sampling.set(false);
             sampler.join();
