@@ -141,7 +141,9 @@ public final class RocksZnodeStore implements ZnodeStore {
                     .setCreateMissingColumnFamilies(true)
                     .setMaxOpenFiles(options.maxOpenFiles())
                     .setMaxTotalWalSize(options.maxTotalWalBytes())
-                    .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                    // A standalone server's WAL holds acknowledged writes: a damaged record before its end must stop
+                    // the open (naming the file), not end the replay there as PointInTimeRecovery would.
+                    .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
                     .setMaxBackgroundJobs(2)
                     .setBytesPerSync(1 << 20)
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
@@ -178,7 +180,8 @@ public final class RocksZnodeStore implements ZnodeStore {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot open store at " + dir + ": " + e.getMessage(), e);
+            String why = e instanceof RocksDBException re ? WalCheck.describeOpenFailure(dir, re) : e.getMessage();
+            throw new StoreException("cannot open store at " + dir + ": " + why, e);
         }
     }
 

@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every Ready is one RocksDB write batch: a whole Ready (epochs, truncation, snapshot base, all its entries) is
  * written atomically and made durable with one WAL fsync (group commit), either in the same call ({@link #persist}) or
  * by a later {@link #sync} from another thread ({@link #write} then {@link #sync}, so the driver can go on while the
- * fsync runs). RocksDB's WAL records carry a CRC and point-in-time recovery stops at a torn tail, so a crash never
- * leaves a torn entry, and what survives is always a prefix of what was written. Single writer: the ZAB driver
- * thread; only {@link #sync} may be called from any thread. See docs/replication.md.
+ * fsync runs). RocksDB's WAL records carry a CRC. Recovery drops a record torn by a crash during its write (the end of
+ * the file), so a crash never leaves a torn entry and what survives is a prefix of what was written; but a damaged
+ * record anywhere before that end makes {@link #open} fail, naming the file: the entries after it were synced and may
+ * have been acknowledged, and a log that silently ended there would let this member lead without them. Single
+ * writer: the ZAB driver thread; only {@link #sync} may be called from any thread. See docs/replication.md.
  */
 public final class ZabLogStore implements AutoCloseable {
 
@@ -84,7 +86,10 @@ public final class ZabLogStore implements AutoCloseable {
         }
         Options options = new Options()
                 .setCreateIfMissing(true)
-                .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                // Not PointInTimeRecovery: it stops replay at the first bad record without a word, dropping every
+                // synced entry after it (issue 16). This mode tolerates only a torn last record.
+                .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
+                .setParanoidChecks(true)
                 .setCompressionType(CompressionType.NO_COMPRESSION)
                 .setWriteBufferSize(16L << 20)
                 .setMaxWriteBufferNumber(2)
@@ -99,7 +104,10 @@ public final class ZabLogStore implements AutoCloseable {
         } catch (RocksDBException e) {
             sync.close();
             options.close();
-            throw new StoreException("cannot open ZAB log " + dir + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open ZAB log " + dir + ": " + WalCheck.describeOpenFailure(dir, e)
+                    + ". This member refuses to start rather than serve or lead without entries it may have"
+                    + " acknowledged; with a quorum of the other members up, move its data directory aside and start"
+                    + " it empty to catch up from them (docs/operations.md)", e);
         }
         ZabLogStore store = new ZabLogStore(dir, options, db, sync);
         try {
@@ -131,6 +139,8 @@ public final class ZabLogStore implements AutoCloseable {
             last = base;
             try (RocksIterator it = db.newIterator()) {
                 it.seekForPrev(entryKey(Long.MAX_VALUE));
+                // An unreadable block (checksum mismatch) ends the iterator as if the log were empty: ask.
+                it.status();
                 if (it.isValid() && it.key().length == 9 && it.key()[0] == ENTRY_TAG) {
                     long counter = ByteBuffer.wrap(it.key()).getLong(1);
                     if (counter > base.counter()) {

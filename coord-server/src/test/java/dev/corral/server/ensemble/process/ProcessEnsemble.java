@@ -135,6 +135,20 @@ final class ProcessEnsemble implements AutoCloseable {
         awaitServing(id);
     }
 
+    /** Starts a server that must refuse to start; returns its exit code and output once it has exited. */
+    Exited startExpectingExit(int id, Duration timeout) {
+        launch(id);
+        ChildProcess p = processes[id];
+        int code = p.waitFor(timeout);
+        String out = p.output();
+        saveTranscript(id);
+        processes[id] = null;
+        log("server %d: exited during start-up with code %d", id, code);
+        return new Exited(code, out);
+    }
+
+    record Exited(int code, String output) {}
+
     private void launch(int id) {
         if (processes[id] != null && processes[id].isAlive()) {
             throw new IllegalStateException("server " + id + " is already running");
