@@ -6,6 +6,7 @@ import dev.corral.server.ensemble.MyId;
 import dev.corral.server.storage.ReplaceableStore;
 import dev.corral.server.net.ClientServer;
 import dev.corral.server.pipeline.RequestProcessor;
+import dev.corral.server.pipeline.StandaloneWritePath;
 import dev.corral.server.storage.RocksZnodeStore;
 import dev.corral.server.tree.TreeBootstrap;
 import dev.corral.server.tree.ZnodeStore;
@@ -14,7 +15,10 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running standalone Corral server: the store, the request processor and the client port. */
+/**
+ * A running Corral server: the store, the request processor with the write path of its mode (standalone, or an
+ * ensemble member's), and the client port.
+ */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
 
@@ -41,14 +45,14 @@ public final class CorralServer implements AutoCloseable {
         if (config.servers().isEmpty()) {
             store = RocksZnodeStore.open(dir);
             TreeBootstrap.ensure(store);
-            processor = new RequestProcessor(config, store);
+            processor = new RequestProcessor(config, store, StandaloneWritePath::new);
         } else {
             int myId = MyId.read(config);
             ReplaceableStore replaceable = new ReplaceableStore(dir);
             store = replaceable;
             TreeBootstrap.ensure(store);
             member = new EnsembleMember(config, myId, replaceable);
-            processor = new RequestProcessor(config, store, member);
+            processor = new RequestProcessor(config, store, member.writePaths());
             member.start(processor);
         }
         processor.start();

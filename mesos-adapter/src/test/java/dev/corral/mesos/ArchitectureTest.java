@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md's dependency rules for this module, enforced. */
+/** The module's dependency rules (docs/architecture.md, "Modules" and "Rules the build enforces"), enforced. */
 class ArchitectureTest {
 
     // Import the module's own output directory only: scanning the whole classpath takes seconds.

@@ -32,7 +32,7 @@ class PurityTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.SplittableRandom")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.UUID")
-                .because("zab-core must stay a pure, deterministic state machine (DESIGN.md section 2)")
+                .because("zab-core must stay a pure, deterministic state machine (docs/architecture.md)")
                 .check(CORE);
     }
 

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Applying writes to the RocksDB store of record the way the standalone server does ({@code TxnCommitter}): each
+ * Applying writes to the RocksDB store of record the way the standalone server does ({@code StandaloneWritePath}): each
  * txn goes through {@link TreeApplier} over a {@link PendingTree} into its own atomic batch. What varies is when
  * the WAL is fsynced, which is the group-commit question:
  * <ul>

@@ -1,9 +1,10 @@
 package dev.corral.server.ensemble;
 
 import dev.corral.server.config.ServerConfig;
-import dev.corral.server.pipeline.ReplicaStatus;
-import dev.corral.server.pipeline.Replication;
 import dev.corral.server.pipeline.RequestProcessor;
+import dev.corral.server.pipeline.ServerContext;
+import dev.corral.server.pipeline.Sessions;
+import dev.corral.server.pipeline.WritePath;
 import dev.corral.server.replication.PeerAddresses;
 import dev.corral.server.replication.PeerStatus;
 import dev.corral.server.replication.QuorumTransport;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Joins one server to its ensemble: the ZAB log, the quorum transport and the driver on one side, the request
- * processor on the other.
+ * processor and its {@link ReplicatedWritePath} on the other. What the driver reports on its own threads (commits,
+ * host frames, role changes) is handed to the write path as events on the processor thread.
  */
 public final class EnsembleMember implements Replication, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnsembleMember.class);
@@ -39,6 +41,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private final Path snapshots;
     private final AtomicInteger snapshotSeq = new AtomicInteger();
     private volatile RequestProcessor processor;
+    private volatile ReplicatedWritePath writePath;
 
     public EnsembleMember(ServerConfig config, int myId, ReplaceableStore store) throws IOException {
         this.myId = myId;
@@ -47,7 +50,8 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         this.log = ZabLogStore.open(config.dataLogDir().resolve("zablog"));
         this.transport = new QuorumTransport(myId, PeerAddresses.quorumAddresses(config.servers()),
                 Files.createDirectories(config.dataDir().resolve("snapshot-inbox")), QuorumTransport.Options.defaults());
-        transport.setHostFrameHandler((from, payload) -> processor.peerMessage(from, payload));
+        transport.setHostFrameHandler((from, payload) ->
+                processor.event(() -> writePath.onPeerFrame(from, payload, nowMs())));
         // The core counts time in ticks: finer ticks than tickTime make an election decide and re-send votes
         // within a fraction of tickTime (see ZAB_TICK_MS); the limits stay the same in wall time.
         int ticksPerTick = Math.max(1, (config.tickTime() + ZAB_TICK_MS - 1) / ZAB_TICK_MS);
@@ -57,13 +61,13 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         RoleListener roles = new RoleListener() {
             @Override
             public void onStatus(PeerStatus s) {
-                processor.status(toReplicaStatus(s));
+                processor.event(() -> writePath.onStatus(s, nowMs()));
             }
 
             @Override
             public void onFatal(Throwable error) {
                 LOG.error("server {}: replication stopped; this server stops serving", myId, error);
-                processor.status(ReplicaStatus.LOOKING);
+                processor.event(() -> writePath.onStatus(PeerStatus.STARTING, nowMs()));
             }
         };
         SnapshotSource source = this::checkpoint;
@@ -85,8 +89,22 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private final long trimEvery = Long.getLong("corral.logTrimInterval", 10_000L);
     private long sinceTrim;
 
+    private static long nowMs() {
+        return System.nanoTime() / 1_000_000L;
+    }
+
+    /** The request processor's write path for this member (the processor builds it through this factory). */
+    public WritePath.Factory writePaths() {
+        return (ServerContext ctx, Sessions sessions) -> {
+            writePath = new ReplicatedWritePath(ctx, sessions, this);
+            return writePath;
+        };
+    }
+
     private void committed(dev.corral.zab.Txn txn) {
-        processor.committed(txn.zxid().counter(), txn.payload());
+        long zxid = txn.zxid().counter();
+        byte[] payload = txn.payload();
+        processor.event(() -> writePath.onCommitted(zxid, payload, nowMs()));
         if (++sinceTrim >= trimEvery) {
             sinceTrim = 0;
             // Behind the commit in the processor's queue: make the tree durable up to what it applied (a flush: it
@@ -100,15 +118,6 @@ public final class EnsembleMember implements Replication, AutoCloseable {
                 driver.compact(store.lastZxid());
             });
         }
-    }
-
-    static ReplicaStatus toReplicaStatus(PeerStatus s) {
-        String mode = switch (s.role()) {
-            case LEADING -> "leader";
-            case FOLLOWING -> "follower";
-            default -> "looking";
-        };
-        return new ReplicaStatus(mode, s.leaderId(), s.epoch(), s.active());
     }
 
     /** Connects the processor (which needs this object first) and starts replicating. */
@@ -162,6 +171,14 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     /** The counter up to which the ZAB log has been trimmed (0 if never). */
     public long logBase() {
         return log.base().counter();
+    }
+
+    /**
+     * How many records the leader's speculative view holds for txns in flight (0 on a follower, and on a leader
+     * with nothing in flight). Asked on the processor thread; for tests and diagnostics.
+     */
+    public int speculativeRecords() throws InterruptedException, ExecutionException {
+        return processor.onProcessorThread(writePath::speculativeRecords);
     }
 
     public PeerStatus peerStatus() {

@@ -34,4 +34,14 @@ public abstract class ClientConnection implements Watcher {
     public long sessionId() {
         return sessionId;
     }
+
+    /** The ids this connection has authenticated as (ip, digest, super): what ACL checks see. */
+    public List<Id> authIds() {
+        return authIds;
+    }
+
+    /** Who is asking, as the tree's rules (ACLs, ephemeral owners) see it. */
+    public dev.corral.server.tree.RequestContext requestContext() {
+        return new dev.corral.server.tree.RequestContext(sessionId, authIds);
+    }
 }

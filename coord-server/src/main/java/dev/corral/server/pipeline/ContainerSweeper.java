@@ -14,16 +14,13 @@ final class ContainerSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerSweeper.class);
 
     private final ServerContext ctx;
-    /** Deletes one swept node: at once standalone; through the leader's proposal in an ensemble. */
-    private final java.util.function.Consumer<String> delete;
     private final long intervalMs = Long.getLong("znode.container.checkIntervalMs", 60_000L);
     private final int maxPerRun = Math.max(1, (int) (Integer.getInteger("znode.container.maxPerMinute", 10_000)
             * intervalMs / 60_000L));
     private long nextRunMs;
 
-    ContainerSweeper(ServerContext ctx, java.util.function.Consumer<String> delete, long nowMs) {
+    ContainerSweeper(ServerContext ctx, long nowMs) {
         this.ctx = ctx;
-        this.delete = delete;
         this.nextRunMs = nowMs + intervalMs;
     }
 
@@ -31,22 +28,23 @@ final class ContainerSweeper {
         return nextRunMs;
     }
 
-    void maybeRun(long nowMs) {
+    /** Runs the sweep if it is due; {@code delete} deletes one swept node as a write (the write path's). */
+    void maybeRun(long nowMs, java.util.function.Consumer<String> delete) {
         if (nowMs < nextRunMs) {
             return;
         }
         nextRunMs = nowMs + intervalMs;
         int deleted = 0;
         long wallNow = System.currentTimeMillis();
-        for (String path : ctx.view.ephemerals(TreeApplier.CONTAINER_INDEX)) {
-            NodeMeta meta = ctx.view.meta(path);
+        for (String path : ctx.view().ephemerals(TreeApplier.CONTAINER_INDEX)) {
+            NodeMeta meta = ctx.view().meta(path);
             if (deleted < maxPerRun && meta != null && meta.cversion() > 0 && meta.numChildren() == 0) {
                 delete.accept(path);
                 deleted++;
             }
         }
-        for (String path : ctx.view.ephemerals(TreeApplier.TTL_INDEX)) {
-            NodeMeta meta = ctx.view.meta(path);
+        for (String path : ctx.view().ephemerals(TreeApplier.TTL_INDEX)) {
+            NodeMeta meta = ctx.view().meta(path);
             if (deleted < maxPerRun && meta != null && meta.numChildren() == 0
                     && wallNow - meta.mtime() > meta.ttlMs()) {
                 delete.accept(path);

@@ -10,50 +10,25 @@ import dev.corral.server.wire.OpCode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.OutputArchive;
 import org.apache.jute.Record;
 import org.apache.zookeeper.proto.ErrorResponse;
-import org.apache.zookeeper.proto.GetChildrenRequest;
-import org.apache.zookeeper.proto.GetDataRequest;
 import org.apache.zookeeper.proto.MultiHeader;
 
 /**
- * multi (atomic: all ops or none, ZooKeeper's per-op results on failure) and multiRead (each op on its own).
+ * ZooKeeper's multi rules, shared by both write paths: ops prepared in order against a view that holds the ones
+ * before them, all or nothing, and ZooKeeper's per-op results when one fails. Also the multi response record.
  */
-final class Multis {
-    private final ServerContext ctx;
-    private final TxnCommitter committer;
-    private final Reads reads;
-
-    Multis(ServerContext ctx, TxnCommitter committer, Reads reads) {
-        this.ctx = ctx;
-        this.committer = committer;
-        this.reads = reads;
-    }
-
-    record Op(int type, Record request) {
+public final class Multis {
+    private Multis() {
     }
 
     /** A result of one op: its type (or ERROR), its error code, and its body. */
-    private record OpResult(int type, int err, Record body) {
-    }
-
-    Writes.Result multi(ClientConnection conn, BinaryInputArchive in) throws IOException {
-        List<Op> ops = decode(in, false);
-        TxnCommitter.Group group = committer.begin();
-        List<NodeMeta> metas = new ArrayList<>();
-        Txn.Multi txn = prepare(ops, Writes.context(conn), ctx.preparer, t -> metas.add(group.apply(t)));
-        if (isFailure(txn)) {
-            group.abort();
-            return new Writes.Result(ctx.lastZxid, response(ops, txn, metas));
-        }
-        long zxid = group.commit();
-        return new Writes.Result(zxid, response(ops, txn, metas));
+    record OpResult(int type, int err, Record body) {
     }
 
     /** Applies one prepared op so that the ops after it see it. */
-    interface OpSink {
+    public interface OpSink {
         void apply(Txn txn);
     }
 
@@ -62,11 +37,13 @@ final class Multis {
      * there). On the first failure the result is ZooKeeper's: the ops before it OK, the failing one its error,
      * the rest RUNTIMEINCONSISTENCY — as a multi of errors that changes nothing.
      */
-    static Txn.Multi prepare(List<Op> ops, RequestContext rc, TxnPreparer preparer, OpSink sink) {
+    public static Txn.Multi prepare(List<MultiRequest.Op> ops, RequestContext rc, TxnPreparer preparer,
+                                    OpSink sink) {
         List<Txn> txns = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             try {
-                Txn txn = Writes.prepare(preparer, ops.get(i).type(), ops.get(i).request(), rc);
+                MultiRequest.Op op = ops.get(i);
+                Txn txn = Operations.get(op.type()).write().prepare().prepare(preparer, op.request(), rc);
                 txns.add(txn);
                 sink.apply(txn);
             } catch (KeeperError e) {
@@ -80,12 +57,12 @@ final class Multis {
         return new Txn.Multi(txns);
     }
 
-    static boolean isFailure(Txn.Multi txn) {
+    public static boolean isFailure(Txn.Multi txn) {
         return !txn.ops().isEmpty() && txn.ops().stream().allMatch(t -> t instanceof Txn.Error);
     }
 
     /** The MultiResponse for {@code ops} given the multi txn they became and the metas its ops produced. */
-    static Record response(List<Op> ops, Txn.Multi txn, List<NodeMeta> metas) {
+    public static Record response(List<MultiRequest.Op> ops, Txn.Multi txn, List<NodeMeta> metas) {
         List<OpResult> results = new ArrayList<>(ops.size());
         boolean failed = isFailure(txn);
         for (int i = 0; i < ops.size(); i++) {
@@ -93,62 +70,15 @@ final class Multis {
                 int err = ((Txn.Error) txn.ops().get(i)).code();
                 results.add(new OpResult(OpCode.ERROR, err, new ErrorResponse(err)));
             } else {
-                int type = ops.get(i).type();
-                int resultType = type == OpCode.CREATE_CONTAINER || type == OpCode.CREATE_TTL ? OpCode.CREATE2 : type;
-                results.add(new OpResult(resultType, 0, Writes.body(type, txn.ops().get(i), metas.get(i))));
+                Operation.WriteRule rule = Operations.get(ops.get(i).type()).write();
+                results.add(new OpResult(rule.multiResultType(), 0, rule.body().of(txn.ops().get(i), metas.get(i))));
             }
         }
         return new Response(results);
-    }
-
-    Record multiRead(ClientConnection conn, BinaryInputArchive in) throws IOException {
-        List<Op> ops = decode(in, true);
-        List<OpResult> results = new ArrayList<>(ops.size());
-        for (Op op : ops) {
-            try {
-                if (op.type() == OpCode.GET_DATA) {
-                    GetDataRequest req = (GetDataRequest) op.request();
-                    results.add(new OpResult(op.type(), 0, reads.getData(conn, req.getPath(), req.getWatch())));
-                } else {
-                    GetChildrenRequest req = (GetChildrenRequest) op.request();
-                    results.add(new OpResult(op.type(), 0,
-                            reads.getChildren(conn, req.getPath(), req.getWatch(), false)));
-                }
-            } catch (KeeperError e) {
-                results.add(new OpResult(OpCode.ERROR, e.code(), new ErrorResponse(e.code())));
-            }
-        }
-        return new Response(results);
-    }
-
-    static List<Op> decode(BinaryInputArchive in, boolean readOnly) throws IOException {
-        List<Op> ops = new ArrayList<>();
-        MultiHeader h = new MultiHeader();
-        h.deserialize(in, "multiheader");
-        while (!h.getDone()) {
-            int type = h.getType();
-            Record request;
-            if (readOnly) {
-                request = switch (type) {
-                    case OpCode.GET_CHILDREN -> new GetChildrenRequest();
-                    case OpCode.GET_DATA -> new GetDataRequest();
-                    default -> throw new IOException("invalid type of op in multiRead: " + type);
-                };
-                request.deserialize(in, "request");
-            } else {
-                if (!(Writes.isWrite(type) || type == OpCode.CHECK) || type == OpCode.SET_ACL) {
-                    throw new IOException("invalid type of op in multi: " + type);
-                }
-                request = Writes.decode(type, in);
-            }
-            ops.add(new Op(type, request));
-            h.deserialize(in, "multiheader");
-        }
-        return ops;
     }
 
     /** The MultiResponse wire record: a header and a body per op, then a closing header. */
-    private record Response(List<OpResult> results) implements Record {
+    record Response(List<OpResult> results) implements Record {
         @Override
         public void serialize(OutputArchive archive, String tag) throws IOException {
             archive.startRecord(this, tag);

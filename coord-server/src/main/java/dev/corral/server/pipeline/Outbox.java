@@ -9,7 +9,7 @@ import java.util.Set;
  * What a round of request processing has to say to clients. Nothing leaves until the round's writes are durable,
  * so no client ever sees a change that a crash could take back; order within a connection is kept.
  */
-final class Outbox {
+public final class Outbox {
     private record Item(ClientConnection conn, byte[] frame) {
     }
 
@@ -18,14 +18,14 @@ final class Outbox {
     /** Packets sent since start (the Sent line of srvr). */
     long sent;
 
-    void send(ClientConnection conn, byte[] frame) {
+    public void send(ClientConnection conn, byte[] frame) {
         conn.stats.sent++;
         sent++;
         items.add(new Item(conn, frame));
     }
 
     /** Closes {@code conn} after what was queued for it before this call. */
-    void close(ClientConnection conn) {
+    public void close(ClientConnection conn) {
         items.add(new Item(conn, null));
     }
 

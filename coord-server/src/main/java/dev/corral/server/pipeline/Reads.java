@@ -30,7 +30,7 @@ final class Reads {
     }
 
     private ZnodeStore store() {
-        return ctx.view;
+        return ctx.view();
     }
 
     Record exists(ClientConnection conn, String path, boolean watch) throws KeeperError {
@@ -43,7 +43,7 @@ final class Reads {
         }
         if (watch) {
             // ZooKeeper registers the watch whether or not the node exists: it then fires on creation.
-            ctx.watches.add(path, conn, WatchKind.DATA);
+            ctx.watches().add(path, conn, WatchKind.DATA);
         }
         if (meta == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
@@ -55,7 +55,7 @@ final class Reads {
         NodeMeta meta = readable(conn, path);
         byte[] data = store().data(storePath(path));
         if (watch) {
-            ctx.watches.add(path, conn, WatchKind.DATA);
+            ctx.watches().add(path, conn, WatchKind.DATA);
         }
         return new GetDataResponse(data, meta.toStat());
     }
@@ -64,7 +64,7 @@ final class Reads {
         NodeMeta meta = readable(conn, path);
         List<String> children = store().children(storePath(path));
         if (watch) {
-            ctx.watches.add(path, conn, WatchKind.CHILD);
+            ctx.watches().add(path, conn, WatchKind.CHILD);
         }
         return withStat ? new GetChildren2Response(children, meta.toStat()) : new GetChildrenResponse(children);
     }

@@ -9,15 +9,15 @@ import org.apache.zookeeper.proto.ReplyHeader;
 import org.apache.zookeeper.proto.WatcherEvent;
 
 /** Builds reply and notification frames. */
-final class Replies {
+public final class Replies {
     private Replies() {
     }
 
-    static byte[] ok(int xid, long zxid, Record body) {
+    public static byte[] ok(int xid, long zxid, Record body) {
         return Jute.replyFrame(new ReplyHeader(xid, zxid, 0), body);
     }
 
-    static byte[] error(int xid, long zxid, int err) {
+    public static byte[] error(int xid, long zxid, int err) {
         return Jute.replyFrame(new ReplyHeader(xid, zxid, err), null);
     }
 

@@ -7,32 +7,24 @@ import dev.corral.server.tree.TreeApplier;
 import dev.corral.server.tree.TxnPreparer;
 import dev.corral.server.tree.ZnodeStore;
 import dev.corral.server.watch.WatchManager;
-import java.util.HashMap;
-import java.util.Map;
 
-/** The state the request processor thread owns, shared by its handlers. */
-final class ServerContext {
-    final ServerConfig config;
-    final ZnodeStore store;
-    /** The store plus the changes of the txn being built; everything reads and writes through it. */
-    final PendingTree view;
-    final TreeApplier applier;
-    final TxnPreparer preparer;
-    final WatchManager watches = new WatchManager();
-    final SessionTable sessions;
-    final Outbox outbox = new Outbox();
-    /** The connection each session is currently bound to. */
-    final Map<Long, ClientConnection> owners = new HashMap<>();
-    long lastZxid;
-    /** Requests received and their latency, for srvr, stat and mntr. */
-    long received;
-    long minLatency = Long.MAX_VALUE;
-    long maxLatency;
-    long totalLatency;
-    long latencyCount;
-    final long startedMs = System.currentTimeMillis();
-    /** True once this round wrote something that must be fsynced before the outbox goes out. */
-    boolean dirty;
+/**
+ * The state the request processor thread owns, as a few owned objects: the tree (store and the view every request
+ * reads and writes through), the watch and session tables, the session bindings, the zxid clock, the outbox. Handed
+ * to the write path when the processor is built; used only on the processor thread.
+ */
+public final class ServerContext {
+    private final ServerConfig config;
+    private final ZnodeStore store;
+    private final PendingTree view;
+    private final TreeApplier applier;
+    private final TxnPreparer preparer;
+    private final WatchManager watches = new WatchManager();
+    private final SessionTable sessions;
+    private final Outbox outbox = new Outbox();
+    private final SessionBindings bindings = new SessionBindings();
+    private final ZxidClock zxids;
+    private final RequestStats stats = new RequestStats();
 
     ServerContext(ServerConfig config, ZnodeStore store, SessionTable sessions) {
         this.config = config;
@@ -41,6 +33,52 @@ final class ServerContext {
         this.applier = new TreeApplier(view);
         this.preparer = new TxnPreparer(view, config.extendedTypesEnabled());
         this.sessions = sessions;
-        this.lastZxid = store.lastZxid();
+        this.zxids = new ZxidClock(store.lastZxid());
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The store of record (reached directly only to flush or replace it; everything else goes through the view). */
+    public ZnodeStore store() {
+        return store;
+    }
+
+    /** The store plus the changes of the txn being built; every request reads and writes through it. */
+    public PendingTree view() {
+        return view;
+    }
+
+    public TreeApplier applier() {
+        return applier;
+    }
+
+    public TxnPreparer preparer() {
+        return preparer;
+    }
+
+    public WatchManager watches() {
+        return watches;
+    }
+
+    public SessionTable sessions() {
+        return sessions;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public SessionBindings bindings() {
+        return bindings;
+    }
+
+    public ZxidClock zxids() {
+        return zxids;
+    }
+
+    RequestStats stats() {
+        return stats;
     }
 }

@@ -5,10 +5,10 @@ import dev.corral.server.watch.Notification;
 import dev.corral.server.wire.EventType;
 
 /** Turns applied changes into watch notifications, queued ahead of the reply that shows the change. */
-final class WatchFiring implements TreeEvents {
+public final class WatchFiring implements TreeEvents {
     private final ServerContext ctx;
 
-    WatchFiring(ServerContext ctx) {
+    public WatchFiring(ServerContext ctx) {
         this.ctx = ctx;
     }
 
@@ -33,8 +33,8 @@ final class WatchFiring implements TreeEvents {
     }
 
     private void fire(String path, int type, long zxid) {
-        for (Notification n : ctx.watches.trigger(path, type, zxid)) {
-            ctx.outbox.send((ClientConnection) n.watcher(), Replies.notification(n));
+        for (Notification n : ctx.watches().trigger(path, type, zxid)) {
+            ctx.outbox().send((ClientConnection) n.watcher(), Replies.notification(n));
         }
     }
 }

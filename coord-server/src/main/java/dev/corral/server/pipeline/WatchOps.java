@@ -28,12 +28,12 @@ final class WatchOps {
             // ZooKeeper fails to map an unknown mode and answers MARSHALLINGERROR.
             default -> throw new KeeperError(ErrorCode.MARSHALLING_ERROR);
         };
-        ctx.watches.add(path, conn, kind);
+        ctx.watches().add(path, conn, kind);
     }
 
     void check(ClientConnection conn, String path, int type) throws KeeperError {
         for (WatchKind kind : kinds(type)) {
-            if (ctx.watches.has(path, conn, kind)) {
+            if (ctx.watches().has(path, conn, kind)) {
                 return;
             }
         }
@@ -43,7 +43,7 @@ final class WatchOps {
     void remove(ClientConnection conn, String path, int type) throws KeeperError {
         boolean removed = false;
         for (WatchKind kind : kinds(type)) {
-            removed |= ctx.watches.remove(path, conn, kind);
+            removed |= ctx.watches().remove(path, conn, kind);
         }
         if (!removed) {
             throw new KeeperError(ErrorCode.NO_WATCHER);

@@ -3,7 +3,7 @@ package dev.corral.server.pipeline;
 import org.apache.zookeeper.proto.ConnectRequest;
 
 /** What the network layer hands to the request processor. */
-sealed interface Work {
+public sealed interface Work {
     /** {@code legacy}: the client sent no readOnly flag (before 3.3), so the reply carries none either. */
     record Connect(ClientConnection conn, ConnectRequest request, boolean legacy) implements Work {
     }
@@ -16,18 +16,11 @@ sealed interface Work {
     record Disconnected(ClientConnection conn) implements Work {
     }
 
-    /** A txn the ensemble committed, in zxid order. */
-    record Committed(long zxid, byte[] payload) implements Work {
+    /** Something that happened outside (a commit, a peer's frame, a role change), handed in by the write path. */
+    record Event(Runnable event) implements Work {
     }
 
-    /** A host frame from another server of the ensemble. */
-    record PeerMessage(int from, byte[] frame) implements Work {
-    }
-
-    record Status(ReplicaStatus status) implements Work {
-    }
-
-    /** Runs arbitrary code on the processor thread (admin queries, tests). */
+    /** Runs code that reads or replaces the store on the processor thread (checkpoints, admin queries, tests). */
     record Task(Runnable task) implements Work {
     }
 }

@@ -14,8 +14,18 @@ import dev.corral.zab.Role;
 public record PeerStatus(Role role, int leaderId, long epoch, boolean active) {
     public static final PeerStatus STARTING = new PeerStatus(Role.LOOKING, -1, 0, false);
 
+    /** An established leader: it may propose, and it orders every write, expiry and sweep. */
     public boolean canPropose() {
         return role == Role.LEADING && active;
+    }
+
+    /** What srvr prints as Mode: "leader", "follower" or "looking". */
+    public String mode() {
+        return switch (role) {
+            case LEADING -> "leader";
+            case FOLLOWING -> "follower";
+            default -> "looking";
+        };
     }
 
     @Override

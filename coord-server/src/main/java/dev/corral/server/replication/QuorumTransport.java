@@ -1,5 +1,6 @@
 package dev.corral.server.replication;
 
+import dev.corral.server.storage.Dirs;
 import dev.corral.zab.Message;
 import dev.corral.zab.MessageCodec;
 import dev.corral.zab.Zxid;
@@ -51,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * <p>Besides ZAB messages a connection carries opaque host frames ({@link #sendHost}) and snapshot directories
  * ({@link #sendSnapshot}). One I/O thread serves every connection; inbound callbacks run on it and must not block.
  * See docs/replication.md for the frame layout.
+ *
+ * <p>Size: one peer link's life (dial, handshake, heartbeat, idle close, back-off, inbound duplicates) is read in one
+ * place here; snapshot streaming and framing live in their own classes ({@link SnapshotStreamer}, {@link Frames}).
  */
 public final class QuorumTransport implements AutoCloseable {
 

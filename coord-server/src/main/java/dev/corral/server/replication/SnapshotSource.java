@@ -1,5 +1,6 @@
 package dev.corral.server.replication;
 
+import dev.corral.server.storage.Dirs;
 import dev.corral.zab.Zxid;
 import java.io.IOException;
 import java.nio.file.Path;

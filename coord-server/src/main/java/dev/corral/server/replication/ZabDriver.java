@@ -1,5 +1,6 @@
 package dev.corral.server.replication;
 
+import dev.corral.server.storage.Dirs;
 import dev.corral.server.storage.ZabLogStore;
 import dev.corral.zab.DurableState;
 import dev.corral.zab.Message;
@@ -45,8 +46,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All callbacks run on the driver thread. The driver does not own the transport or the log store: the caller
  * closes them after {@link #close}. See docs/replication.md.
+ *
+ * <p>Size: this class is the driver thread's whole event loop, and the one place where the order that makes ZAB safe
+ * on disk is written (persist, fsync, then send what vouches for it, then hand commits over). Split, that order would
+ * be spread over several classes; the event records and figures above are all it holds besides.
  */
-public final class ZabDriver implements Replicator, AutoCloseable {
+public final class ZabDriver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZabDriver.class);
 
@@ -206,7 +211,6 @@ public final class ZabDriver implements Replicator, AutoCloseable {
      * once with {@link NotLeaderException} (carrying the leader id, or -1) if this peer is not the established
      * leader, and with {@link ProposalOutcomeUnknownException} if it stops leading before the commit was seen.
      */
-    @Override
     public CompletableFuture<Zxid> propose(byte[] payload) {
         PeerStatus s = status;
         if (!s.canPropose() || stopped) {
@@ -237,7 +241,7 @@ public final class ZabDriver implements Replicator, AutoCloseable {
         return compact(upTo.counter());
     }
 
-    @Override
+    /** This peer's role, leader and epoch right now. */
     public PeerStatus status() {
         return status;
     }

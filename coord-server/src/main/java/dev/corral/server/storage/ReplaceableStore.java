@@ -1,6 +1,5 @@
 package dev.corral.server.storage;
 
-import dev.corral.server.replication.Dirs;
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.SessionRecord;
 import dev.corral.server.tree.ZnodeStore;

@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>Nothing of the tree is loaded at open; the heap holds only the interned ACL lists (few) and two longs. Reads
  * may come from any thread; {@link #commit} is serialized. Closing waits for running calls; a call on a closed
  * store throws {@link IllegalStateException} (rather than touching freed native memory). See docs/storage.md.
+ *
+ * <p>Size: it implements the whole {@code ZnodeStore} interface (reads of every record kind, batches, checkpoints,
+ * open and close) over one RocksDB instance whose options and column families must be read together; the codecs,
+ * keys, caches and batch are in their own classes ({@link Keys}, {@link NodeMetaCodec}, {@link MetaCache},
+ * {@link RocksBatch}).
  */
 public final class RocksZnodeStore implements ZnodeStore {
 

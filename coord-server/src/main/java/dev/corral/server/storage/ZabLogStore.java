@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * record anywhere before that end makes {@link #open} fail, naming the file: the entries after it were synced and may
  * have been acknowledged, and a log that silently ended there would let this member lead without them. Single
  * writer: the ZAB driver thread; only {@link #sync} may be called from any thread. See docs/replication.md.
+ *
+ * <p>Size: opening (with the damaged-log check), recovery, the atomic write of a Ready, compaction and the encoding of
+ * its few keys belong to one RocksDB instance and one invariant (what survives is a prefix of what was written).
  */
 public final class ZabLogStore implements AutoCloseable {
 

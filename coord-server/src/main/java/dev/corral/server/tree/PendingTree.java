@@ -1,9 +1,11 @@
 package dev.corral.server.tree;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.zookeeper.data.ACL;
@@ -13,6 +15,10 @@ import org.apache.zookeeper.data.ACL;
  * several txns (the ops of a multi; later, txns in flight in the ensemble) build on each other inside one atomic
  * batch, and a failed multi is dropped without ever touching the store.
  *
+ * <p>A child or an ephemeral added or removed here is recorded as this view's last word on it (present or not), so the
+ * view stays right when the store below moves on: the leader's speculative view ({@link #speculative}) sits over a
+ * store that keeps applying commits, and drops each change once the store holds it ({@link #trimTo}).
+ *
  * <p>Owned by one thread. Only one batch may be open at a time: the one {@link #batch()} returned last.
  */
 public final class PendingTree implements ZnodeStore {
@@ -21,15 +27,26 @@ public final class PendingTree implements ZnodeStore {
     private final ZnodeStore base;
     private final Map<String, Object> metas = new HashMap<>();
     private final Map<String, Object> datas = new HashMap<>();
-    private final Map<String, TreeSet<String>> addedChildren = new HashMap<>();
-    private final Map<String, TreeSet<String>> removedChildren = new HashMap<>();
+    /** Per parent: each child this view added (true) or removed (false), its last word on it. */
+    private final Map<String, TreeMap<String, Boolean>> childOps = new HashMap<>();
     private final Map<Long, List<ACL>> acls = new HashMap<>();
     private final Map<List<ACL>, Long> aclIds = new HashMap<>();
-    private final Map<Long, TreeSet<String>> addedEphemerals = new HashMap<>();
-    private final Map<Long, TreeSet<String>> removedEphemerals = new HashMap<>();
+    /** Per session: each ephemeral this view added (true) or removed (false). */
+    private final Map<Long, TreeMap<String, Boolean>> ephemeralOps = new HashMap<>();
     private long lastZxid = -1;
     private long maxAclId = -1;
     private final boolean speculative;
+    /** Speculative only: the zxid of the txn that last wrote each record, and every write in zxid order. */
+    private final Map<Key, Long> stamps = new HashMap<>();
+    private final ArrayDeque<Written> written = new ArrayDeque<>();
+    private long stampZxid = -1;
+
+    /** A record of the view: a node's meta or data, a child or ephemeral entry, an ACL. */
+    private record Key(char kind, Object owner, String name) {
+    }
+
+    private record Written(long zxid, Key key) {
+    }
 
     public PendingTree(ZnodeStore base) {
         this(base, false);
@@ -73,18 +90,19 @@ public final class PendingTree implements ZnodeStore {
 
     @Override
     public List<String> children(String path) {
-        TreeSet<String> added = addedChildren.get(path);
-        TreeSet<String> removed = removedChildren.get(path);
-        if (added == null && removed == null) {
-            return base.children(path);
-        }
-        TreeSet<String> names = new TreeSet<>(base.children(path));
-        if (removed != null) {
-            names.removeAll(removed);
-        }
-        if (added != null) {
-            names.addAll(added);
-        }
+        TreeMap<String, Boolean> ops = childOps.get(path);
+        return ops == null ? base.children(path) : overlay(base.children(path), ops);
+    }
+
+    private static List<String> overlay(List<String> below, TreeMap<String, Boolean> ops) {
+        TreeSet<String> names = new TreeSet<>(below);
+        ops.forEach((name, present) -> {
+            if (present) {
+                names.add(name);
+            } else {
+                names.remove(name);
+            }
+        });
         return new ArrayList<>(names);
     }
 
@@ -126,19 +144,8 @@ public final class PendingTree implements ZnodeStore {
 
     @Override
     public List<String> ephemerals(long sessionId) {
-        TreeSet<String> added = addedEphemerals.get(sessionId);
-        TreeSet<String> removed = removedEphemerals.get(sessionId);
-        if (added == null && removed == null) {
-            return base.ephemerals(sessionId);
-        }
-        TreeSet<String> paths = new TreeSet<>(base.ephemerals(sessionId));
-        if (removed != null) {
-            paths.removeAll(removed);
-        }
-        if (added != null) {
-            paths.addAll(added);
-        }
-        return new ArrayList<>(paths);
+        TreeMap<String, Boolean> ops = ephemeralOps.get(sessionId);
+        return ops == null ? base.ephemerals(sessionId) : overlay(base.ephemerals(sessionId), ops);
     }
 
     @Override
@@ -179,14 +186,74 @@ public final class PendingTree implements ZnodeStore {
     private void clear() {
         metas.clear();
         datas.clear();
-        addedChildren.clear();
-        removedChildren.clear();
+        childOps.clear();
         acls.clear();
         aclIds.clear();
-        addedEphemerals.clear();
-        removedEphemerals.clear();
+        ephemeralOps.clear();
+        stamps.clear();
+        written.clear();
         lastZxid = -1;
         maxAclId = -1;
+    }
+
+    /** Speculative: the writes that follow belong to the txn with {@code zxid} (until the next call). */
+    public void stampWith(long zxid) {
+        stampZxid = zxid;
+    }
+
+    /**
+     * Speculative: the store below has applied every txn up to {@code zxid}. Drops each record whose last writer is
+     * among them: the store now holds the same, and no txn still in flight here changed it since. What is left is
+     * exactly the effect of the txns in flight, however long the load goes on without draining.
+     */
+    public void trimTo(long zxid) {
+        while (!written.isEmpty() && written.peek().zxid() <= zxid) {
+            Written w = written.poll();
+            if (stamps.remove(w.key(), w.zxid())) {
+                drop(w.key());
+            }
+        }
+    }
+
+    /** Records held for txns in flight (speculative; for tests and figures). */
+    public int heldRecords() {
+        return stamps.size();
+    }
+
+    private void stamp(char kind, Object owner, String name) {
+        if (speculative) {
+            Key key = new Key(kind, owner, name);
+            stamps.put(key, stampZxid);
+            written.add(new Written(stampZxid, key));
+        }
+    }
+
+    private void drop(Key key) {
+        switch (key.kind()) {
+            case 'm' -> metas.remove((String) key.owner());
+            case 'd' -> datas.remove((String) key.owner());
+            case 'c' -> dropOp(childOps, key.owner(), key.name());
+            case 'e' -> dropOp(ephemeralOps, key.owner(), key.name());
+            case 'a' -> {
+                List<ACL> acl = acls.remove((Long) key.owner());
+                if (acl != null) {
+                    aclIds.remove(acl);
+                }
+            }
+            default -> throw new IllegalStateException("unknown record kind " + key.kind());
+        }
+    }
+
+    private static <K> void dropOp(Map<K, TreeMap<String, Boolean>> ops, Object owner, String name) {
+        @SuppressWarnings("unchecked")
+        K k = (K) owner;
+        TreeMap<String, Boolean> m = ops.get(k);
+        if (m != null) {
+            m.remove(name);
+            if (m.isEmpty()) {
+                ops.remove(k);
+            }
+        }
     }
 
     @Override
@@ -199,13 +266,10 @@ public final class PendingTree implements ZnodeStore {
         base.close();
     }
 
-    /** Records {@code value} as added under {@code key} in {@code into}, or cancels its entry in {@code from}. */
-    private static <K> void move(Map<K, TreeSet<String>> into, Map<K, TreeSet<String>> from, K key, String value) {
-        TreeSet<String> other = from.get(key);
-        if (other != null && other.remove(value)) {
-            return;
-        }
-        into.computeIfAbsent(key, k -> new TreeSet<>()).add(value);
+    /** Records this view's last word on {@code name} under {@code key}: present or not. */
+    private <K> void op(Map<K, TreeMap<String, Boolean>> ops, char kind, K key, String name, boolean present) {
+        ops.computeIfAbsent(key, k -> new TreeMap<>()).put(name, present);
+        stamp(kind, key, name);
     }
 
     private final class Overlay implements Batch {
@@ -244,13 +308,15 @@ public final class PendingTree implements ZnodeStore {
 
         private void record(String path, NodeMeta meta, boolean existed) {
             metas.put(path, meta);
+            stamp('m', path, null);
             if (!existed && !"/".equals(path)) {
-                move(addedChildren, removedChildren, PathValidator.parentOf(path), PathValidator.nameOf(path));
+                op(childOps, 'c', PathValidator.parentOf(path), PathValidator.nameOf(path), true);
             }
         }
 
         @Override
         public Batch putData(String path, byte[] data) {
+            stamp('d', path, null);
             datas.put(path, data);
             target.putData(path, data);
             return this;
@@ -261,8 +327,10 @@ public final class PendingTree implements ZnodeStore {
             boolean existed = PendingTree.this.meta(path) != null;
             metas.put(path, GONE);
             datas.put(path, GONE);
+            stamp('m', path, null);
+            stamp('d', path, null);
             if (existed) {
-                move(removedChildren, addedChildren, PathValidator.parentOf(path), PathValidator.nameOf(path));
+                op(childOps, 'c', PathValidator.parentOf(path), PathValidator.nameOf(path), false);
             }
             target.deleteNode(path);
             return this;
@@ -272,6 +340,7 @@ public final class PendingTree implements ZnodeStore {
         public Batch putAcl(long aclId, List<ACL> acl) {
             acls.put(aclId, acl);
             aclIds.putIfAbsent(acl, aclId);
+            stamp('a', aclId, null);
             maxAclId = Math.max(maxAclId, aclId);
             target.putAcl(aclId, acl);
             return this;
@@ -279,14 +348,14 @@ public final class PendingTree implements ZnodeStore {
 
         @Override
         public Batch addEphemeral(long sessionId, String path) {
-            move(addedEphemerals, removedEphemerals, sessionId, path);
+            op(ephemeralOps, 'e', sessionId, path, true);
             target.addEphemeral(sessionId, path);
             return this;
         }
 
         @Override
         public Batch removeEphemeral(long sessionId, String path) {
-            move(removedEphemerals, addedEphemerals, sessionId, path);
+            op(ephemeralOps, 'e', sessionId, path, false);
             target.removeEphemeral(sessionId, path);
             return this;
         }

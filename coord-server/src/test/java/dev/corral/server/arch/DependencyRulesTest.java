@@ -1,13 +1,14 @@
 package dev.corral.server.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The module's layering (DESIGN.md section 1), enforced. */
+/** The module's layering and the request path's seams (docs/architecture.md, "Rules"), enforced. */
 class DependencyRulesTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -32,11 +33,36 @@ class DependencyRulesTest {
     }
 
     @Test
-    void pipelineKnowsNoNettyOrRocksDb() {
+    void pipelineKnowsNoNettyRocksDbOrReplication() {
         noClasses().that().resideInAPackage("dev.corral.server.pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.rocksdb..",
-                        "dev.corral.server.net..", "dev.corral.server.storage..")
+                        "dev.corral.server.net..", "dev.corral.server.storage..", "dev.corral.server.ensemble..",
+                        "dev.corral.server.replication..", "dev.corral.zab..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void theProcessorLoopKnowsNeitherWritePath() {
+        noClasses().that().haveFullyQualifiedName("dev.corral.server.pipeline.RequestProcessor")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.corral.server.pipeline.StandaloneWritePath")
+                .orShould().dependOnClassesThat().resideInAPackage("dev.corral.server.ensemble..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void storageAndReplicationStayBelowTheRequestPath() {
+        noClasses().that().resideInAnyPackage("dev.corral.server.storage..", "dev.corral.server.replication..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.corral.server.pipeline..",
+                        "dev.corral.server.ensemble..", "dev.corral.server.net..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.corral.server.storage..")
+                .should().dependOnClassesThat().resideInAPackage("dev.corral.server.replication..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.corral.server.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
 
     @Test

@@ -99,7 +99,7 @@ class EnsembleWiringTest {
             });
             // a follower loses its disk: it comes back empty and, the log being trimmed, gets a snapshot
             ensemble.stop(follower);
-            dev.corral.server.replication.Dirs.deleteQuietly(ensemble.config(follower).dataDir());
+            dev.corral.server.storage.Dirs.deleteQuietly(ensemble.config(follower).dataDir());
             zk.create("/while-away", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             ensemble.start(follower);
             ZooKeeper back = ServersAccess.connect(ensemble.connectString(follower), 8000);

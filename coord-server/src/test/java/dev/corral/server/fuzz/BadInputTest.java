@@ -223,8 +223,8 @@ class BadInputTest {
         });
         // The reference differs here, and this pins it so the difference stays visible: ZooKeeper 3.9.5's
         // UnimplementedRequestProcessor sends the UNIMPLEMENTED reply and then sendCloseSession(), which closes
-        // the connection (the session itself lives on; the stock client reconnects). DESIGN.md section 8 says
-        // the connection stays open; Corral follows the design here, not the reference.
+        // the connection (the session itself lives on; the stock client reconnects). Corral keeps the connection
+        // open, a deliberate departure recorded in docs/decisions.md ("An unknown opcode keeps the connection open").
         List<Outcome> z = outcomes.get("zookeeper");
         assertThat(z.get(1)).isInstanceOf(Closed.class);
     }

@@ -1,5 +1,6 @@
 package dev.corral.server.replication;
 
+import dev.corral.server.storage.Dirs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

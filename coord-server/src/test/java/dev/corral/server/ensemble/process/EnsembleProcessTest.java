@@ -309,7 +309,7 @@ class EnsembleProcessTest {
                         .collect(Collectors.groupingBy(rc -> org.apache.zookeeper.KeeperException.Code.get(rc),
                                 Collectors.counting())));
                 log("old leader's log after resuming:\n%s", ensemble.output(old).lines()
-                        .filter(l -> l.contains("ZabDriver") || l.contains("EnsembleFlow"))
+                        .filter(l -> l.contains("ZabDriver") || l.contains("ReplicatedWritePath"))
                         .collect(Collectors.joining("\n")));
                 TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
                 for (var e : ghostResults.entrySet()) {

@@ -1,4 +1,4 @@
-package dev.corral.server.pipeline;
+package dev.corral.server.ensemble;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.corral.server.replication;
+package dev.corral.server.storage;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.corral.server.pipeline;
+package dev.corral.server.ensemble;
 
 import java.io.IOException;
 import java.nio.BufferUnderflowException;

@@ -1,4 +1,4 @@
-package dev.corral.server.pipeline;
+package dev.corral.server.ensemble;
 
 import dev.corral.server.tree.Txn;
 import dev.corral.server.tree.TxnCodec;

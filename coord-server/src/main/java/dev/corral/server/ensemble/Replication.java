@@ -1,4 +1,4 @@
-package dev.corral.server.pipeline;
+package dev.corral.server.ensemble;
 
 /** What the request pipeline needs from replication when it runs in an ensemble. Thread-safe. */
 public interface Replication {

@@ -1,0 +1,227 @@
+package dev.corral.server.ensemble;
+
+import dev.corral.server.pipeline.ClientConnection;
+import dev.corral.server.pipeline.Operation;
+import dev.corral.server.pipeline.ServerContext;
+import dev.corral.server.pipeline.Sessions;
+import dev.corral.server.pipeline.Work;
+import dev.corral.server.replication.PeerStatus;
+import dev.corral.server.session.Session;
+import dev.corral.server.wire.OpCode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A member's side of its clients' writes: every replicated request goes to the leader (batched per processor round),
+ * and replies leave each connection in request order — a read that arrives behind a write still in flight waits for
+ * that write's reply. Also gathers which sessions spoke here, for the leader's expiry clock. Processor thread only.
+ */
+final class Forwarder {
+    /** What a connection is waiting for, in request order. */
+    private sealed interface Slot {
+    }
+
+    /** A forwarded request awaiting its commit; {@code body} is kept to build the reply. */
+    record WriteSlot(int xid, int type, byte[] body) implements Slot {
+    }
+
+    private record ReadSlot(Work.Request request) implements Slot {
+    }
+
+    /** A connection waiting for the leader to create its session. */
+    record PendingConnect(ClientConnection conn, int timeoutMs, boolean legacy) {
+    }
+
+    /** A batch for the leader goes out early once it holds about this much. */
+    private static final int MAX_BATCH_BYTES = 1 << 20;
+
+    private final ServerContext ctx;
+    private final Sessions sessions;
+    private final Replication replication;
+    /** Where frames for the leader go when this server is the leader (the proposer, without a network hop). */
+    private final java.util.function.Consumer<PeerFrame> localLeader;
+    private final Map<ClientConnection, ArrayDeque<Slot>> slots = new IdentityHashMap<>();
+    private final Map<Integer, PendingConnect> connects = new HashMap<>();
+    private final Set<Long> touched = new HashSet<>();
+    private final List<PeerFrame> toLeaderFrames = new ArrayList<>();
+    private final List<ClientConnection> toLeaderWaiting = new ArrayList<>();
+    private final List<Work.Request> released = new ArrayList<>();
+    private long toLeaderBytes;
+    private int nextToken;
+
+    Forwarder(ServerContext ctx, Sessions sessions, Replication replication,
+              java.util.function.Consumer<PeerFrame> localLeader) {
+        this.ctx = ctx;
+        this.sessions = sessions;
+        this.replication = replication;
+        this.localLeader = localLeader;
+    }
+
+    /** A new term: whatever was forwarded may be lost, so every client starts over (reconnects and resends). */
+    void reset() {
+        List<ClientConnection> all = new ArrayList<>(ctx.bindings().all());
+        all.addAll(slots.keySet());
+        for (PendingConnect pc : connects.values()) {
+            all.add(pc.conn());
+        }
+        for (ClientConnection conn : new HashSet<>(all)) {
+            sessions.disconnected(conn);
+            ctx.outbox().close(conn);
+        }
+        slots.clear();
+        connects.clear();
+        touched.clear();
+        toLeaderFrames.clear();
+        toLeaderWaiting.clear();
+        toLeaderBytes = 0;
+    }
+
+    /** See {@link dev.corral.server.pipeline.WritePath#take}. */
+    boolean take(Work.Request r, Operation op, PeerStatus status) {
+        ClientConnection conn = r.conn();
+        touched.add(conn.sessionId());
+        ArrayDeque<Slot> queue = slots.get(conn);
+        if (op == null || !op.replicated()) {
+            if (queue == null || queue.isEmpty() || r.type() == OpCode.PING) {
+                return false;
+            }
+            queue.add(new ReadSlot(r));
+            return true;
+        }
+        byte[] body = Arrays.copyOfRange(r.frame(), r.bodyOffset(), r.frame().length);
+        slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new WriteSlot(r.xid(), r.type(), body));
+        if (!toLeader(new PeerFrame.Forward(replication.myId(), conn.sessionId(), r.xid(), r.type(),
+                new ArrayList<>(conn.authIds()), body), conn, status)) {
+            closeClient(conn);
+        }
+        return true;
+    }
+
+    void requestSession(ClientConnection conn, int timeoutMs, boolean legacy, PeerStatus status) {
+        int token = ++nextToken;
+        connects.put(token, new PendingConnect(conn, timeoutMs, legacy));
+        if (!toLeader(new PeerFrame.Connect(replication.myId(), token, timeoutMs), conn, status)) {
+            connects.remove(token);
+            ctx.outbox().close(conn);
+        }
+    }
+
+    /** The connection that asked for the session {@code token} names, now created; null if it is gone. */
+    PendingConnect connected(int token) {
+        return connects.remove(token);
+    }
+
+    void disconnected(ClientConnection conn) {
+        slots.remove(conn);
+    }
+
+    /**
+     * Hands {@code frame} to the leader: at once if that is us, else with the rest of this round's frames (see
+     * {@link #flush}). {@code waiting} is the client that waits for it, closed if it cannot be sent.
+     */
+    private boolean toLeader(PeerFrame frame, ClientConnection waiting, PeerStatus status) {
+        if (!status.active()) {
+            return false;
+        }
+        if (status.leaderId() == replication.myId()) {
+            localLeader.accept(frame);
+            return true;
+        }
+        toLeaderFrames.add(frame);
+        toLeaderWaiting.add(waiting);
+        toLeaderBytes += frame instanceof PeerFrame.Forward f ? 64 + f.body().length : 16;
+        if (toLeaderBytes > MAX_BATCH_BYTES) {
+            flush(status);
+        }
+        return true;
+    }
+
+    /**
+     * End of a round: what this round forwarded goes to the leader as one frame (one write, one wake-up and one
+     * decode there, rather than one per request). If it cannot be sent, its clients are closed and retry elsewhere.
+     */
+    void flush(PeerStatus status) {
+        if (toLeaderFrames.isEmpty()) {
+            return;
+        }
+        PeerFrame frame = toLeaderFrames.size() == 1 ? toLeaderFrames.get(0)
+                : new PeerFrame.Batch(List.copyOf(toLeaderFrames));
+        boolean sent = status.active() && !status.canPropose()
+                && replication.send(status.leaderId(), PeerFrame.encode(frame));
+        List<ClientConnection> waiting = sent ? List.of() : new ArrayList<>(toLeaderWaiting);
+        toLeaderFrames.clear();
+        toLeaderWaiting.clear();
+        toLeaderBytes = 0;
+        for (ClientConnection conn : waiting) {
+            closeClient(conn);
+        }
+    }
+
+    /** Tells the leader which sessions spoke here since the last tick. */
+    void tick(long nowMs, PeerStatus status) {
+        if (!status.active() || touched.isEmpty()) {
+            return;
+        }
+        if (status.canPropose()) {
+            touch(ctx, touched, nowMs);
+        } else {
+            replication.send(status.leaderId(), PeerFrame.encode(new PeerFrame.Touch(new ArrayList<>(touched))));
+        }
+        touched.clear();
+    }
+
+    static void touch(ServerContext ctx, Iterable<Long> ids, long nowMs) {
+        for (long id : ids) {
+            Session s = ctx.sessions().get(id);
+            if (s != null) {
+                s.touch(nowMs);
+            }
+        }
+    }
+
+    /**
+     * The write {@code xid} of {@code conn}'s session committed: returns what it waited as (its slot), and releases
+     * the reads queued behind it. Null if the connection was not waiting for it (then it is closed, unless xid is 0:
+     * an expiry or a sweep nobody waits for).
+     */
+    WriteSlot committed(ClientConnection conn, int xid) {
+        ArrayDeque<Slot> queue = slots.get(conn);
+        if (queue == null || queue.isEmpty() || !(queue.peek() instanceof WriteSlot w) || w.xid() != xid) {
+            return null;
+        }
+        queue.poll();
+        return w;
+    }
+
+    /** After a reply went out: the reads that waited behind it may be answered now. */
+    void releaseReads(ClientConnection conn) {
+        ArrayDeque<Slot> queue = slots.get(conn);
+        while (queue != null && !queue.isEmpty() && queue.peek() instanceof ReadSlot read) {
+            queue.poll();
+            released.add(read.request());
+        }
+    }
+
+    /** Reads released since the last call, in order. */
+    List<Work.Request> released() {
+        if (released.isEmpty()) {
+            return List.of();
+        }
+        List<Work.Request> out = new ArrayList<>(released);
+        released.clear();
+        return out;
+    }
+
+    void closeClient(ClientConnection conn) {
+        slots.remove(conn);
+        sessions.disconnected(conn);
+        ctx.outbox().close(conn);
+    }
+}
