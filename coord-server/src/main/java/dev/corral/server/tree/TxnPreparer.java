@@ -54,7 +54,7 @@ public final class TxnPreparer {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
         long owner = mode.kind() == NodeKind.EPHEMERAL ? ctx.sessionId() : 0L;
-        return new Txn.Create(finalPath, data == null ? new byte[0] : data, fixed, mode.kind(), owner,
+        return new Txn.Create(finalPath, data, fixed, mode.kind(), owner,
                 mode.kind() == NodeKind.TTL ? ttl : 0L);
     }
 
@@ -81,7 +81,7 @@ public final class TxnPreparer {
         NodeMeta node = require(path);
         AclRules.check(view.acl(node.aclId()), Perms.WRITE, ctx.authIds());
         checkVersion(node.version(), version);
-        return new Txn.SetData(path, data == null ? new byte[0] : data);
+        return new Txn.SetData(path, data);   // null stays null: ZooKeeper keeps it apart from empty data
     }
 
     public Txn.SetAcl setAcl(String path, List<ACL> acl, int aclVersion, RequestContext ctx) throws KeeperError {

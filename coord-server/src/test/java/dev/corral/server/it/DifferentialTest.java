@@ -165,6 +165,36 @@ class DifferentialTest {
         });
     }
 
+    /**
+     * ZooKeeper keeps null data (a jute buffer of length -1, e.g. {@code create(path, null, ...)}) apart from empty
+     * data: it reads back null, with dataLength 0. Kafka creates /kafka/latest_producer_id_block so and expects null.
+     */
+    @Test
+    void nullDataReadsBackNullAndEmptyStaysEmpty() throws Exception {
+        compare(dir, 2, ops -> {
+            ops.create(0, "/kafka", null, CreateMode.PERSISTENT);
+            ops.create2(0, "/kafka/latest_producer_id_block", null, CreateMode.PERSISTENT);
+            ops.getData(1, "/kafka/latest_producer_id_block", false);
+            ops.getData(0, "/kafka", false);
+            ops.create2(0, "/empty", "", CreateMode.PERSISTENT);
+            ops.getData(1, "/empty", false);
+            ops.create(0, "/kafka/eph", null, CreateMode.EPHEMERAL_SEQUENTIAL);
+            ops.getData(1, "/kafka/eph0000000001", false);
+            ops.getData(1, "/empty", true);
+            ops.setData(0, "/empty", null, -1);
+            ops.events(1);
+            ops.getData(1, "/empty", false);
+            ops.setData(0, "/kafka", "x", -1);
+            ops.getData(1, "/kafka", false);
+            ops.setData(0, "/kafka", "", 1);
+            ops.getData(1, "/kafka", false);
+            ops.setData(0, "/kafka", null, 2);
+            ops.getData(0, "/kafka", false);
+            ops.exists(1, "/kafka", false);
+            ops.getChildren2(1, "/kafka", false);
+        });
+    }
+
     /** Without extendedTypesEnabled (the default) a TTL create is UNIMPLEMENTED on both. */
     @Test
     void ttlNodesNeedExtendedTypes() throws Exception {

@@ -56,4 +56,33 @@ class TreeApplierTest {
             assertThat(restored.acl(restored.meta("/n7").aclId())).isEqualTo(TreeBootstrap.OPEN_ACL_UNSAFE);
         }
     }
+
+    /** Null data stays null (dataLength 0) through the applier, a multi's pending view and a checkpoint. */
+    @Test
+    void nullDataStaysApartFromEmptyDataThroughMultisAndCheckpoints() {
+        Path copy = dir.resolve("copy");
+        try (ZnodeStore store = RocksZnodeStore.open(dir.resolve("s"))) {
+            TreeBootstrap.ensure(store);
+            apply(store, 1, ApplyTxn.create("/null", null));
+            apply(store, 2, new Txn.Multi(List.of(ApplyTxn.create("/empty", new byte[0]),
+                    ApplyTxn.create("/was", new byte[] {1}), new Txn.SetData("/was", null),
+                    ApplyTxn.create("/later", null), new Txn.SetData("/later", new byte[0]))));
+            PendingTree view = new PendingTree(store);
+            ZnodeStore.Batch batch = view.batch();
+            new TreeApplier(view).apply(3, 1003, new Txn.SetData("/empty", null), batch, TreeEvents.NONE);
+            assertThat(view.data("/empty")).isNull();          // the pending view shows null, not the store's empty
+            assertThat(store.data("/empty")).isEmpty();
+            view.commit(batch, false);
+            store.checkpoint(copy);
+        }
+        try (ZnodeStore restored = RocksZnodeStore.open(copy)) {
+            assertThat(restored.data("/null")).isNull();
+            assertThat(restored.data("/was")).isNull();
+            assertThat(restored.data("/empty")).isNull();
+            assertThat(restored.data("/later")).isEmpty();
+            assertThat(restored.meta("/null").dataLength()).isZero();
+            assertThat(restored.meta("/was").dataLength()).isZero();
+            assertThat(restored.data("/")).isEmpty();
+        }
+    }
 }
