@@ -1,9 +1,9 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.tree.CreateOpcode;
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.RequestContext;
 import dev.corral.server.tree.Txn;
-import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
 import dev.corral.server.wire.OpCode;
 import java.io.IOException;
@@ -66,14 +66,13 @@ final class Writes {
         switch (type) {
             case OpCode.CREATE, OpCode.CREATE2, OpCode.CREATE_CONTAINER -> {
                 CreateRequest req = (CreateRequest) request;
-                if (type == OpCode.CREATE_CONTAINER && req.getFlags() != 4) {
-                    throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
-                }
-                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
+                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1,
+                        type == OpCode.CREATE_CONTAINER ? CreateOpcode.CREATE_CONTAINER : CreateOpcode.CREATE, rc);
             }
             case OpCode.CREATE_TTL -> {
                 CreateTTLRequest req = (CreateTTLRequest) request;
-                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
+                return preparer.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(),
+                        CreateOpcode.CREATE_TTL, rc);
             }
             case OpCode.DELETE -> {
                 DeleteRequest req = (DeleteRequest) request;
