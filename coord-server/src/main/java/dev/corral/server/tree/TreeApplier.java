@@ -127,9 +127,8 @@ public final class TreeApplier {
 
     private void closeSession(long zxid, long sessionId, ZnodeStore.Batch batch, TreeEvents events) {
         // Each ephemeral is deleted in its own view of the parent: siblings under one parent must each bump it.
-        // ZooKeeper deletes them in the iteration order of a HashSet copy of the session's ephemerals; String
-        // hashes are fixed by the JDK spec, so this order is the same on every replica.
-        List<String> owned = new java.util.ArrayList<>(new java.util.HashSet<>(store.ephemerals(sessionId)));
+        // In ZooKeeper's order (see ClosingOrder), computed from the store alone, so the same on every replica.
+        List<String> owned = ClosingOrder.of(store, store.ephemerals(sessionId));
         java.util.Map<String, NodeMeta> parents = new java.util.HashMap<>();
         for (String path : owned) {
             String parentPath = PathValidator.parentOf(path);
