@@ -3,7 +3,7 @@
 
 usage: kazoo_smoke.py HOST:PORT
 
-Exercises create/get/set/children/ephemeral/sequence/watches/delete and prints one "ok <step>" line per step.
+Exercises create/get/set/children/ephemeral/sequence/watches/delete/null data and prints one "ok <step>" line per step.
 Any mismatch prints "FAIL <step>: ..." and exits 1; the last line on success is "kazoo smoke: all ok".
 """
 import sys
@@ -163,6 +163,23 @@ def run(zk, other):
     zk.delete(ROOT, recursive=True)
     check("delete-recursive", zk.exists(ROOT), None)
     expect_error("delete-missing", NoNodeError, zk.delete, ROOT)
+    null_data(zk)
+
+
+def null_data(zk):
+    """kazoo sends value=None as a buffer of length -1: ZooKeeper keeps it null (dataLength 0), apart from b""."""
+    base = ROOT + "-null"
+    zk.create(base, None)
+    data, stat = zk.get(base)
+    check("null-data-create", (data, stat.dataLength), (None, 0))
+    zk.create(base + "/empty", b"")
+    check("empty-data-create", zk.get(base + "/empty")[0], b"")
+    zk.set(base + "/empty", None)
+    data, stat = zk.get(base + "/empty")
+    check("null-data-set", (data, stat.dataLength, stat.version), (None, 0, 1))
+    zk.set(base, b"")
+    check("empty-data-set", zk.get(base)[0], b"")
+    zk.delete(base, recursive=True)
 
 
 if __name__ == "__main__":

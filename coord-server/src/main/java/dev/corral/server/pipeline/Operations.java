@@ -3,8 +3,8 @@ package dev.corral.server.pipeline;
 import dev.corral.server.pipeline.Operation.Kind;
 import dev.corral.server.pipeline.Operation.Reader;
 import dev.corral.server.pipeline.Operation.WriteRule;
+import dev.corral.server.tree.CreateOpcode;
 import dev.corral.server.tree.Txn;
-import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
 import dev.corral.server.wire.OpCode;
 import java.util.ArrayList;
@@ -49,16 +49,17 @@ public final class Operations {
 
     static {
         // ---- writes: prepared against the tree plus pending changes, then replicated
-        write(OpCode.CREATE, "CREA", CreateRequest::new, (p, r, rc) -> create(p, (CreateRequest) r, rc, false),
-                (t, m) -> new CreateResponse(((Txn.Create) t).path()), OpCode.CREATE, true, true);
-        write(OpCode.CREATE2, "CREA", CreateRequest::new, (p, r, rc) -> create(p, (CreateRequest) r, rc, false),
-                Operations::create2Response, OpCode.CREATE2, true, true);
-        write(OpCode.CREATE_CONTAINER, "CREA", CreateRequest::new,
-                (p, r, rc) -> create(p, (CreateRequest) r, rc, true), Operations::create2Response, OpCode.CREATE2,
-                true, true);
+        // The opcode, not the flags, decides which txn a create becomes (CreateOpcode): ZooKeeper 3.9.5's rule.
+        write(OpCode.CREATE, "CREA", CreateRequest::new, (p, r, rc) -> create(p, (CreateRequest) r, rc,
+                CreateOpcode.CREATE), (t, m) -> new CreateResponse(((Txn.Create) t).path()), OpCode.CREATE, true, true);
+        write(OpCode.CREATE2, "CREA", CreateRequest::new, (p, r, rc) -> create(p, (CreateRequest) r, rc,
+                CreateOpcode.CREATE), Operations::create2Response, OpCode.CREATE2, true, true);
+        write(OpCode.CREATE_CONTAINER, "CREA", CreateRequest::new, (p, r, rc) -> create(p, (CreateRequest) r, rc,
+                CreateOpcode.CREATE_CONTAINER), Operations::create2Response, OpCode.CREATE2, true, true);
         write(OpCode.CREATE_TTL, "CREA", CreateTTLRequest::new, (p, r, rc) -> {
             CreateTTLRequest req = (CreateTTLRequest) r;
-            return p.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(), rc);
+            return p.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), req.getTtl(),
+                    CreateOpcode.CREATE_TTL, rc);
         }, Operations::create2Response, OpCode.CREATE2, true, true);
         write(OpCode.DELETE, "DELE", DeleteRequest::new, (p, r, rc) -> {
             DeleteRequest req = (DeleteRequest) r;
@@ -180,11 +181,8 @@ public final class Operations {
     }
 
     private static Txn create(dev.corral.server.tree.TxnPreparer p, CreateRequest req,
-                              dev.corral.server.tree.RequestContext rc, boolean container) throws KeeperError {
-        if (container && req.getFlags() != 4) {
-            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
-        }
-        return p.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, rc);
+                              dev.corral.server.tree.RequestContext rc, CreateOpcode opcode) throws KeeperError {
+        return p.create(req.getPath(), req.getData(), req.getAcl(), req.getFlags(), -1, opcode, rc);
     }
 
     private static Record create2Response(Txn txn, dev.corral.server.tree.NodeMeta meta) {

@@ -106,9 +106,14 @@ final class RocksBatch implements ZnodeStore.Batch {
                 && before.numChildren() == meta.numChildren() && before.childSeq() == meta.childSeq();
     }
 
+    /**
+     * Null data (ZooKeeper keeps a create or setData with a null buffer apart from an empty one) is no node_data record
+     * at all; empty data is an empty record. Every build before null data was kept wrote a record for every node
+     * (null as empty), so its stores read exactly as they did; see docs/storage.md.
+     */
     @Override
     public ZnodeStore.Batch putData(String path, byte[] data) {
-        return add(Cf.NODE_DATA, Keys.nodeKey(path), data == null ? EMPTY : data.clone());
+        return add(Cf.NODE_DATA, Keys.nodeKey(path), data == null ? null : data.clone());
     }
 
     @Override

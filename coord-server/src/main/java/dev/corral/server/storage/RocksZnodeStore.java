@@ -281,13 +281,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     @Override
     public byte[] data(String path) {
         byte[] key = Keys.nodeKey(path);
-        return read(() -> {
-            byte[] data = db.get(handle(Cf.NODE_DATA), key);
-            if (data == null && db.get(handle(Cf.NODE_META), key) != null) {
-                return RocksBatch.EMPTY.clone();             // a node written without putData has no data
-            }
-            return data;
-        });
+        return read(() -> db.get(handle(Cf.NODE_DATA), key));   // no record: no node, or null data (putData)
     }
 
     @Override

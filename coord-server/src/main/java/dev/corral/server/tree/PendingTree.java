@@ -23,6 +23,8 @@ import org.apache.zookeeper.data.ACL;
  */
 public final class PendingTree implements ZnodeStore {
     private static final Object GONE = new Object();
+    /** Null data written in this view (a null map value would mean "not changed here"). */
+    private static final Object NULL_DATA = new Object();
 
     private final ZnodeStore base;
     private final Map<String, Object> metas = new HashMap<>();
@@ -83,7 +85,7 @@ public final class PendingTree implements ZnodeStore {
     public byte[] data(String path) {
         Object d = datas.get(path);
         if (d != null) {
-            return d == GONE ? null : (byte[]) d;
+            return d == GONE || d == NULL_DATA ? null : (byte[]) d;
         }
         return base.data(path);
     }
@@ -317,7 +319,7 @@ public final class PendingTree implements ZnodeStore {
         @Override
         public Batch putData(String path, byte[] data) {
             stamp('d', path, null);
-            datas.put(path, data);
+            datas.put(path, data == null ? NULL_DATA : data);
             target.putData(path, data);
             return this;
         }

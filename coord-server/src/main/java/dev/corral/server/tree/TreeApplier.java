@@ -85,7 +85,8 @@ public final class TreeApplier {
         String parentPath = PathValidator.parentOf(c.path());
         NodeMeta parent = store.meta(parentPath);
         long aclId = intern(c.acl(), batch);
-        NodeMeta meta = NodeMeta.created(zxid, time, c.data().length, aclId, c.kind(), c.ephemeralOwner(), c.ttlMs());
+        NodeMeta meta = NodeMeta.created(zxid, time, dataLength(c.data()), aclId, c.kind(), c.ephemeralOwner(),
+                c.ttlMs());
         batch.createMeta(c.path(), meta).putData(c.path(), c.data());
         batch.putChildStat(parentPath, parent.withChildCreated(zxid));
         long index = indexOf(c.kind(), c.ephemeralOwner());
@@ -112,7 +113,7 @@ public final class TreeApplier {
     }
 
     private NodeMeta setData(long zxid, long time, Txn.SetData s, ZnodeStore.Batch batch, TreeEvents events) {
-        NodeMeta meta = store.meta(s.path()).withData(zxid, time, s.data().length);
+        NodeMeta meta = store.meta(s.path()).withData(zxid, time, dataLength(s.data()));
         batch.putMeta(s.path(), meta).putData(s.path(), s.data());
         events.dataChanged(s.path(), zxid);
         return meta;
@@ -126,9 +127,8 @@ public final class TreeApplier {
 
     private void closeSession(long zxid, long sessionId, ZnodeStore.Batch batch, TreeEvents events) {
         // Each ephemeral is deleted in its own view of the parent: siblings under one parent must each bump it.
-        // ZooKeeper deletes them in the iteration order of a HashSet copy of the session's ephemerals; String
-        // hashes are fixed by the JDK spec, so this order is the same on every replica.
-        List<String> owned = new java.util.ArrayList<>(new java.util.HashSet<>(store.ephemerals(sessionId)));
+        // In ZooKeeper's order (see ClosingOrder), computed from the store alone, so the same on every replica.
+        List<String> owned = ClosingOrder.of(store, store.ephemerals(sessionId));
         java.util.Map<String, NodeMeta> parents = new java.util.HashMap<>();
         for (String path : owned) {
             String parentPath = PathValidator.parentOf(path);
@@ -142,6 +142,11 @@ public final class TreeApplier {
             events.childrenChanged(parentPath, zxid);
         }
         batch.deleteSession(sessionId);
+    }
+
+    /** ZooKeeper's Stat shows dataLength 0 for null data. */
+    private static int dataLength(byte[] data) {
+        return data == null ? 0 : data.length;
     }
 
     private static long indexOf(NodeKind kind, long owner) {

@@ -9,6 +9,7 @@ import org.apache.zookeeper.data.ACL;
  */
 public sealed interface Txn {
 
+    /** {@code data} may be null: ZooKeeper keeps null data apart from empty data. */
     record Create(String path, byte[] data, List<ACL> acl, NodeKind kind, long ephemeralOwner, long ttlMs)
             implements Txn {
     }
@@ -16,6 +17,7 @@ public sealed interface Txn {
     record Delete(String path) implements Txn {
     }
 
+    /** {@code data} may be null, as in {@link Create}. */
     record SetData(String path, byte[] data) implements Txn {
     }
 

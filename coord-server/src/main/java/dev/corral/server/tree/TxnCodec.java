@@ -24,6 +24,8 @@ public final class TxnCodec {
     private static final byte ERROR = 7;
     private static final byte CREATE_SESSION = 8;
     private static final byte CLOSE_SESSION = 9;
+    /** The length that stands for null data. */
+    private static final int NULL_LENGTH = -1;
 
     private TxnCodec() {
     }
@@ -47,11 +49,11 @@ public final class TxnCodec {
     /** The exact number of bytes {@link #write} takes for {@code txn}. */
     public static int size(Txn txn) {
         if (txn instanceof Txn.Create c) {
-            return 1 + string(c.path()) + 4 + c.data().length + acl(c.acl()) + 1 + 8 + 8;
+            return 1 + string(c.path()) + data(c.data()) + acl(c.acl()) + 1 + 8 + 8;
         } else if (txn instanceof Txn.Delete d) {
             return 1 + string(d.path());
         } else if (txn instanceof Txn.SetData s) {
-            return 1 + string(s.path()) + 4 + s.data().length;
+            return 1 + string(s.path()) + data(s.data());
         } else if (txn instanceof Txn.SetAcl s) {
             return 1 + string(s.path()) + acl(s.acl());
         } else if (txn instanceof Txn.Check c) {
@@ -77,7 +79,7 @@ public final class TxnCodec {
         if (txn instanceof Txn.Create c) {
             out.put(CREATE);
             string(out, c.path());
-            bytes(out, c.data());
+            data(out, c.data());
             acl(out, c.acl());
             out.put((byte) c.kind().ordinal());
             out.putLong(c.ephemeralOwner());
@@ -88,7 +90,7 @@ public final class TxnCodec {
         } else if (txn instanceof Txn.SetData s) {
             out.put(SET_DATA);
             string(out, s.path());
-            bytes(out, s.data());
+            data(out, s.data());
         } else if (txn instanceof Txn.SetAcl s) {
             out.put(SET_ACL);
             string(out, s.path());
@@ -132,13 +134,13 @@ public final class TxnCodec {
         return switch (type) {
             case CREATE -> {
                 String path = string(in);
-                byte[] data = bytes(in);
+                byte[] data = data(in);
                 List<ACL> acl = acl(in);
                 NodeKind kind = NodeKind.ofOrdinal(in.get());
                 yield new Txn.Create(path, data, acl, kind, in.getLong(), in.getLong());
             }
             case DELETE -> new Txn.Delete(string(in));
-            case SET_DATA -> new Txn.SetData(string(in), bytes(in));
+            case SET_DATA -> new Txn.SetData(string(in), data(in));
             case SET_ACL -> new Txn.SetAcl(string(in), acl(in));
             case CHECK -> new Txn.Check(string(in));
             case MULTI -> {
@@ -228,6 +230,30 @@ public final class TxnCodec {
     private static void bytes(ByteBuffer out, byte[] b) {
         out.putInt(b.length);
         out.put(b);
+    }
+
+    /**
+     * Node data, which may be null: written as length -1, like a jute buffer. Logs written before null data was kept
+     * have no -1 lengths, so they decode as before; a build from before cannot read a txn carrying null data.
+     */
+    private static int data(byte[] b) {
+        return 4 + (b == null ? 0 : b.length);
+    }
+
+    private static void data(ByteBuffer out, byte[] b) {
+        if (b == null) {
+            out.putInt(NULL_LENGTH);
+        } else {
+            bytes(out, b);
+        }
+    }
+
+    private static byte[] data(ByteBuffer in) throws IOException {
+        if (in.getInt(in.position()) == NULL_LENGTH) {
+            in.getInt();
+            return null;
+        }
+        return bytes(in);
     }
 
     private static byte[] bytes(ByteBuffer in) throws IOException {

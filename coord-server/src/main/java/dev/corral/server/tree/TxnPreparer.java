@@ -23,8 +23,12 @@ public final class TxnPreparer {
         this.extendedTypesEnabled = extendedTypesEnabled;
     }
 
-    public Txn.Create create(String path, byte[] data, List<ACL> acl, int flags, long ttl, RequestContext ctx)
-            throws KeeperError {
+    /**
+     * @param opcode the create opcode the request came with: with the flags it decides the node's kind
+     *               ({@link CreateOpcode#kindFor}); the checks depend on the flags alone, as in ZooKeeper
+     */
+    public Txn.Create create(String path, byte[] data, List<ACL> acl, int flags, long ttl, CreateOpcode opcode,
+                             RequestContext ctx) throws KeeperError {
         CreateMode mode = CreateMode.fromFlag(flags);
         if (mode == null) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
@@ -53,9 +57,9 @@ public final class TxnPreparer {
         if (parent.kind() == NodeKind.EPHEMERAL) {
             throw new KeeperError(ErrorCode.NO_CHILDREN_FOR_EPHEMERALS);
         }
-        long owner = mode.kind() == NodeKind.EPHEMERAL ? ctx.sessionId() : 0L;
-        return new Txn.Create(finalPath, data == null ? new byte[0] : data, fixed, mode.kind(), owner,
-                mode.kind() == NodeKind.TTL ? ttl : 0L);
+        NodeKind kind = opcode.kindFor(mode);
+        long owner = kind == NodeKind.EPHEMERAL ? ctx.sessionId() : 0L;
+        return new Txn.Create(finalPath, data, fixed, kind, owner, kind == NodeKind.TTL ? ttl : 0L);
     }
 
     public Txn.Delete delete(String path, int version, RequestContext ctx) throws KeeperError {
@@ -81,7 +85,7 @@ public final class TxnPreparer {
         NodeMeta node = require(path);
         AclRules.check(view.acl(node.aclId()), Perms.WRITE, ctx.authIds());
         checkVersion(node.version(), version);
-        return new Txn.SetData(path, data == null ? new byte[0] : data);
+        return new Txn.SetData(path, data);   // null stays null: ZooKeeper keeps it apart from empty data
     }
 
     public Txn.SetAcl setAcl(String path, List<ACL> acl, int aclVersion, RequestContext ctx) throws KeeperError {

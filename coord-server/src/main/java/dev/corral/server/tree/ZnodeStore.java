@@ -16,7 +16,10 @@ public interface ZnodeStore extends AutoCloseable {
     /** Metadata of the node at {@code path}, or null if there is none. Never reads the node's data. */
     NodeMeta meta(String path);
 
-    /** Data of the node at {@code path}, or null if there is none. An empty array for a node with no data. */
+    /**
+     * Data of the node at {@code path}: null if there is no node or its data is null (written as null, as ZooKeeper
+     * keeps a null buffer), an empty array for empty data. {@link #meta} tells the two nulls apart.
+     */
     byte[] data(String path);
 
     /** Names (not paths) of the children of {@code path}, in ascending byte order; empty if none or no node. */
@@ -90,7 +93,7 @@ public interface ZnodeStore extends AutoCloseable {
             return putMeta(path, meta);
         }
 
-        /** Writes (creates or replaces) a node's data. */
+        /** Writes (creates or replaces) a node's data; {@code null} is null data, not empty data. */
         Batch putData(String path, byte[] data);
 
         /** Removes a node's metadata and data. */

@@ -21,7 +21,8 @@ class KazooSmokeTest {
             "set-with-version", "makepath", "children", "sequence-0", "sequence-1", "ephemeral-owner",
             "ephemeral-sequence", "get-watch-fired", "get-watch-event", "datawatch-sequence",
             "ephemerals-gone-watch", "ephemerals-gone", "children-after-close", "delete-not-empty",
-            "delete-bad-version", "delete", "delete-recursive", "delete-missing");
+            "delete-bad-version", "delete", "delete-recursive", "delete-missing", "null-data-create",
+            "empty-data-create", "null-data-set", "empty-data-set");
 
     @TempDir
     Path dir;

@@ -37,6 +37,10 @@ class EnsembleWiringTest {
                 assertThat(zk.create("/seq", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL))
                         .isEqualTo(String.format("/seq%010d", 2 * id - 1));
             }
+            // null data (kept apart from empty data) forwarded by followers, proposed, applied everywhere
+            int aFollower = leader == 1 ? 2 : 1;
+            clients.get(aFollower - 1).create("/null", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            clients.get(aFollower - 1).create("/empty", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             for (ZooKeeper zk : clients) {
                 zk.sync("/", (rc, p, c) -> { }, null);
             }
@@ -44,6 +48,9 @@ class EnsembleWiringTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> zk.exists("/via3", false) != null);
                 Stat stat = new Stat();
                 assertThat(new String(zk.getData("/via2", false, stat))).isEqualTo("from 2");
+                assertThat(zk.getData("/null", false, stat)).isNull();
+                assertThat(stat.getDataLength()).isZero();
+                assertThat(zk.getData("/empty", false, null)).isEmpty();
             }
             // a session reads its own writes on a follower
             int follower = leader == 1 ? 2 : 1;
@@ -72,6 +79,10 @@ class EnsembleWiringTest {
                     return false;
                 }
             });
+            // its own disk (restart) and the catch-up both kept null data apart from empty data
+            assertThat(back.getData("/null", false, null)).isNull();
+            assertThat(back.getData("/after", false, null)).isNull();
+            assertThat(back.getData("/empty", false, null)).isEmpty();
             after.close();
             back.close();
         }
@@ -86,7 +97,9 @@ class EnsembleWiringTest {
             int leader = ensemble.leader();
             int follower = leader == 1 ? 2 : 1;
             ZooKeeper zk = ServersAccess.connect(ensemble.connectString(leader), 8000);
-            for (int i = 0; i < 300; i++) {
+            zk.create("/null", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            zk.create("/empty", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            for (int i = 0; i < 298; i++) {
                 zk.create("/n" + i, ("d" + i).getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -112,6 +125,10 @@ class EnsembleWiringTest {
             });
             assertThat(back.getChildren("/", false)).hasSize(302);
             assertThat(new String(back.getData("/n123", false, null))).isEqualTo("d123");
+            // the snapshot (a store checkpoint) and the log after it keep null data apart from empty data
+            assertThat(back.getData("/null", false, null)).isNull();
+            assertThat(back.getData("/empty", false, null)).isEmpty();
+            assertThat(back.getData("/while-away", false, null)).isNull();
             back.close();
             zk.close();
         } finally {

@@ -53,12 +53,18 @@ final class Differential {
      * servers; both sides sync before reads, so that results do not depend on which server a client landed on.
      */
     static void compareWithEnsemble(Path dir, int clients, Scenario scenario) throws Exception {
+        compareWithEnsemble(dir, clients, c -> c, scenario);
+    }
+
+    static void compareWithEnsemble(Path dir, int clients,
+                                    java.util.function.UnaryOperator<dev.corral.server.config.ServerConfig> tweak,
+                                    Scenario scenario) throws Exception {
         List<String> expected;
         List<String> actual;
         try (Servers.Target zk = Servers.zookeeper(Files.createDirectories(dir.resolve("ref")))) {
             expected = transcript(zk, clients, true, scenario);
         }
-        try (Servers.Target corral = Servers.corralEnsemble(Files.createDirectories(dir.resolve("ensemble")))) {
+        try (Servers.Target corral = Servers.corralEnsemble(Files.createDirectories(dir.resolve("ensemble")), tweak)) {
             actual = transcript(corral, clients, true, scenario);
         }
         assertThat(String.join("\n", actual))

@@ -165,6 +165,98 @@ class DifferentialTest {
         });
     }
 
+    /**
+     * ZooKeeper keeps null data (a jute buffer of length -1, e.g. {@code create(path, null, ...)}) apart from empty
+     * data: it reads back null, with dataLength 0. Kafka creates /kafka/latest_producer_id_block so and expects null.
+     */
+    @Test
+    void nullDataReadsBackNullAndEmptyStaysEmpty() throws Exception {
+        compare(dir, 2, ops -> {
+            ops.create(0, "/kafka", null, CreateMode.PERSISTENT);
+            ops.create2(0, "/kafka/latest_producer_id_block", null, CreateMode.PERSISTENT);
+            ops.getData(1, "/kafka/latest_producer_id_block", false);
+            ops.getData(0, "/kafka", false);
+            ops.create2(0, "/empty", "", CreateMode.PERSISTENT);
+            ops.getData(1, "/empty", false);
+            ops.create(0, "/kafka/eph", null, CreateMode.EPHEMERAL_SEQUENTIAL);
+            ops.getData(1, "/kafka/eph0000000001", false);
+            ops.getData(1, "/empty", true);
+            ops.setData(0, "/empty", null, -1);
+            ops.events(1);
+            ops.getData(1, "/empty", false);
+            ops.setData(0, "/kafka", "x", -1);
+            ops.getData(1, "/kafka", false);
+            ops.setData(0, "/kafka", "", 1);
+            ops.getData(1, "/kafka", false);
+            ops.setData(0, "/kafka", null, 2);
+            ops.getData(0, "/kafka", false);
+            ops.exists(1, "/kafka", false);
+            ops.getChildren2(1, "/kafka", false);
+        });
+    }
+
+    /**
+     * 14 ephemerals of one session under three parents, created out of path order, each watched by another session
+     * (data watches on the nodes, child watches on the parents, and a recursive watch over all): when the session
+     * closes, the NodeDeleted and NodeChildrenChanged events come in ZooKeeper's order. That order is the iteration
+     * order of a HashSet, so the paths are chosen so that two pairs share a bucket in a creation order other than
+     * their path order.
+     */
+    @Test
+    void aClosedSessionsEphemeralsGoInZooKeepersOrder() throws Exception {
+        compare(dir, 3, ops -> {
+            createEphemeralParents(ops);
+            for (String path : EPHEMERALS) {
+                ops.create(0, path, "", CreateMode.EPHEMERAL);
+            }
+            watchEphemerals(ops);
+            ops.reopen(0);
+            ops.events(1);
+            ops.events(2);
+        });
+    }
+
+    /** The same as a session that expires: ZooKeeper closes it through the same closeSession request. */
+    @Test
+    void anExpiredSessionsEphemeralsGoInZooKeepersOrder() throws Exception {
+        compare(dir, 3, ops -> {
+            createEphemeralParents(ops);
+            RawSession raw = new RawSession(ops.connectString(), 4000);
+            ops.transcript.session(raw.sessionId(), 9);
+            for (String path : EPHEMERALS) {
+                ops.note("raw create " + path + " -> " + raw.create(ops.transcript, ZooDefs.OpCode.create, path,
+                        null, CreateMode.EPHEMERAL.toFlag()));
+            }
+            watchEphemerals(ops);
+            raw.abandon();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> ops.session(1).zk.getChildren("/eo/a", false).isEmpty());
+            ops.events(1);
+            ops.events(2);
+        });
+    }
+
+    /** Created (by session 0) in this order; see {@link #aClosedSessionsEphemeralsGoInZooKeepersOrder}. */
+    private static final String[] EPHEMERALS = {"/eo/b/k07", "/eo/a/x3", "/eo/c/q", "/eo/b/a", "/eo/a/m1", "/eo/b/k11",
+        "/eo/c/a", "/eo/a/z9", "/eo/b/k02", "/eo/c/mm", "/eo/a/x10", "/eo/b/k10", "/eo/c/t5", "/eo/a/b4"};
+
+    private static void createEphemeralParents(Ops ops) {
+        for (String parent : new String[] {"/eo", "/eo/c", "/eo/a", "/eo/b"}) {
+            ops.create(1, parent, "", CreateMode.PERSISTENT);
+        }
+    }
+
+    private static void watchEphemerals(Ops ops) {
+        for (String path : EPHEMERALS) {
+            ops.exists(1, path, true);
+        }
+        for (String parent : new String[] {"/eo/a", "/eo/b", "/eo/c"}) {
+            ops.getChildren(1, parent, true);
+        }
+        ops.addWatch(2, "/eo", org.apache.zookeeper.AddWatchMode.PERSISTENT_RECURSIVE);
+    }
+
     /** Without extendedTypesEnabled (the default) a TTL create is UNIMPLEMENTED on both. */
     @Test
     void ttlNodesNeedExtendedTypes() throws Exception {

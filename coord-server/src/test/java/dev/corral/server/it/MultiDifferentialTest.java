@@ -65,6 +65,26 @@ class MultiDifferentialTest {
         });
     }
 
+    /** Null data (jute length -1) in a multi's creates and setData reads back null; empty data stays empty. */
+    @Test
+    void nullDataInsideMulti() throws Exception {
+        compare(dir, 1, ops -> {
+            ops.create(0, "/mn", "x", CreateMode.PERSISTENT);
+            ops.multi(0, List.of(
+                    Op.create("/mn/null", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                    Op.create("/mn/empty", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT),
+                    Op.setData("/mn", null, 0),
+                    Op.create("/mn/later", "y".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL),
+                    Op.setData("/mn/later", null, -1),
+                    Op.setData("/mn/empty", new byte[0], -1)));
+            ops.getData(0, "/mn", false);
+            ops.getData(0, "/mn/null", false);
+            ops.getData(0, "/mn/empty", false);
+            ops.getData(0, "/mn/later", false);
+            ops.multiRead(0, List.of(Op.getData("/mn/null"), Op.getData("/mn/empty"), Op.getData("/mn")));
+        });
+    }
+
     @Test
     void opsSeeEachOtherAndShareOneZxid() throws Exception {
         compare(dir, 2, ops -> {

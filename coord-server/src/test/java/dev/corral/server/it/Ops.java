@@ -36,6 +36,11 @@ final class Ops implements AutoCloseable {
         return sessions.get(i);
     }
 
+    /** Where the clients connect (for raw sessions beside them). */
+    String connectString() {
+        return connectString;
+    }
+
     int clients() {
         return sessions.size();
     }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The rest of the 3.9 client surface, compared with ZooKeeper: watches, containers, TTL, auth, getEphemerals. */
 class SurfaceDifferentialTest {
@@ -103,6 +105,61 @@ class SurfaceDifferentialTest {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> zk.exists("/c", false) == null && zk.exists("/t", false) == null);
             zk.close();
+        }
+    }
+
+    /**
+     * Opcode 19 (createContainer) with every flags value, and create (1) / create2 (15) with the container flag, on
+     * their own and inside a multi, sent as raw frames (the stock client derives the opcode from the flags). What
+     * ZooKeeper 3.9.5 does: opcode 19 makes a container whatever the flags (its txn is a CreateContainerTxn; the flags
+     * only add a sequence suffix), except TTL flags (no TTL in the request: BADARGUMENTS) and unknown flags
+     * (BADARGUMENTS); create/create2 with flag 4 make a plain persistent node (a CreateTxn). Inside a multi the op's
+     * opcode becomes 19 whenever the flag is 4, and unknown or TTL flags fail the whole request (MARSHALLINGERROR).
+     * Which nodes are containers shows when their only child goes: the sweeper deletes those.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"standalone", "ensemble"})
+    void createContainerOpcodeWithEveryFlag(String where) throws Exception {
+        Differential.Scenario scenario = ops -> {
+            ops.create(0, "/cc", "", CreateMode.PERSISTENT);
+            try (RawSession raw = new RawSession(ops.connectString(), 10000)) {
+                ops.transcript.session(raw.sessionId(), 9);
+                for (int flags : new int[] {0, 1, 2, 3, 4, 5, 6, 7, -1}) {
+                    ops.note("opcode 19 flags " + flags + ": "
+                            + raw.create(ops.transcript, ZooDefs.OpCode.createContainer, "/cc/n" + flags, null, flags));
+                }
+                ops.note("opcode 1 flags 4: " + raw.create(ops.transcript, ZooDefs.OpCode.create, "/cc/p1", null, 4));
+                ops.note("opcode 15 flags 4: " + raw.create(ops.transcript, ZooDefs.OpCode.create2, "/cc/p15", null, 4));
+                ops.note("multi: " + raw.multi(ops.transcript, List.of(
+                        new RawSession.CreateOp(ZooDefs.OpCode.createContainer, "/cc/m19", 0),
+                        new RawSession.CreateOp(ZooDefs.OpCode.createContainer, "/cc/m19s", 2),
+                        new RawSession.CreateOp(ZooDefs.OpCode.create, "/cc/m1", 4),
+                        new RawSession.CreateOp(ZooDefs.OpCode.create2, "/cc/m15", 4),
+                        new RawSession.CreateOp(ZooDefs.OpCode.create, "/cc/m1p", 0))));
+                for (int flags : new int[] {5, 7}) {
+                    ops.note("multi with flags " + flags + ": " + raw.multi(ops.transcript, List.of(
+                            new RawSession.CreateOp(ZooDefs.OpCode.create, "/cc/ok" + flags, 0),
+                            new RawSession.CreateOp(ZooDefs.OpCode.createContainer, "/cc/bad" + flags, flags))));
+                }
+                ops.note("multi failing after 19: " + raw.multi(ops.transcript, List.of(
+                        new RawSession.CreateOp(ZooDefs.OpCode.createContainer, "/cc/rolled", 0),
+                        new RawSession.CreateOp(ZooDefs.OpCode.create, "/cc/missing/x", 0))));
+            }
+            ops.getChildren(0, "/cc", false);
+            ops.beforeDirectRead(0);
+            List<String> made = ops.session(0).zk.getChildren("/cc", false);
+            java.util.Collections.sort(made);
+            for (String name : made) {
+                ops.create(0, "/cc/" + name + "/kid", "", CreateMode.PERSISTENT);
+                ops.delete(0, "/cc/" + name + "/kid", -1);
+            }
+            ops.sleep(1500);
+            ops.getChildren(0, "/cc", false);
+        };
+        if (where.equals("ensemble")) {
+            Differential.compareWithEnsemble(dir, 1, c -> c.withExtendedTypes(true), scenario);
+        } else {
+            Differential.compare(dir, 1, c -> c.withExtendedTypes(true), scenario);
         }
     }
 

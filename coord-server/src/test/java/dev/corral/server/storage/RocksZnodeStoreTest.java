@@ -136,12 +136,23 @@ class RocksZnodeStoreTest {
     }
 
     @Test
-    void emptyDataIsEmptyNotNull() {
+    void emptyDataIsEmptyAndNullDataIsNullAcrossReopen() {
         store.commit(store.batch().putMeta("/e", meta(1)).putData("/e", new byte[0]), false);
-        store.commit(store.batch().putMeta("/nodata", meta(2)), false);
-        assertThat(store.data("/e")).isEmpty();
-        assertThat(store.data("/nodata")).isEmpty();
-        assertThat(store.data("/missing")).isNull();
+        store.commit(store.batch().putMeta("/null", meta(2)).putData("/null", null), false);
+        store.commit(store.batch().putMeta("/was", meta(3)).putData("/was", new byte[] {1}), false);
+        store.commit(store.batch().putData("/was", null).putData("/e", new byte[0]), false);
+        for (int round = 0; round < 2; round++) {
+            assertThat(store.data("/e")).isEmpty();
+            assertThat(store.data("/null")).isNull();
+            assertThat(store.meta("/null")).isEqualTo(meta(2));    // a node, with null data
+            assertThat(store.data("/was")).isNull();
+            assertThat(store.data("/missing")).isNull();
+            assertThat(store.meta("/missing")).isNull();
+            reopen();
+        }
+        store.commit(store.batch().putData("/null", new byte[0]).putData("/was", new byte[] {2}), false);
+        assertThat(store.data("/null")).isEmpty();
+        assertThat(store.data("/was")).containsExactly(2);
     }
 
     @Test

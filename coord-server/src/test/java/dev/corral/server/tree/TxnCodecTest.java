@@ -19,6 +19,7 @@ class TxnCodecTest {
         Txn create = new Txn.Create("/a/\u00e9", new byte[] {1, 2, 3}, ACL_LIST, NodeKind.TTL, 0, 5000);
         return List.of(create,
                 new Txn.Create("/e", new byte[0], ACL_LIST, NodeKind.EPHEMERAL, 0x1234L, 0),
+                new Txn.Create("/null", null, ACL_LIST, NodeKind.PERSISTENT, 0, 0), new Txn.SetData("/null", null),
                 new Txn.Delete("/a"), new Txn.SetData("/a", new byte[] {9}), new Txn.SetAcl("/a", ACL_LIST),
                 new Txn.Check("/a"), new Txn.Error(-101), new Txn.CreateSession(77L, new byte[16], 4000),
                 new Txn.CloseSession(77L), new Txn.Multi(List.of(create, new Txn.Delete("/x"), new Txn.Multi(List.of()))));
@@ -37,6 +38,27 @@ class TxnCodecTest {
         assertThat(c.acl()).isEqualTo(ACL_LIST);
         assertThat(c.kind()).isEqualTo(NodeKind.TTL);
         assertThat(c.ttlMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void nullDataRoundTripsApartFromEmptyData() throws IOException {
+        Txn.Create nullCreate = new Txn.Create("/n", null, ACL_LIST, NodeKind.PERSISTENT, 0, 0);
+        Txn.Create emptyCreate = new Txn.Create("/e", new byte[0], ACL_LIST, NodeKind.PERSISTENT, 0, 0);
+        Txn multi = new Txn.Multi(List.of(nullCreate, new Txn.SetData("/e", null), emptyCreate,
+                new Txn.SetData("/n", new byte[0])));
+        Txn.Multi back = (Txn.Multi) TxnCodec.decode(TxnCodec.encode(multi));
+        assertThat(((Txn.Create) back.ops().get(0)).data()).isNull();
+        assertThat(((Txn.SetData) back.ops().get(1)).data()).isNull();
+        assertThat(((Txn.Create) back.ops().get(2)).data()).isEmpty();
+        assertThat(((Txn.SetData) back.ops().get(3)).data()).isEmpty();
+        assertThat(TxnCodec.size(multi)).isEqualTo(TxnCodec.encode(multi).length);
+        // lengths below -1 are still corrupt
+        byte[] bad = TxnCodec.encode(new Txn.SetData("/n", new byte[0]));
+        bad[bad.length - 1] = -2;
+        bad[bad.length - 2] = -1;
+        bad[bad.length - 3] = -1;
+        bad[bad.length - 4] = -1;
+        assertThatThrownBy(() -> TxnCodec.decode(bad)).isInstanceOf(IOException.class);
     }
 
     @Test
