@@ -1,0 +1,275 @@
+package dev.corral.faults.check;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Is one key's history of register ops linearizable? Wing & Gong's search with Lowe's just-in-time linearization (the
+ * shape of Porcupine's): the call and return events sit in a doubly linked list in real-time order; the search walks
+ * it from the front, linearizing a call when the register allows it and the resulting (linearized set, state)
+ * configuration is new, and backtracking when it meets the return of an op not yet linearized. An indeterminate op
+ * has no return event, so it may be linearized at any point after its invoke or never; the list running out means
+ * every determinate op is linearized.
+ *
+ * <p>Indeterminate ops pile up under a partition, and each doubles the configurations unless pruned. Two prunings keep
+ * them in check, both sound because they only drop linearizations that another, kept one can stand for:
+ * <ul>
+ *   <li>An indeterminate op is only worth linearizing just before an op that needs the value it leaves (a read of it,
+ *   a cas expecting it). Followed by a write instead, or by nothing, it can be left out: the write hides it. So after
+ *   an indeterminate op the next op linearized may not be a write; the configuration remembers that restriction.</li>
+ *   <li>Two indeterminate ops that do the same thing differ only by invoke time, and keeping the earlier-invoked one
+ *   for later is never worse: of a group of them that could all be linearized now, only the latest-invoked is
+ *   tried.</li>
+ * </ul>
+ */
+final class RegisterSearch {
+    enum Outcome { LINEARIZABLE, NOT_LINEARIZABLE, BUDGET_EXCEEDED }
+
+    /** How far the search got when the history is not linearizable: where Knossos would stop. */
+    record Failure(RegisterOp op, Map<Long, RegisterOp> statesWithSetter, List<RegisterOp> linearizedBefore) {}
+
+    private static final int FRONTIER_STATES = 8;
+    private static final int PATH_TAIL = 6;
+    /** Tells apart in the memo a configuration whose next op may not be a write. */
+    private static final long RESTRICTED_SALT = 0x6a09e667f3bcc909L;
+
+    private final List<RegisterOp> ops;
+    private final int head;
+    private final int tail;
+    private final int[] entryOp;
+    private final boolean[] entryIsCall;
+    private final int[] callPos;
+    private final int[] retPos;
+    private final int[] next;
+    private final int[] prev;
+    /** The next-invoked indeterminate op with the same effect, or -1. */
+    private final int[] sameNext;
+    private final boolean[] lifted;
+    /** Positions of the return events of determinate ops not yet linearized: the first is the deadline. */
+    private final BitSet pendingReturns = new BitSet();
+    private final long[] zobristHi;
+    private final long[] zobristLo;
+
+    private final ConfigSet seen = new ConfigSet();
+    private long steps;
+
+    private int stuckPos = -1;
+    private RegisterOp stuckOp;
+    private final Map<Long, RegisterOp> stuckStates = new LinkedHashMap<>();
+    private List<RegisterOp> stuckPath = List.of();
+
+    /** ops: ids 0..n-1 in invoke order. */
+    RegisterSearch(List<RegisterOp> ops) {
+        this.ops = ops;
+        int n = ops.size();
+        record Event(long index, int op, boolean call) {}
+        List<Event> events = new ArrayList<>();
+        for (RegisterOp o : ops) {
+            events.add(new Event(o.call.invokeIndex(), o.id, true));
+            if (!o.indeterminate) {
+                events.add(new Event(o.call.completionIndex(), o.id, false));
+            }
+        }
+        events.sort((x, y) -> Long.compare(x.index, y.index));
+        int e = events.size();
+        head = e;
+        tail = e + 1;
+        entryOp = new int[e];
+        entryIsCall = new boolean[e];
+        callPos = new int[n];
+        retPos = new int[n];
+        next = new int[e + 2];
+        prev = new int[e + 2];
+        for (int p = 0; p < e; p++) {
+            Event ev = events.get(p);
+            entryOp[p] = ev.op;
+            entryIsCall[p] = ev.call;
+            if (ev.call) {
+                callPos[ev.op] = p;
+            } else {
+                retPos[ev.op] = p;
+                pendingReturns.set(p);
+            }
+        }
+        int last = head;
+        for (int p = 0; p < e; p++) {
+            next[last] = p;
+            prev[p] = last;
+            last = p;
+        }
+        next[last] = tail;
+        prev[tail] = last;
+
+        sameNext = new int[n];
+        java.util.Arrays.fill(sameNext, -1);
+        Map<List<Long>, Integer> lastOfEffect = new HashMap<>();
+        for (RegisterOp o : ops) {
+            if (o.indeterminate) {
+                Integer before = lastOfEffect.put(List.of((long) o.kind.ordinal(), o.a, o.b), o.id);
+                if (before != null) {
+                    sameNext[before] = o.id;
+                }
+            }
+        }
+        lifted = new boolean[n];
+        SplittableRandom random = new SplittableRandom(0x5eed_c0ffeeL);
+        zobristHi = new long[n];
+        zobristLo = new long[n];
+        for (int i = 0; i < n; i++) {
+            zobristHi[i] = random.nextLong();
+            zobristLo[i] = random.nextLong();
+        }
+    }
+
+    /**
+     * Runs the search from the register's initial value, stopping after maxConfigs new configurations or at the
+     * deadline (a System.nanoTime value).
+     */
+    Outcome run(long initial, long maxConfigs, long deadlineNanos) {
+        int n = ops.size();
+        int[] stackOp = new int[n];
+        long[] stackState = new long[n];
+        boolean[] stackRestricted = new boolean[n];
+        int depth = 0;
+        long state = initial;
+        boolean restricted = false;
+        long hi = 0;
+        long lo = 0;
+        int entry = next[head];
+        while (true) {
+            if ((++steps & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
+                return Outcome.BUDGET_EXCEEDED;
+            }
+            if (entry == tail) {
+                return Outcome.LINEARIZABLE;
+            }
+            if (entryIsCall[entry]) {
+                int id = entryOp[entry];
+                RegisterOp op = ops.get(id);
+                if (op.allowedIn(state) && !(restricted && op.kind == RegisterOp.Kind.WRITE) && !dominated(id)) {
+                    long after = op.after(state);
+                    long nh = hi ^ zobristHi[id];
+                    long nl = lo ^ zobristLo[id];
+                    long salt = op.indeterminate ? RESTRICTED_SALT : 0;
+                    if (seen.add(nh ^ mix(after ^ salt), nl ^ mix(after ^ salt ^ 0x9e3779b97f4a7c15L))) {
+                        if (seen.size() > maxConfigs) {
+                            return Outcome.BUDGET_EXCEEDED;
+                        }
+                        stackOp[depth] = id;
+                        stackState[depth] = state;
+                        stackRestricted[depth] = restricted;
+                        depth++;
+                        state = after;
+                        restricted = op.indeterminate;
+                        hi = nh;
+                        lo = nl;
+                        lift(id);
+                        entry = next[head];
+                        continue;
+                    }
+                }
+                entry = next[entry];
+            } else {
+                // The op returning here is not linearized, and no later choice can put it before its return.
+                noteStuck(entry, state, stackOp, depth);
+                if (depth == 0) {
+                    return Outcome.NOT_LINEARIZABLE;
+                }
+                depth--;
+                int id = stackOp[depth];
+                state = stackState[depth];
+                restricted = stackRestricted[depth];
+                hi ^= zobristHi[id];
+                lo ^= zobristLo[id];
+                unlift(id);
+                entry = next[callPos[id]];
+            }
+        }
+    }
+
+    long configs() {
+        return seen.size();
+    }
+
+    Failure failure() {
+        return new Failure(stuckOp, stuckStates, stuckPath);
+    }
+
+    /** Whether a later-invoked indeterminate op with the same effect could be linearized now instead. */
+    private boolean dominated(int id) {
+        int deadline = pendingReturns.nextSetBit(0);
+        for (int z = sameNext[id]; z >= 0 && (deadline < 0 || callPos[z] < deadline); z = sameNext[z]) {
+            if (!lifted[z]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void lift(int id) {
+        lifted[id] = true;
+        unlink(callPos[id]);
+        if (!ops.get(id).indeterminate) {
+            unlink(retPos[id]);
+            pendingReturns.clear(retPos[id]);
+        }
+    }
+
+    /** Undoes {@link #lift} in reverse order, as dancing links require. */
+    private void unlift(int id) {
+        lifted[id] = false;
+        if (!ops.get(id).indeterminate) {
+            relink(retPos[id]);
+            pendingReturns.set(retPos[id]);
+        }
+        relink(callPos[id]);
+    }
+
+    private void unlink(int p) {
+        next[prev[p]] = next[p];
+        prev[next[p]] = prev[p];
+    }
+
+    private void relink(int p) {
+        next[prev[p]] = p;
+        prev[next[p]] = p;
+    }
+
+    private void noteStuck(int entry, long state, int[] stackOp, int depth) {
+        if (entry < stuckPos) {
+            return;
+        }
+        if (entry > stuckPos) {
+            stuckPos = entry;
+            stuckOp = ops.get(entryOp[entry]);
+            stuckStates.clear();
+            List<RegisterOp> path = new ArrayList<>();
+            for (int i = Math.max(0, depth - PATH_TAIL); i < depth; i++) {
+                path.add(ops.get(stackOp[i]));
+            }
+            stuckPath = path;
+        }
+        if (stuckStates.size() < FRONTIER_STATES && !stuckStates.containsKey(state)) {
+            RegisterOp setter = null;
+            for (int i = depth - 1; i >= 0 && setter == null; i--) {
+                RegisterOp o = ops.get(stackOp[i]);
+                if (o.kind != RegisterOp.Kind.READ) {
+                    setter = o;
+                }
+            }
+            stuckStates.put(state, setter);
+        }
+    }
+
+    /** SplitMix64's finalizer: spreads a state over the fingerprint's bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}
