@@ -3,6 +3,7 @@ package dev.corral.faults.check;
 import dev.corral.faults.history.Op;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,11 @@ public final class LinearizabilityChecker implements Checker {
 
     private void checkKey(String key, List<Call> calls, long deadline, Result.Builder r) {
         List<RegisterOp> ops = relevantOps(calls, r);
+        List<Anomaly> unsourced = valuesFromNowhere(key, ops);
+        if (!unsourced.isEmpty()) {
+            unsourced.forEach(r::anomaly);
+            return;
+        }
         RegisterSearch search = new RegisterSearch(ops);
         RegisterSearch.Outcome outcome = search.run(INITIAL_VALUE, maxConfigsPerKey, deadline);
         r.add("configs", search.configs());
@@ -87,7 +93,8 @@ public final class LinearizabilityChecker implements Checker {
      * The ops that constrain the search, with dense ids in invoke order. An indeterminate write (or cas) of a value
      * that no op ever needs to find in the register (no read saw it, no cas expected it) is dropped too: wherever it
      * is linearized, the next op to follow it must be a write (nothing else accepts that value), so leaving it out
-     * changes nothing, and keeping it would double the search for each such write a partition piles up.
+     * changes nothing, and keeping it would double the search for each such write a partition piles up. An
+     * indeterminate cas that writes the value it expects is dropped for the same reason: it can only be left out.
      */
     private static List<RegisterOp> relevantOps(List<Call> calls, Result.Builder r) {
         List<RegisterOp> candidates = new ArrayList<>();
@@ -107,13 +114,42 @@ public final class LinearizabilityChecker implements Checker {
         }
         List<RegisterOp> ops = new ArrayList<>();
         for (RegisterOp op : candidates) {
-            if (op.indeterminate && op.kind != RegisterOp.Kind.READ && !needed.contains(op.written())) {
+            boolean noOp = op.kind == RegisterOp.Kind.CAS && op.a == op.b;
+            if (op.indeterminate && op.kind != RegisterOp.Kind.READ && (noOp || !needed.contains(op.written()))) {
                 r.add("info-unobserved", 1);
                 continue;
             }
             ops.add(new RegisterOp(ops.size(), op.kind, op.a, op.b, op.indeterminate, op.call));
         }
         return ops;
+    }
+
+    /**
+     * A quick refutation that needs no search: a read (or cas) that found a value no op could have written before it
+     * completed. Such values are what corruption or a mixed-up key produce, and the search would have to exhaust
+     * every configuration before it to say so, which indeterminate ops can make too costly.
+     */
+    private static List<Anomaly> valuesFromNowhere(String key, List<RegisterOp> ops) {
+        Map<Long, RegisterOp> firstWriter = new HashMap<>();
+        for (RegisterOp o : ops) {
+            if (o.kind != RegisterOp.Kind.READ) {
+                firstWriter.putIfAbsent(o.written(), o); // ops are in invoke order
+            }
+        }
+        List<Anomaly> found = new ArrayList<>();
+        for (RegisterOp o : ops) {
+            if (o.kind == RegisterOp.Kind.WRITE || o.indeterminate || o.a == INITIAL_VALUE) {
+                continue;
+            }
+            RegisterOp writer = firstWriter.get(o.a);
+            if (writer == null || writer.call.invokeIndex() > o.call.completionIndex()) {
+                found.add(new Anomaly("not-linearizable", java.util.Arrays.stream(o.call.events()).boxed().toList(),
+                        "key " + key + ": " + o.call.describe() + " cannot be linearized: no op wrote "
+                                + RegisterOp.show(o.a) + " before it completed"
+                                + (writer == null ? "" : " (the first, " + writer.call.describe() + ", came later)")));
+            }
+        }
+        return found;
     }
 
     private static Anomaly describe(String key, RegisterSearch.Failure f) {

@@ -26,6 +26,9 @@ import java.util.SplittableRandom;
  *   for later is never worse: of a group of them that could all be linearized now, only the latest-invoked is
  *   tried.</li>
  * </ul>
+ * For the same reason the memo ({@link ConfigMemo}) counts the indeterminate ops linearized from each group of
+ * identical ones rather than naming them: every one linearized was invoked before the configuration's first pending
+ * return, as is every one it could still use, so which of them were used makes no difference to what can follow.
  */
 final class RegisterSearch {
     enum Outcome { LINEARIZABLE, NOT_LINEARIZABLE, BUDGET_EXCEEDED }
@@ -49,13 +52,17 @@ final class RegisterSearch {
     private final int[] prev;
     /** The next-invoked indeterminate op with the same effect, or -1. */
     private final int[] sameNext;
+    /** For an indeterminate op, its group of identical ones; -1 for the others. */
+    private final int[] group;
+    /** Per group, how many are linearized. */
+    private final int[] used;
     private final boolean[] lifted;
     /** Positions of the return events of determinate ops not yet linearized: the first is the deadline. */
     private final BitSet pendingReturns = new BitSet();
     private final long[] zobristHi;
     private final long[] zobristLo;
 
-    private final ConfigSet seen = new ConfigSet();
+    private final ConfigMemo seen = new ConfigMemo();
     private long steps;
 
     private int stuckPos = -1;
@@ -107,15 +114,21 @@ final class RegisterSearch {
 
         sameNext = new int[n];
         java.util.Arrays.fill(sameNext, -1);
-        Map<List<Long>, Integer> lastOfEffect = new HashMap<>();
+        group = new int[n];
+        java.util.Arrays.fill(group, -1);
+        Map<List<Long>, Integer> groups = new HashMap<>();
+        Map<Integer, Integer> lastOfGroup = new HashMap<>();
         for (RegisterOp o : ops) {
             if (o.indeterminate) {
-                Integer before = lastOfEffect.put(List.of((long) o.kind.ordinal(), o.a, o.b), o.id);
+                int g = groups.computeIfAbsent(List.of((long) o.kind.ordinal(), o.a, o.b), k -> groups.size());
+                group[o.id] = g;
+                Integer before = lastOfGroup.put(g, o.id);
                 if (before != null) {
                     sameNext[before] = o.id;
                 }
             }
         }
+        used = new int[groups.size()];
         lifted = new boolean[n];
         SplittableRandom random = new SplittableRandom(0x5eed_c0ffeeL);
         zobristHi = new long[n];
@@ -135,6 +148,7 @@ final class RegisterSearch {
         int[] stackOp = new int[n];
         long[] stackState = new long[n];
         boolean[] stackRestricted = new boolean[n];
+        boolean[] stackForced = new boolean[n];
         int depth = 0;
         long state = initial;
         boolean restricted = false;
@@ -148,21 +162,32 @@ final class RegisterSearch {
             if (entry == tail) {
                 return Outcome.LINEARIZABLE;
             }
+            boolean deadEnd = false;
             if (entryIsCall[entry]) {
                 int id = entryOp[entry];
                 RegisterOp op = ops.get(id);
                 if (op.allowedIn(state) && !(restricted && op.kind == RegisterOp.Kind.WRITE) && !dominated(id)) {
+                    // A read the register allows now is best linearized now: it changes nothing, and every op that
+                    // must precede it is linearized already. So its siblings need no trying, here or on the way back.
+                    boolean forced = op.kind == RegisterOp.Kind.READ;
                     long after = op.after(state);
-                    long nh = hi ^ zobristHi[id];
-                    long nl = lo ^ zobristLo[id];
-                    long salt = op.indeterminate ? RESTRICTED_SALT : 0;
-                    if (seen.add(nh ^ mix(after ^ salt), nl ^ mix(after ^ salt ^ 0x9e3779b97f4a7c15L))) {
+                    long nh = hi ^ tokenHi(id);
+                    long nl = lo ^ tokenLo(id);
+                    if (group[id] >= 0) {
+                        used[group[id]]++;
+                    }
+                    boolean isNew = remember(nh, nl, after, op.indeterminate);
+                    if (group[id] >= 0) {
+                        used[group[id]]--;
+                    }
+                    if (isNew) {
                         if (seen.size() > maxConfigs) {
                             return Outcome.BUDGET_EXCEEDED;
                         }
                         stackOp[depth] = id;
                         stackState[depth] = state;
                         stackRestricted[depth] = restricted;
+                        stackForced[depth] = forced;
                         depth++;
                         state = after;
                         restricted = op.indeterminate;
@@ -172,23 +197,30 @@ final class RegisterSearch {
                         entry = next[head];
                         continue;
                     }
+                    deadEnd = forced;
                 }
-                entry = next[entry];
+                if (!deadEnd) {
+                    entry = next[entry];
+                    continue;
+                }
             } else {
                 // The op returning here is not linearized, and no later choice can put it before its return.
                 noteStuck(entry, state, stackOp, depth);
+            }
+            int id;
+            do {
                 if (depth == 0) {
                     return Outcome.NOT_LINEARIZABLE;
                 }
                 depth--;
-                int id = stackOp[depth];
+                id = stackOp[depth];
                 state = stackState[depth];
                 restricted = stackRestricted[depth];
-                hi ^= zobristHi[id];
-                lo ^= zobristLo[id];
                 unlift(id);
-                entry = next[callPos[id]];
-            }
+                hi ^= tokenHi(id);
+                lo ^= tokenLo(id);
+            } while (stackForced[depth]);
+            entry = next[callPos[id]];
         }
     }
 
@@ -198,6 +230,23 @@ final class RegisterSearch {
 
     Failure failure() {
         return new Failure(stuckOp, stuckStates, stuckPath);
+    }
+
+    /** What linearizing op id adds to the fingerprint of the determinate set: indeterminate ops are counted apart. */
+    private long tokenHi(int id) {
+        return group[id] < 0 ? zobristHi[id] : 0;
+    }
+
+    private long tokenLo(int id) {
+        return group[id] < 0 ? zobristLo[id] : 0;
+    }
+
+    private boolean remember(long hi, long lo, long state, boolean restricted) {
+        long freeHi = hi ^ mix(state);
+        long freeLo = lo ^ mix(state ^ 0x9e3779b97f4a7c15L);
+        long h = restricted ? hi ^ mix(state ^ RESTRICTED_SALT) : freeHi;
+        long l = restricted ? lo ^ mix(state ^ RESTRICTED_SALT ^ 0x9e3779b97f4a7c15L) : freeLo;
+        return seen.add(h, l, freeHi, freeLo, restricted, used);
     }
 
     /** Whether a later-invoked indeterminate op with the same effect could be linearized now instead. */
@@ -213,6 +262,9 @@ final class RegisterSearch {
 
     private void lift(int id) {
         lifted[id] = true;
+        if (group[id] >= 0) {
+            used[group[id]]++;
+        }
         unlink(callPos[id]);
         if (!ops.get(id).indeterminate) {
             unlink(retPos[id]);
@@ -223,6 +275,9 @@ final class RegisterSearch {
     /** Undoes {@link #lift} in reverse order, as dancing links require. */
     private void unlift(int id) {
         lifted[id] = false;
+        if (group[id] >= 0) {
+            used[group[id]]--;
+        }
         if (!ops.get(id).indeterminate) {
             relink(retPos[id]);
             pendingReturns.set(retPos[id]);

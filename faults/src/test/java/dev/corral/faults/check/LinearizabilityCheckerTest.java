@@ -31,7 +31,16 @@ class LinearizabilityCheckerTest {
         assertThat(checker.check(h().invoke(0, "read", "r0", null).ok(0, 0L).ops()).valid()).isTrue();
         Result r = checker.check(h().invoke(0, "read", "r0", null).ok(0, 3L).ops());
         assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
-        assertThat(r.anomalies().get(0).detail()).contains("0 (initial)");
+        assertThat(r.anomalies().get(0).detail()).contains("no op wrote 3 before it completed");
+        // a value written, but only after the read completed: also refuted without a search
+        Result later = checker.check(h().invoke(0, "read", "r0", null).ok(0, 3L).invoke(1, "write", "r0", 3L).ok(1)
+                .ops());
+        assertThat(later.anomalies()).singleElement()
+                .satisfies(a -> assertThat(a.detail()).contains("came later").contains("p1 write 3"));
+        // a stale read of the initial value: the search says the register could only hold 1
+        Result stale = checker.check(h().invoke(0, "write", "r0", 1L).ok(0).invoke(0, "read", "r0", null).ok(0, 0L)
+                .ops());
+        assertThat(stale.anomalies().get(0).detail()).contains("can only hold 1 (set by p0 write 1");
     }
 
     @Test
@@ -156,12 +165,13 @@ class LinearizabilityCheckerTest {
     @Test
     void theFailureNamesTheFirstOpThatCannotBeLinearizedNotALaterOne() {
         Hist h = h().invoke(0, "write", "r0", 1L).ok(0)
-                .invoke(1, "read", "r0", null).ok(1, 2L) // impossible: nothing wrote 2 yet
                 .invoke(0, "write", "r0", 2L).ok(0)
-                .invoke(1, "read", "r0", null).ok(1, 3L); // impossible too, but later
+                .invoke(1, "read", "r0", null).ok(1, 1L) // stale
+                .invoke(0, "write", "r0", 3L).ok(0)
+                .invoke(1, "read", "r0", null).ok(1, 2L); // stale too, but later
         Result r = checker.check(h.ops());
         assertThat(r.anomalies()).singleElement()
-                .satisfies(a -> assertThat(a.events()).startsWith(2L, 3L));
+                .satisfies(a -> assertThat(a.events()).startsWith(4L, 5L).contains(2L));
     }
 
     @Test
@@ -222,7 +232,8 @@ class LinearizabilityCheckerTest {
         for (int i = 0; i < 30; i++) {
             h.ok(i, (long) ((i * 7) % 30));
         }
-        h.invoke(0, "read", "r0", null).ok(0, 99L);
+        h.invoke(0, "write", "r0", 77L).ok(0).invoke(0, "write", "r0", 78L).ok(0)
+                .invoke(0, "read", "r0", null).ok(0, 77L); // stale, but 77 was written: only a search refutes it
         Result tight = new LinearizabilityChecker(50, Duration.ofMinutes(1)).check(h.ops());
         assertThat(tight.verdict()).isEqualTo(Verdict.UNKNOWN);
         assertThat(tight.valid()).isFalse();
