@@ -11,19 +11,18 @@ import java.util.Map;
 /**
  * The lock workload. Mutual exclusion: a process holds the lock from its acquire's OK to the invoke of its next
  * release (a release recorded INFO "SUSPENDED"/"LOST" is invoked the moment the workload learned it lost the lock);
- * the holding intervals of different processes must not overlap. The counter it guards: OK incrs return distinct
+ * the holding intervals of different processes must not overlap. A holder whose incr ends INFO carries on under a
+ * new process number the history does not link to the old one, so its interval is taken to end there: an overlap
+ * after that point is missed rather than a release under the new number read as a second holder. The counter it
+ * guards: OK incrs return distinct
  * values, and as the counter starts at 0 and only incrs that happened (OK or INFO) raise it, no incr can have seen
  * more than their number.
  */
 public final class LockChecker implements Checker {
-    private record Hold(int process, Call acquire, Call release) {
+    /** end: the event where the hold ends, Long.MAX_VALUE when it lasts to the end of the history. */
+    private record Hold(int process, Call acquire, long end) {
         long start() {
             return acquire.completionIndex();
-        }
-
-        /** Held to the end of the history when never released. */
-        long end() {
-            return release == null ? Long.MAX_VALUE : release.invokeIndex();
         }
     }
 
@@ -41,6 +40,7 @@ public final class LockChecker implements Checker {
         long incrOk = 0;
         long incrInfo = 0;
         long ignored = 0;
+        long unmatchedReleases = 0;
         for (Call c : Call.pair(ops)) {
             switch (c.f()) {
                 case "acquire" -> {
@@ -54,10 +54,16 @@ public final class LockChecker implements Checker {
                     }
                     Call acquire = holding.remove(c.process());
                     if (acquire != null) {
-                        holds.add(new Hold(c.process(), acquire, c));
+                        holds.add(new Hold(c.process(), acquire, c.invokeIndex()));
+                    } else {
+                        unmatchedReleases++;
                     }
                 }
                 case "incr" -> {
+                    Call acquire = c.indeterminate() ? holding.remove(c.process()) : null;
+                    if (acquire != null) {
+                        holds.add(new Hold(c.process(), acquire, c.completionIndex()));
+                    }
                     if (c.ok()) {
                         incrOk++;
                         incrByValue.computeIfAbsent(Values.asLong(c.result(), c.completionIndex()),
@@ -69,7 +75,7 @@ public final class LockChecker implements Checker {
                 default -> ignored++;
             }
         }
-        holding.forEach((p, acquire) -> holds.add(new Hold(p, acquire, null)));
+        holding.forEach((p, acquire) -> holds.add(new Hold(p, acquire, Long.MAX_VALUE)));
         holds.sort(Comparator.comparingLong(Hold::start));
         long overlaps = 0;
         for (int i = 0; i < holds.size(); i++) {
@@ -80,13 +86,13 @@ public final class LockChecker implements Checker {
                     overlaps++;
                     List<Long> events = new ArrayList<>();
                     events.add(a.acquire().completionIndex());
-                    if (a.release() != null) {
-                        events.add(a.release().invokeIndex());
+                    if (a.end() != Long.MAX_VALUE) {
+                        events.add(a.end());
                     }
                     events.add(b.acquire().completionIndex());
                     r.anomaly(new Anomaly("overlap", events, "p" + b.process() + " acquired the lock at event "
                             + b.start() + " while p" + a.process() + " held it since event " + a.start()
-                            + (a.release() == null ? " (never released)" : " until event " + a.end())));
+                            + (a.end() == Long.MAX_VALUE ? " (never released)" : " until event " + a.end())));
                 }
             }
         }
@@ -107,6 +113,9 @@ public final class LockChecker implements Checker {
         }
         r.count("holds", holds.size()).count("overlaps", overlaps).count("incr-ok", incrOk)
                 .count("incr-info", incrInfo).count("counter", maxValue).count("duplicate-incrs", duplicated);
+        if (unmatchedReleases > 0) {
+            r.count("releases-without-acquire", unmatchedReleases);
+        }
         if (ignored > 0) {
             r.count("ignored", ignored);
         }
