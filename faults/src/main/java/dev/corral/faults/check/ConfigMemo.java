@@ -16,12 +16,14 @@ import java.util.Map;
  * that one could not: the indeterminate ops have no deadline, so the more are left the more is possible. Such a
  * configuration is subsumed and not explored again. Without this, the counts alone multiply the configurations by the
  * product of the groups' sizes.
+ *
+ * <p>Most configurations have used no indeterminate op at all; those are kept apart as bare fingerprints, which subsume
+ * every vector under the same key, so the common case costs sixteen bytes.
  */
 final class ConfigMemo {
-    private static final int[] NONE = new int[0];
-
     private record Key(long hi, long lo) {}
 
+    private final FingerprintSet unused = new FingerprintSet();
     private final Map<Key, List<int[]>> seen = new HashMap<>();
     private long size;
 
@@ -33,14 +35,22 @@ final class ConfigMemo {
      * @return true when the configuration is new and worth exploring
      */
     boolean add(long hi, long lo, long freeHi, long freeLo, boolean restricted, int[] used) {
+        if (unused.contains(freeHi, freeLo) || (restricted && unused.contains(hi, lo))) {
+            return false;
+        }
         if (subsumed(new Key(freeHi, freeLo), used) || (restricted && subsumed(new Key(hi, lo), used))) {
             return false;
+        }
+        size++;
+        if (allZero(used)) {
+            unused.add(hi, lo);
+            seen.remove(new Key(hi, lo));
+            return true;
         }
         List<int[]> vectors = seen.computeIfAbsent(new Key(hi, lo), k -> new ArrayList<>(1));
         // those the new one subsumes can go: it answers for them, and shorter lists are quicker to search
         vectors.removeIf(v -> atLeast(v, used));
         vectors.add(sparse(used));
-        size++;
         return true;
     }
 
@@ -88,15 +98,21 @@ final class ConfigMemo {
         return true;
     }
 
+    private static boolean allZero(int[] used) {
+        for (int c : used) {
+            if (c != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static int[] sparse(int[] dense) {
         int nonZero = 0;
         for (int c : dense) {
             if (c != 0) {
                 nonZero++;
             }
-        }
-        if (nonZero == 0) {
-            return NONE;
         }
         int[] v = new int[2 * nonZero];
         int j = 0;

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
  * invoke, or never.
  *
  * <p>The search is exponential in the worst case, so it has a budget: configurations per key and a time limit for the
- * whole history. A key that exhausts it makes the verdict unknown (unless another key is not linearizable).
+ * whole history, shared out so that each key may use an equal part of what the keys before it left. A key that
+ * exhausts its budget makes the verdict unknown (unless another key is not linearizable); one hard key cannot starve
+ * the others.
  */
 public final class LinearizabilityChecker implements Checker {
     public static final long DEFAULT_MAX_CONFIGS_PER_KEY = 2_000_000;
@@ -61,8 +63,10 @@ public final class LinearizabilityChecker implements Checker {
         if (ignored > 0) {
             r.count("ignored", ignored);
         }
+        int keysLeft = byKey.size();
         for (Map.Entry<String, List<Call>> e : byKey.entrySet()) {
-            checkKey(e.getKey(), e.getValue(), deadline, r);
+            long now = System.nanoTime();
+            checkKey(e.getKey(), e.getValue(), now + Math.max(0, deadline - now) / keysLeft--, r);
         }
         return r.build();
     }
@@ -83,7 +87,7 @@ public final class LinearizabilityChecker implements Checker {
                 r.add("keys-unknown", 1);
                 r.doubt("key " + key + ": search budget exhausted after " + search.configs() + " configurations ("
                         + ops.size() + " ops; limits " + maxConfigsPerKey + " configurations per key, " + timeLimit
-                        + " in all)");
+                        + " shared by the keys)");
             }
             case NOT_LINEARIZABLE -> r.anomaly(describe(key, search.failure()));
         }

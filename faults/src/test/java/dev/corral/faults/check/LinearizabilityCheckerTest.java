@@ -248,6 +248,30 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void aKeyThatExhaustsTheTimeDoesNotStarveTheOthers() {
+        Hist h = h();
+        for (int i = 0; i < 30; i++) {
+            h.invoke(100 + i, "write", "a-hard", (long) i);
+        }
+        for (int i = 0; i < 30; i++) {
+            h.invoke(i, "read", "a-hard", null);
+        }
+        for (int i = 0; i < 30; i++) {
+            h.ok(i, (long) ((i * 7) % 30));
+        }
+        h.invoke(0, "write", "a-hard", 77L).ok(0).invoke(0, "write", "a-hard", 78L).ok(0)
+                .invoke(0, "read", "a-hard", null).ok(0, 77L);
+        // key b-easy comes second and holds a plain stale read
+        h.invoke(1, "write", "b-easy", 1L).ok(1).invoke(1, "write", "b-easy", 2L).ok(1)
+                .invoke(1, "read", "b-easy", null).ok(1, 1L);
+        Result r = new LinearizabilityChecker(Long.MAX_VALUE, Duration.ofMillis(400)).check(h.ops());
+        assertThat(r.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(r.count("keys-unknown")).isEqualTo(1);
+        assertThat(r.anomalies()).singleElement().satisfies(a -> assertThat(a.detail()).startsWith("key b-easy"));
+        assertThat(r.note()).contains("key a-hard");
+    }
+
+    @Test
     void otherFunctionsAreCountedAsIgnored() {
         Hist h = h().invoke(0, "start-partition", null).ok(0).invoke(1, "read", "r0", null).ok(1, 0L);
         Result r = checker.check(h.ops());
