@@ -9,12 +9,17 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Is one key's history of register ops linearizable? Wing & Gong's search with Lowe's just-in-time linearization (the
+ * Is one key's history of register ops linearizable? Wing & Gong's search with Lowe's memo of configurations (the
  * shape of Porcupine's): the call and return events sit in a doubly linked list in real-time order; the search walks
  * it from the front, linearizing a call when the register allows it and the resulting (linearized set, state)
  * configuration is new, and backtracking when it meets the return of an op not yet linearized. An indeterminate op
  * has no return event, so it may be linearized at any point after its invoke or never; the list running out means
  * every determinate op is linearized.
+ *
+ * <p>In the spirit of Lowe's just-in-time linearization, ops are linearized no earlier than something needs them: a
+ * read the register allows is linearized at once and its siblings are not tried (it changes nothing, and every op that
+ * had to precede it already is linearized, so no other order can do better), and an indeterminate op only right
+ * before an op that needs its value (below).
  *
  * <p>Indeterminate ops pile up under a partition, and each doubles the configurations unless pruned. Two prunings keep
  * them in check, both sound because they only drop linearizations that another, kept one can stand for:
@@ -74,6 +79,31 @@ final class RegisterSearch {
     RegisterSearch(List<RegisterOp> ops) {
         this.ops = ops;
         int n = ops.size();
+        int e = (int) (2 * n - ops.stream().filter(o -> o.indeterminate).count());
+        head = e;
+        tail = e + 1;
+        entryOp = new int[e];
+        entryIsCall = new boolean[e];
+        callPos = new int[n];
+        retPos = new int[n];
+        next = new int[e + 2];
+        prev = new int[e + 2];
+        linkEventsInRealTimeOrder();
+
+        sameNext = new int[n];
+        group = new int[n];
+        used = new int[groupIdenticalIndeterminateOps()];
+        lifted = new boolean[n];
+        SplittableRandom random = new SplittableRandom(0x5eed_c0ffeeL);
+        zobristHi = new long[n];
+        zobristLo = new long[n];
+        for (int i = 0; i < n; i++) {
+            zobristHi[i] = random.nextLong();
+            zobristLo[i] = random.nextLong();
+        }
+    }
+
+    private void linkEventsInRealTimeOrder() {
         record Event(long index, int op, boolean call) {}
         List<Event> events = new ArrayList<>();
         for (RegisterOp o : ops) {
@@ -84,14 +114,6 @@ final class RegisterSearch {
         }
         events.sort((x, y) -> Long.compare(x.index, y.index));
         int e = events.size();
-        head = e;
-        tail = e + 1;
-        entryOp = new int[e];
-        entryIsCall = new boolean[e];
-        callPos = new int[n];
-        retPos = new int[n];
-        next = new int[e + 2];
-        prev = new int[e + 2];
         for (int p = 0; p < e; p++) {
             Event ev = events.get(p);
             entryOp[p] = ev.op;
@@ -111,10 +133,11 @@ final class RegisterSearch {
         }
         next[last] = tail;
         prev[tail] = last;
+    }
 
-        sameNext = new int[n];
+    /** Fills group and sameNext; returns the number of groups. */
+    private int groupIdenticalIndeterminateOps() {
         java.util.Arrays.fill(sameNext, -1);
-        group = new int[n];
         java.util.Arrays.fill(group, -1);
         Map<List<Long>, Integer> groups = new HashMap<>();
         Map<Integer, Integer> lastOfGroup = new HashMap<>();
@@ -128,15 +151,7 @@ final class RegisterSearch {
                 }
             }
         }
-        used = new int[groups.size()];
-        lifted = new boolean[n];
-        SplittableRandom random = new SplittableRandom(0x5eed_c0ffeeL);
-        zobristHi = new long[n];
-        zobristLo = new long[n];
-        for (int i = 0; i < n; i++) {
-            zobristHi[i] = random.nextLong();
-            zobristLo[i] = random.nextLong();
-        }
+        return groups.size();
     }
 
     /**
