@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An invocation and its completion. A call whose process never completed it (the run ended first) is indeterminate,
@@ -22,9 +23,20 @@ public record Call(Op invoke, Op completion) {
      * system under test, so it is thrown rather than reported.
      */
     public static List<Call> pair(List<Op> ops) {
+        return pair(ops, null);
+    }
+
+    /**
+     * As {@link #pair(List)}, over the events whose function is one of the given ones only: the others (another
+     * workload's, a nemesis's) are left out however they are shaped.
+     */
+    public static List<Call> pair(List<Op> ops, Set<String> functions) {
         Map<Integer, Op> pending = new HashMap<>();
         List<Call> calls = new ArrayList<>();
         for (Op op : ops) {
+            if (functions != null && !functions.contains(op.f())) {
+                continue;
+            }
             if (op.isInvoke()) {
                 Op previous = pending.put(op.process(), op);
                 if (previous != null) {
@@ -47,6 +59,11 @@ public record Call(Op invoke, Op completion) {
         pending.values().forEach(inv -> calls.add(new Call(inv, null)));
         calls.sort(Comparator.comparingLong(Call::invokeIndex));
         return calls;
+    }
+
+    /** How many events have a function other than the given ones. */
+    public static long others(List<Op> ops, Set<String> functions) {
+        return ops.stream().filter(op -> !functions.contains(op.f())).count();
     }
 
     public String f() {

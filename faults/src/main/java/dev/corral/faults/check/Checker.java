@@ -5,8 +5,8 @@ import dev.corral.faults.history.Op;
 import java.util.List;
 
 /**
- * Judges a recorded history of one workload (vocabulary: docs of the campaign, briefs/vocabulary.md). Events of
- * functions the checker does not know are counted as "ignored", so a history may carry the nemesis's own events.
+ * Judges a recorded history of one workload (the campaign's vocabulary). Events of functions the checker does not
+ * know are left out and counted as "ignored", so a history may carry a nemesis's events, in any shape.
  * Real-time order is the events' index order: the history assigns indexes and times under one lock, so they agree.
  */
 public interface Checker {

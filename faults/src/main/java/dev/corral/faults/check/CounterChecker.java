@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The counter workload: adds of n children at once, reads of the number of children. An OK read must lie between
@@ -13,6 +14,8 @@ import java.util.List;
  * judged the same way.
  */
 public final class CounterChecker implements Checker {
+    private static final Set<String> FUNCTIONS = Set.of("add", "read");
+
     @Override
     public String name() {
         return "counter";
@@ -24,8 +27,8 @@ public final class CounterChecker implements Checker {
         List<Call> certain = new ArrayList<>();
         List<Call> possible = new ArrayList<>();
         List<Call> reads = new ArrayList<>();
-        long ignored = 0;
-        for (Call c : Call.pair(ops)) {
+        long ignored = Call.others(ops, FUNCTIONS);
+        for (Call c : Call.pair(ops, FUNCTIONS)) {
             switch (c.f()) {
                 case "add" -> {
                     if (c.ok()) {
@@ -40,7 +43,6 @@ public final class CounterChecker implements Checker {
                         reads.add(c);
                     }
                 }
-                default -> ignored++;
             }
         }
         certain.sort(Comparator.comparingLong(Call::completionIndex));

@@ -50,13 +50,9 @@ public final class LinearizabilityChecker implements Checker {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         Result.Builder r = Result.builder(name());
         Map<String, List<Call>> byKey = new TreeMap<>();
-        long ignored = 0;
-        for (Call c : Call.pair(history)) {
-            if (FUNCTIONS.contains(c.f())) {
-                byKey.computeIfAbsent(String.valueOf(c.key()), k -> new ArrayList<>()).add(c);
-            } else {
-                ignored++;
-            }
+        long ignored = Call.others(history, FUNCTIONS);
+        for (Call c : Call.pair(history, FUNCTIONS)) {
+            byKey.computeIfAbsent(String.valueOf(c.key()), k -> new ArrayList<>()).add(c);
         }
         r.count("keys", byKey.size()).count("ops", 0).count("ok", 0).count("info", 0).count("fail", 0)
                 .count("info-unobserved", 0).count("configs", 0).count("keys-unknown", 0);

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Map;
  * more than their number.
  */
 public final class LockChecker implements Checker {
+    private static final Set<String> FUNCTIONS = Set.of("acquire", "release", "incr");
+
     /** end: the event where the hold ends, Long.MAX_VALUE when it lasts to the end of the history. */
     private record Hold(int process, Call acquire, long end) {
         long start() {
@@ -39,9 +42,9 @@ public final class LockChecker implements Checker {
         Map<Long, List<Call>> incrByValue = new LinkedHashMap<>();
         long incrOk = 0;
         long incrInfo = 0;
-        long ignored = 0;
+        long ignored = Call.others(ops, FUNCTIONS);
         long unmatchedReleases = 0;
-        for (Call c : Call.pair(ops)) {
+        for (Call c : Call.pair(ops, FUNCTIONS)) {
             switch (c.f()) {
                 case "acquire" -> {
                     if (c.ok()) {
@@ -72,7 +75,6 @@ public final class LockChecker implements Checker {
                         incrInfo++;
                     }
                 }
-                default -> ignored++;
             }
         }
         holding.forEach((p, acquire) -> holds.add(new Hold(p, acquire, Long.MAX_VALUE)));

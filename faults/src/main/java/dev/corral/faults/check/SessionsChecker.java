@@ -4,6 +4,7 @@ import dev.corral.faults.history.Op;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Map;
  * saw "expired". The final list of ephemerals holds none of a session that had seen "expired" before that read.
  */
 public final class SessionsChecker implements Checker {
+    private static final Set<String> FUNCTIONS = Set.of("open", "expired", "create-ephemeral", "check-own", "write", "final-ephemerals");
+
     @Override
     public String name() {
         return "sessions";
@@ -20,7 +23,7 @@ public final class SessionsChecker implements Checker {
     @Override
     public Result check(List<Op> ops) {
         Result.Builder r = Result.builder(name());
-        List<Call> calls = Call.pair(ops);
+        List<Call> calls = Call.pair(ops, FUNCTIONS);
         Map<String, Call> expired = new HashMap<>();
         Map<String, Call> ephemeral = new HashMap<>();
         long opened = 0;
@@ -36,7 +39,7 @@ public final class SessionsChecker implements Checker {
         long checks = 0;
         long writes = 0;
         long finals = 0;
-        long ignored = 0;
+        long ignored = Call.others(ops, FUNCTIONS);
         for (Call c : calls) {
             Call sawExpired = expired.get(c.key());
             switch (c.f()) {
@@ -81,7 +84,6 @@ public final class SessionsChecker implements Checker {
                         }
                     }
                 }
-                default -> ignored++;
             }
         }
         r.count("sessions", opened).count("expired", expired.size()).count("check-own", checks)

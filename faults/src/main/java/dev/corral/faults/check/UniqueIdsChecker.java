@@ -4,10 +4,13 @@ import dev.corral.faults.history.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /** The unique-ids workload: sequential creates must never return the same name to two OK generates. */
 public final class UniqueIdsChecker implements Checker {
+    private static final Set<String> FUNCTIONS = Set.of("generate");
+
     @Override
     public String name() {
         return "unique-ids";
@@ -19,11 +22,9 @@ public final class UniqueIdsChecker implements Checker {
         Map<String, List<Call>> byName = new LinkedHashMap<>();
         long info = 0;
         long fail = 0;
-        long ignored = 0;
-        for (Call c : Call.pair(ops)) {
-            if (!c.f().equals("generate")) {
-                ignored++;
-            } else if (c.ok()) {
+        long ignored = Call.others(ops, FUNCTIONS);
+        for (Call c : Call.pair(ops, FUNCTIONS)) {
+            if (c.ok()) {
                 byName.computeIfAbsent(String.valueOf(c.result()), k -> new ArrayList<>()).add(c);
             } else if (c.failed()) {
                 fail++;

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * counted apart.
  */
 public final class WatchesChecker implements Checker {
+    private static final Set<String> FUNCTIONS = Set.of("write", "event", "disconnected", "reconnected");
+
     static final String ROOT = "/watches/";
 
     private record Event(Call call, String type, String path, long zxid) {}
@@ -42,9 +44,9 @@ public final class WatchesChecker implements Checker {
         Map<Integer, List<Object>> watchers = new LinkedHashMap<>(); // per watching process: events and markers
         long events = 0;
         long noZxid = 0;
-        long ignored = 0;
+        long ignored = Call.others(ops, FUNCTIONS);
         long writesInfo = 0;
-        for (Call c : Call.pair(ops)) {
+        for (Call c : Call.pair(ops, FUNCTIONS)) {
             switch (c.f()) {
                 case "write" -> {
                     String path = ROOT + c.key();
@@ -74,7 +76,6 @@ public final class WatchesChecker implements Checker {
                 }
                 case "disconnected", "reconnected" ->
                         watchers.computeIfAbsent(c.process(), p -> new ArrayList<>()).add(c);
-                default -> ignored++;
             }
         }
         long outOfOrder = 0;
