@@ -62,6 +62,15 @@ final class RegisterSearch {
     /** Per group, how many are linearized. */
     private final int[] used;
     private final boolean[] lifted;
+    /** The ops that need the register to hold a value (reads of it, cas expecting it), per value, in invoke order. */
+    private int[][] needers;
+    /** Per value, which of its needers are not linearized. */
+    private BitSet[] unlinearizedNeeders;
+    /** For an op that needs a value: the value's index in needers, and the op's place in that value's list. */
+    private int[] neededValue;
+    private int[] placeAmongNeeders;
+    /** For an indeterminate op: the index of the value it leaves, or -1 when no op needs that value. */
+    private int[] leavesValue;
     /** Positions of the return events of determinate ops not yet linearized: the first is the deadline. */
     private final BitSet pendingReturns = new BitSet();
     private final long[] zobristHi;
@@ -94,6 +103,7 @@ final class RegisterSearch {
         group = new int[n];
         used = new int[groupIdenticalIndeterminateOps()];
         lifted = new boolean[n];
+        indexNeeders();
         SplittableRandom random = new SplittableRandom(0x5eed_c0ffeeL);
         zobristHi = new long[n];
         zobristLo = new long[n];
@@ -181,7 +191,8 @@ final class RegisterSearch {
             if (entryIsCall[entry]) {
                 int id = entryOp[entry];
                 RegisterOp op = ops.get(id);
-                if (op.allowedIn(state) && !(restricted && op.kind == RegisterOp.Kind.WRITE) && !dominated(id)) {
+                if (op.allowedIn(state) && !(restricted && op.kind == RegisterOp.Kind.WRITE)
+                        && (!op.indeterminate || (neededNow(id) && !dominated(id)))) {
                     // A read the register allows now is best linearized now: it changes nothing, and every op that
                     // must precede it is linearized already. So its siblings need no trying, here or on the way back.
                     boolean forced = op.kind == RegisterOp.Kind.READ;
@@ -264,6 +275,61 @@ final class RegisterSearch {
         return seen.add(h, l, freeHi, freeLo, restricted, used);
     }
 
+    private void indexNeeders() {
+        int n = ops.size();
+        Map<Long, Integer> valueIndex = new HashMap<>();
+        List<List<Integer>> lists = new ArrayList<>();
+        neededValue = new int[n];
+        placeAmongNeeders = new int[n];
+        java.util.Arrays.fill(neededValue, -1);
+        for (RegisterOp o : ops) {
+            if (o.kind != RegisterOp.Kind.WRITE) {
+                int v = valueIndex.computeIfAbsent(o.a, k -> {
+                    lists.add(new ArrayList<>());
+                    return lists.size() - 1;
+                });
+                neededValue[o.id] = v;
+                placeAmongNeeders[o.id] = lists.get(v).size();
+                lists.get(v).add(o.id);
+            }
+        }
+        needers = new int[lists.size()][];
+        unlinearizedNeeders = new BitSet[lists.size()];
+        for (int v = 0; v < lists.size(); v++) {
+            needers[v] = lists.get(v).stream().mapToInt(Integer::intValue).toArray();
+            unlinearizedNeeders[v] = new BitSet(needers[v].length);
+            unlinearizedNeeders[v].set(0, needers[v].length);
+        }
+        leavesValue = new int[n];
+        for (RegisterOp o : ops) {
+            leavesValue[o.id] = o.indeterminate ? valueIndex.getOrDefault(o.written(), -1) : -1;
+        }
+    }
+
+    /**
+     * Whether an op that needs the value the indeterminate op id leaves could be linearized right after it: one not
+     * linearized, invoked before the first pending return. Without one, linearizing id now is pointless (a write
+     * would have to follow it).
+     */
+    private boolean neededNow(int id) {
+        int v = leavesValue[id];
+        if (v < 0) {
+            return false;
+        }
+        int deadline = pendingReturns.nextSetBit(0);
+        BitSet open = unlinearizedNeeders[v];
+        for (int k = open.nextSetBit(0); k >= 0; k = open.nextSetBit(k + 1)) {
+            int o = needers[v][k];
+            if (deadline >= 0 && callPos[o] > deadline) {
+                return false; // the rest were invoked later still
+            }
+            if (o != id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a later-invoked indeterminate op with the same effect could be linearized now instead. */
     private boolean dominated(int id) {
         int deadline = pendingReturns.nextSetBit(0);
@@ -277,6 +343,9 @@ final class RegisterSearch {
 
     private void lift(int id) {
         lifted[id] = true;
+        if (neededValue[id] >= 0) {
+            unlinearizedNeeders[neededValue[id]].clear(placeAmongNeeders[id]);
+        }
         if (group[id] >= 0) {
             used[group[id]]++;
         }
@@ -290,6 +359,9 @@ final class RegisterSearch {
     /** Undoes {@link #lift} in reverse order, as dancing links require. */
     private void unlift(int id) {
         lifted[id] = false;
+        if (neededValue[id] >= 0) {
+            unlinearizedNeeders[neededValue[id]].set(placeAmongNeeders[id]);
+        }
         if (group[id] >= 0) {
             used[group[id]]--;
         }

@@ -76,7 +76,7 @@ class LinearizabilityRandomTest {
                     r.count("info"), valid, calls / valid, r.count("configs"), invalid, bad.count("configs"),
                     smallResult.count("ops"), smallResult.count("info"), smallValid,
                     smallResult.count("ops") / smallValid);
-            assertThat(valid + invalid + smallValid).isLessThan(30.0);
+            assertThat(valid + invalid + smallValid).as("seconds, on a shared machine").isLessThan(60.0);
         }
     }
 
