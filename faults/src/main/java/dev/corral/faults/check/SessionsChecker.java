@@ -13,7 +13,8 @@ import java.util.Map;
  * saw "expired". The final list of ephemerals holds none of a session that had seen "expired" before that read.
  */
 public final class SessionsChecker implements Checker {
-    private static final Set<String> FUNCTIONS = Set.of("open", "expired", "create-ephemeral", "check-own", "write", "final-ephemerals");
+    private static final Set<String> FUNCTIONS =
+            Set.of("open", "expired", "create-ephemeral", "check-own", "write", "final-ephemerals");
 
     @Override
     public String name() {

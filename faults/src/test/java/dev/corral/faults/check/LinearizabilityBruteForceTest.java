@@ -65,7 +65,8 @@ class LinearizabilityBruteForceTest {
             }
             int dice = random.nextInt(10);
             Op.Type type = dice < 7 ? Op.Type.OK : dice < 9 ? Op.Type.INFO : Op.Type.FAIL;
-            Object value = inv.f().equals("read") && type == Op.Type.OK ? (Object) (long) random.nextInt(3) : inv.value();
+            Object value = inv.f().equals("read") && type == Op.Type.OK ? (Object) (long) random.nextInt(3)
+                    : inv.value();
             ops.add(new Op(ops.size(), p, type, inv.f(), "r", value, ops.size(), null));
             pending.remove(p);
             if (type == Op.Type.INFO) {
