@@ -35,19 +35,25 @@ class PlantedBugTest {
         "ACCEPT_STALE_EPOCH,    3, 60,  discovery-race, one leader per epoch past discovery",
         "ACCEPT_STALE_EPOCH,    5, 60,  discovery-race, one leader per epoch past discovery",
     })
-    void plantedBugIsCaught(String bug, int peers, int maxSeeds, String profile, String invariants) {
+    void plantedBugIsCaught(PlantedBug bug, int peers, int maxSeeds, String profile, String invariants) {
         Violation caught = null;
+        Simulation sim = null;
         long seed = 1;
         for (; seed <= maxSeeds && caught == null; seed++) {
+            sim = new Simulation(SimConfig.standard(peers, seed).withProfile(FaultProfile.named(profile))
+                    .withBugs(Set.of(bug)));
             try {
-                new Simulation(SimConfig.standard(peers, seed).withProfile(FaultProfile.named(profile))
-                        .withBugs(Set.of(bug))).run();
+                sim.run();
             } catch (Violation v) {
                 caught = v;
             }
         }
         assertThat(caught).as("%s not caught in %d seeds", bug, maxSeeds).isNotNull();
-        System.out.printf("planted %s caught at seed %d (%s) by [%s]%n", bug, seed - 1, profile, caught.invariant());
+        long injected = sim.stats.getOrDefault("planted." + bug, 0L);
+        System.out.printf("planted %s caught at seed %d (%s) by [%s], injection changed something %d times%n", bug,
+                seed - 1, profile, caught.invariant(), injected);
+        // The test-side injection really ran in the failing run (the correct core alone passes these seeds).
+        assertThat(injected).as("times the %s injection changed something", bug).isPositive();
         assertThat(Set.of(invariants.split("\\|"))).contains(caught.invariant());
     }
 }
