@@ -124,13 +124,12 @@ final class FollowerRole {
             return;
         }
         long e = ne.epoch();
-        boolean stale = node.bugs.contains(PlantedBug.ACCEPT_STALE_EPOCH);
-        if (e < node.acceptedEpoch && !stale) {
+        if (e < node.acceptedEpoch) {
             // We promised a newer epoch to someone else; this leader is out of date.
             protocolError("NEWEPOCH " + e + " below acceptedEpoch " + node.acceptedEpoch);
             return;
         }
-        boolean fresh = e > node.acceptedEpoch || stale;
+        boolean fresh = e > node.acceptedEpoch;
         if (e > node.acceptedEpoch) {
             node.acceptedEpoch = e;
             node.persistEpochs();
@@ -168,7 +167,7 @@ final class FollowerRole {
                 protocolError("proposal " + t.zxid() + " does not follow " + last);
                 return;
             }
-            node.appendEntry(t, broadcast);
+            node.appendEntry(t);
         }
         // During sync the NEWLEADER ACK covers the DIFF; afterwards every batch is ACKed (cumulatively).
         if (broadcast) {

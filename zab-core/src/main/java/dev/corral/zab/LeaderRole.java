@@ -180,12 +180,7 @@ final class LeaderRole {
         Zxid last = log.lastZxid();
         Zxid common = SyncPlanner.commonPoint(log.epochStarts(), last, a.epochStarts(), a.lastZxid());
         long from;
-        if (node.bugs.contains(PlantedBug.SKIP_TRUNC) && common != null && !common.equals(a.lastZxid())
-                && a.lastZxid().counter() <= log.lastCounter() && a.lastZxid().counter() >= log.base().counter()) {
-            // Planted bug: treat the follower's divergent tail as if it were ours.
-            node.send(s.id, new Message.Diff(epoch, a.lastZxid()));
-            from = a.lastZxid().counter();
-        } else if (common == null || common.counter() < log.base().counter()) {
+        if (common == null || common.counter() < log.base().counter()) {
             Zxid at = node.releasedZxid();
             node.send(s.id, new Message.Snap(epoch, at));
             from = at.counter();
@@ -271,36 +266,32 @@ final class LeaderRole {
         if (!established) {
             return;
         }
+        // The highest acked zxid that a quorum has acked (cumulatively). Peers are few: try each value.
         Zxid candidate = null;
-        if (node.bugs.contains(PlantedBug.COMMIT_WITHOUT_QUORUM)) {
-            candidate = node.durableLast;
-        } else {
-            // The highest acked zxid that a quorum has acked (cumulatively). Peers are few: try each value.
-            List<Zxid> values = new ArrayList<>(sessions.size() + 1);
-            if (selfSynced()) {
-                values.add(node.durableLast);
+        List<Zxid> values = new ArrayList<>(sessions.size() + 1);
+        if (selfSynced()) {
+            values.add(node.durableLast);
+        }
+        for (Session s : sessions.values()) {
+            if (s.synced()) {
+                values.add(s.acked);
+            }
+        }
+        for (Zxid v : values) {
+            if (candidate != null && !v.isAfter(candidate)) {
+                continue;
+            }
+            scratch.clear();
+            if (selfSynced() && node.durableLast.compareTo(v) >= 0) {
+                scratch.add(node.myId);
             }
             for (Session s : sessions.values()) {
-                if (s.synced()) {
-                    values.add(s.acked);
+                if (s.synced() && s.acked.compareTo(v) >= 0) {
+                    scratch.add(s.id);
                 }
             }
-            for (Zxid v : values) {
-                if (candidate != null && !v.isAfter(candidate)) {
-                    continue;
-                }
-                scratch.clear();
-                if (selfSynced() && node.durableLast.compareTo(v) >= 0) {
-                    scratch.add(node.myId);
-                }
-                for (Session s : sessions.values()) {
-                    if (s.synced() && s.acked.compareTo(v) >= 0) {
-                        scratch.add(s.id);
-                    }
-                }
-                if (node.quorum.containsQuorum(scratch)) {
-                    candidate = v;
-                }
+            if (node.quorum.containsQuorum(scratch)) {
+                candidate = v;
             }
         }
         if (candidate != null && candidate.counter() > node.committed.counter()) {
@@ -314,7 +305,7 @@ final class LeaderRole {
     Zxid propose(byte[] payload) {
         Zxid z = new Zxid(epoch, node.log.lastCounter() + 1);
         Txn t = new Txn(z, payload);
-        node.appendEntry(t, false);
+        node.appendEntry(t);
         batch.add(t);
         return z;
     }

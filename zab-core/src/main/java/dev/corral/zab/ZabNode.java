@@ -1,9 +1,7 @@
 package dev.corral.zab;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One ZAB peer as a plain, single-threaded, deterministic state machine (modelled on etcd-io/raft's RawNode).
@@ -18,7 +16,6 @@ public final class ZabNode {
     final ZabConfig config;
     final int myId;
     final QuorumVerifier quorum;
-    final Set<PlantedBug> bugs;
 
     // What the host keeps durably (as of the Readies handed out so far).
     long acceptedEpoch;
@@ -41,7 +38,6 @@ public final class ZabNode {
     private Zxid truncateTo;
     private Zxid installSnapshot;
     private List<Txn> entries = new ArrayList<>();
-    private List<Txn> deferredEntries = new ArrayList<>();
     private List<Outbound> messages = new ArrayList<>();
     private List<Outbound> sendFirst = new ArrayList<>();
 
@@ -58,14 +54,9 @@ public final class ZabNode {
 
     /** A peer starting from what the host recovered. It starts LOOKING. */
     public ZabNode(ZabConfig config, DurableState state) {
-        this(config, state, EnumSet.noneOf(PlantedBug.class));
-    }
-
-    ZabNode(ZabConfig config, DurableState state, Set<PlantedBug> bugs) {
         this.config = config;
         this.myId = config.myId();
         this.quorum = config.quorum();
-        this.bugs = bugs.isEmpty() ? EnumSet.noneOf(PlantedBug.class) : EnumSet.copyOf(bugs);
         this.acceptedEpoch = state.acceptedEpoch();
         this.currentEpoch = state.currentEpoch();
         this.log = new TxnLog(state.snapshotZxid(), state.log());
@@ -182,7 +173,7 @@ public final class ZabNode {
             return false;
         }
         return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
-                || !deferredEntries.isEmpty() || !messages.isEmpty() || !sendFirst.isEmpty()
+                || !messages.isEmpty() || !sendFirst.isEmpty()
                 || committed.counter() > released.counter()
                 || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
     }
@@ -209,13 +200,7 @@ public final class ZabNode {
         hardStateDirty = false;
         truncateTo = null;
         installSnapshot = null;
-        if (!deferredEntries.isEmpty()) {
-            // Planted bug ACK_BEFORE_PERSIST: entries that an ACK in this Ready covers reach the host one Ready late.
-            entries = deferredEntries;
-            deferredEntries = new ArrayList<>();
-        } else {
-            entries = new ArrayList<>();
-        }
+        entries = new ArrayList<>();
         messages = new ArrayList<>();
         sendFirst = new ArrayList<>();
         readyOutstanding = true;
@@ -380,13 +365,9 @@ public final class ZabNode {
         hardStateDirty = true;
     }
 
-    void appendEntry(Txn t, boolean deferrable) {
+    void appendEntry(Txn t) {
         log.append(t);
-        if (deferrable && bugs.contains(PlantedBug.ACK_BEFORE_PERSIST)) {
-            deferredEntries.add(t);
-        } else {
-            entries.add(t);
-        }
+        entries.add(t);
     }
 
     void truncateLog(Zxid to) {
@@ -396,7 +377,6 @@ public final class ZabNode {
         log.truncateAfter(to.counter());
         handedOut = Math.min(handedOut, to.counter());
         entries.removeIf(t -> t.counter() > to.counter());
-        deferredEntries.removeIf(t -> t.counter() > to.counter());
         if (truncateTo == null || to.counter() < truncateTo.counter()) {
             truncateTo = to;
         }
@@ -405,7 +385,6 @@ public final class ZabNode {
     void installSnapshot(Zxid at) {
         log.reset(at);
         entries.clear();
-        deferredEntries.clear();
         truncateTo = null;
         installSnapshot = at;
         handedOut = at.counter();

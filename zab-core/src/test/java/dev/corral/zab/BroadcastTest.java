@@ -3,14 +3,13 @@ package dev.corral.zab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The happy path, by hand: election, discovery, sync, pipelined broadcast, commit on a quorum. */
 class BroadcastTest {
 
     static ManualCluster establishedCluster() {
-        ManualCluster c = new ManualCluster(3, Set.of());
+        ManualCluster c = new ManualCluster(3);
         // Real election: every peer starts LOOKING; re-send votes with a tick and let them settle.
         for (int id = 1; id <= 3; id++) {
             c.tick(id, 1);
@@ -85,7 +84,7 @@ class BroadcastTest {
 
     @Test
     void aPeerThatChoseALeaderWhoFollowsAnotherLooksAgainWithoutWaitingOutInitLimit() {
-        ManualCluster c = new ManualCluster(3, Set.of());
+        ManualCluster c = new ManualCluster(3);
         // Node 1 hears only node 2's vote: the two agree, and after one tick node 1 follows node 2.
         c.tick(2, 1);
         c.deliverAll(2, 1);

@@ -8,25 +8,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A hand-driven ensemble for scripted tests: every Ready is "persisted" at once, its messages wait in per-link FIFO
- * queues, and the test decides what is delivered, dropped or held.
+ * queues, and the test decides what is delivered, dropped or held. Each node may have a {@link WireTap} in front of it
+ * (a planted bug on the wire); by default none.
  */
 final class ManualCluster {
     final Map<Integer, ZabNode> nodes = new HashMap<>();
     final Map<Integer, List<Txn>> applied = new HashMap<>();
+    private final Map<Integer, WireTap> taps = new HashMap<>();
     private final Map<Long, Deque<Message>> links = new HashMap<>();
     final QuorumVerifier quorum;
 
-    ManualCluster(int n, Set<String> bugs) {
+    ManualCluster(int n) {
+        this(n, () -> WireTap.NONE);
+    }
+
+    /** A cluster whose every node gets its own tap from {@code tap}. */
+    ManualCluster(int n, Supplier<WireTap> tap) {
         Set<Integer> ids = new TreeSet<>();
         for (int i = 1; i <= n; i++) {
             ids.add(i);
         }
         quorum = new MajorityQuorum(ids);
         for (int i = 1; i <= n; i++) {
-            nodes.put(i, TestNodes.create(new ZabConfig(i, quorum, 10, 5), DurableState.EMPTY, bugs));
+            nodes.put(i, new ZabNode(new ZabConfig(i, quorum, 10, 5), DurableState.EMPTY));
+            taps.put(i, tap.get());
             applied.put(i, new ArrayList<>());
         }
         drainAll();
@@ -45,10 +54,11 @@ final class ManualCluster {
         ZabNode n = nodes.get(id);
         while (n.hasReady()) {
             Ready r = n.ready();
-            for (Outbound o : r.sendFirst()) {
+            WireTap tap = taps.get(id);
+            for (Outbound o : tap.sending(r.sendFirst())) {
                 link(id, o.to()).addLast(o.message());
             }
-            for (Outbound o : r.messages()) {
+            for (Outbound o : tap.sending(r.messages())) {
                 link(id, o.to()).addLast(o.message());
             }
             applied.get(id).addAll(r.committed());
@@ -66,6 +76,7 @@ final class ManualCluster {
     Message deliver(int from, int to) {
         Message m = link(from, to).pollFirst();
         if (m != null) {
+            taps.get(to).received(from, m);
             nodes.get(to).step(from, m);
             drain(to);
         }

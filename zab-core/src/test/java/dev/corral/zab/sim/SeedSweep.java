@@ -6,7 +6,7 @@ import java.util.Set;
  * Explores many seeds outside JUnit and keeps going past failures, printing each failing seed with its invariant.
  * Usage (after {@code mvn -pl zab-core test-compile}): {@code java -cp <test classpath> dev.corral.zab.sim.SeedSweep
  * <peers> <firstSeed> <count> [standard|discovery-race [PLANTED_BUG]]}. The fault profile defaults to standard; a planted
- * bug (e.g. ACCEPT_STALE_EPOCH) is switched on in every peer.
+ * bug (a {@link PlantedBug} name, e.g. ACCEPT_STALE_EPOCH) is injected around every peer.
  */
 public final class SeedSweep {
     private SeedSweep() {}
@@ -16,7 +16,7 @@ public final class SeedSweep {
         long first = Long.parseLong(args[1]);
         long count = Long.parseLong(args[2]);
         FaultProfile profile = args.length > 3 ? FaultProfile.named(args[3]) : FaultProfile.STANDARD;
-        Set<String> bugs = args.length > 4 ? Set.of(args[4]) : Set.of();
+        Set<PlantedBug> bugs = args.length > 4 ? Set.of(PlantedBug.valueOf(args[4])) : Set.of();
         long start = System.nanoTime();
         int failures = 0;
         long worst = 0;

@@ -11,14 +11,14 @@ import java.util.Set;
  * @param healMillis    liveness bound: after all faults heal, a leader must be elected and every peer converge within this
  * @param faults        whether to inject faults at all
  * @param compaction    whether hosts take snapshots and compact their logs (exercises SNAP)
- * @param bugs          planted bugs (names of PlantedBug) for every peer
+ * @param bugs          planted bugs, injected around every peer (see {@link PlantedBug})
  * @param trace         print every event
  * @param profile       how faults are injected
  */
 public record SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
-                        Set<String> bugs, boolean trace, FaultProfile profile) {
+                        Set<PlantedBug> bugs, boolean trace, FaultProfile profile) {
     public SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
-                     Set<String> bugs, boolean trace) {
+                     Set<PlantedBug> bugs, boolean trace) {
         this(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, FaultProfile.STANDARD);
     }
 
@@ -30,7 +30,7 @@ public record SimConfig(int peers, long seed, long faultMillis, long healMillis,
         return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, p);
     }
 
-    public SimConfig withBugs(Set<String> b) {
+    public SimConfig withBugs(Set<PlantedBug> b) {
         return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace, profile);
     }
 

@@ -7,6 +7,7 @@ import dev.corral.zab.Ready;
 import dev.corral.zab.Role;
 import dev.corral.zab.TestNodes;
 import dev.corral.zab.Txn;
+import dev.corral.zab.WireTap;
 import dev.corral.zab.ZabConfig;
 import dev.corral.zab.ZabNode;
 import dev.corral.zab.Zxid;
@@ -18,11 +19,17 @@ import java.util.Map;
 /**
  * A simulated server around one ZabNode: a disk (durable epochs, log and state machine) and the Ready loop. Persisting a
  * Ready takes virtual time; a crash in that window loses it, and its messages were never sent.
+ *
+ * <p>Planted bugs (tests only) that live in the host: a {@link WireTap} sees what the node receives and may rewrite
+ * what it sends, and with {@link PlantedBug#ACK_BEFORE_PERSIST} the host sends a Ready's messages before its fsync.
  */
 final class SimHost {
     final int id;
     private final Simulation sim;
     private final ZabConfig config;
+    private final WireTap tap;
+    /** Planted bug ACK_BEFORE_PERSIST: send a Ready's messages when it is taken, not once it is durable. */
+    private final boolean sendBeforePersist;
     ZabNode core;
     boolean up = true;
 
@@ -40,14 +47,18 @@ final class SimHost {
     private long promisedEpoch = -1;
     private int promisedTo;
     private Ready inFlight;
+    /** The in-flight Ready's messages have been sent already (only with ACK_BEFORE_PERSIST). */
+    private boolean inFlightSent;
     private long inFlightId;
     private final Map<Zxid, List<Txn>> receivedSnapshots = new HashMap<>();
 
-    SimHost(Simulation sim, int id, ZabConfig config) {
+    SimHost(Simulation sim, int id, ZabConfig config, WireTap tap) {
         this.sim = sim;
         this.id = id;
         this.config = config;
-        this.core = TestNodes.create(config, DurableState.EMPTY, sim.config().bugs());
+        this.tap = tap;
+        this.sendBeforePersist = sim.config().bugs().contains(PlantedBug.ACK_BEFORE_PERSIST);
+        this.core = new ZabNode(config, DurableState.EMPTY);
     }
 
     DurableState durableState() {
@@ -100,6 +111,7 @@ final class SimHost {
                 || m instanceof Message.NewLeader || m instanceof Message.NewEpoch) {
             sim.count("msg." + m.getClass().getSimpleName());
         }
+        tap.received(from, m);
         core.step(from, m);
         if (sim.config().profile().staleFollow() && sim.inFaultPhase() && m instanceof Message.Notification n
                 && n.state() == Role.LEADING && core.role() == Role.LOOKING) {
@@ -169,7 +181,7 @@ final class SimHost {
             durableLog.clear();
             durableChangedFrom = 0;
         }
-        core = TestNodes.create(config, durableState(), sim.config().bugs());
+        core = new ZabNode(config, durableState());
         up = true;
         pump();
         sim.linksOpened(id);
@@ -184,7 +196,7 @@ final class SimHost {
         if (inFlight != null) {
             // While the fsync runs (its entries were written when the Ready was taken): send the leader's broadcast if
             // nothing of the Ready waits to go out ahead of it, and apply what a quorum has committed meanwhile.
-            if (inFlight.messages().isEmpty()) {
+            if (inFlight.messages().isEmpty() || inFlightSent) {
                 sendAll(core.takeCommitBroadcast());
             }
             List<Txn> early = core.takeCommitted();
@@ -202,6 +214,15 @@ final class SimHost {
         long myId = ++inFlightId;
         // The leader's broadcast leaves now, before the fsync below completes (a crash meanwhile loses the fsync).
         sendAll(r.sendFirst());
+        inFlightSent = false;
+        if (sendBeforePersist && !r.messages().isEmpty()) {
+            // Planted bug: the rest goes too, ACKs included, though nothing of this Ready is on disk yet.
+            if (r.mustPersist() && r.messages().stream().anyMatch(o -> o.message() instanceof Message.Ack)) {
+                sim.count("planted." + PlantedBug.ACK_BEFORE_PERSIST);
+            }
+            sendAll(r.messages());
+            inFlightSent = true;
+        }
         if (!r.appliesAfterMessages()) {
             applyAll(r.committed()); // the entries are written now; their fsync is what takes the time below
         }
@@ -215,7 +236,9 @@ final class SimHost {
         }
         Ready r = inFlight;
         persist(r);
-        sendAll(r.messages());
+        if (!inFlightSent) {
+            sendAll(r.messages());
+        }
         if (r.appliesAfterMessages()) {
             applyAll(r.committed());
         }
@@ -235,7 +258,7 @@ final class SimHost {
     }
 
     private void sendAll(List<Outbound> messages) {
-        for (Outbound o : messages) {
+        for (Outbound o : tap.sending(messages)) {
             Object attachment = null;
             if (o.message() instanceof Message.Ack a) {
                 sim.checker().onAckSent(this, a);

@@ -3,6 +3,9 @@ package dev.corral.zab.sim;
 import dev.corral.zab.MajorityQuorum;
 import dev.corral.zab.QuorumVerifier;
 import dev.corral.zab.Role;
+import dev.corral.zab.SkipTrunc;
+import dev.corral.zab.StaleEpochPromise;
+import dev.corral.zab.WireTap;
 import dev.corral.zab.ZabConfig;
 import dev.corral.zab.ZabNode;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +63,7 @@ public final class Simulation {
         QuorumVerifier quorum = new MajorityQuorum(ids);
         this.network = new Network(this, config.peers());
         for (int i = 1; i <= config.peers(); i++) {
-            hosts.add(new SimHost(this, i, new ZabConfig(i, quorum, INIT_LIMIT, SYNC_LIMIT, 50)));
+            hosts.add(new SimHost(this, i, new ZabConfig(i, quorumOf(i, quorum), INIT_LIMIT, SYNC_LIMIT, 50), tapOf()));
         }
         this.checker = new Checker(this, quorum, config.peers());
         for (SimHost h : hosts) {
@@ -68,6 +71,29 @@ public final class Simulation {
             scheduleTick(h, offset);
             schedule(0, h::pump, null);
         }
+    }
+
+    /** The quorum rule peer {@code id} is configured with: the real one, unless COMMIT_WITHOUT_QUORUM is planted. */
+    private QuorumVerifier quorumOf(int id, QuorumVerifier real) {
+        if (!config.bugs().contains(PlantedBug.COMMIT_WITHOUT_QUORUM)) {
+            return real;
+        }
+        return new SelfQuorumWhileLeading(real, id, () -> {
+            SimHost h = id <= hosts.size() ? host(id) : null; // null while that host is being built
+            return h != null && h.up && h.core != null && h.core.isEstablishedLeader();
+        }, () -> count("planted." + PlantedBug.COMMIT_WITHOUT_QUORUM));
+    }
+
+    /** What sits between a peer's node and its links: nothing, unless a planted bug lives on the wire. */
+    private WireTap tapOf() {
+        WireTap tap = WireTap.NONE;
+        if (config.bugs().contains(PlantedBug.SKIP_TRUNC)) {
+            tap = tap.andThen(new SkipTrunc(() -> count("planted." + PlantedBug.SKIP_TRUNC)));
+        }
+        if (config.bugs().contains(PlantedBug.ACCEPT_STALE_EPOCH)) {
+            tap = tap.andThen(new StaleEpochPromise(() -> count("planted." + PlantedBug.ACCEPT_STALE_EPOCH)));
+        }
+        return tap;
     }
 
     // ---------------------------------------------------------------- running
