@@ -99,7 +99,10 @@ class MesosRxJavaClientTest {
     void mesosRxJavaSubscribesThroughA307LaunchesAndAcknowledges() throws Exception {
         ZkUrl zk = ZkUrl.parse("zk://" + ZkTarget.connectString() + ZkTarget.uniqueRoot("rx") + "/mesos");
         Duration session = Duration.ofMillis(ZkTarget.SESSION_TIMEOUT_MS);
-        try (TestCluster cluster = new TestCluster(1, new Resources(1, 256), Duration.ofMillis(300));
+        // Updates are resent every 2 s until acknowledged: long enough that a slow machine's ACKNOWLEDGE arrives
+        // first (at 300 ms an ACKNOWLEDGE delayed by a loaded machine was overtaken by the resend and the test failed),
+        // short enough that a refused one shows as a resend within the wait below.
+        try (TestCluster cluster = new TestCluster(1, new Resources(1, 256), Duration.ofSeconds(2));
              TestMaster leader = new TestMaster(TestMasterConfig.fast(0, Optional.of(zk), session), cluster).start()) {
             await().atMost(Duration.ofSeconds(10)).until(leader::isLeading);
             try (TestMaster standby = new TestMaster(TestMasterConfig.fast(0, Optional.of(zk), session), cluster).start()) {
@@ -142,8 +145,8 @@ class MesosRxJavaClientTest {
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(e -> e.getType() == Event.Type.UPDATE
                     && e.getUpdate().getStatus().getState() == TaskState.TASK_RUNNING));
-            // Long enough for several HEARTBEATs (500 ms) and update retries (300 ms), were an ACKNOWLEDGE refused.
-            Thread.sleep(1500);
+            // Long enough for several HEARTBEATs (500 ms) and two update retries (2 s), were an ACKNOWLEDGE refused.
+            Thread.sleep(4500);
         } finally {
             subscription.unsubscribe();
         }
