@@ -7,7 +7,7 @@
 # CLIENT_JVMFLAGS and JVMFLAGS (conf/java.env), e.g. -Dzookeeper.client.secure=true.
 set -euo pipefail
 
-# shellcheck source=corral-env.sh
+# shellcheck source-path=SCRIPTDIR source=corral-env.sh
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/corral-env.sh"
 shift "$CORRAL_ARGS_SHIFT"
 

@@ -20,7 +20,7 @@
 #   print-cmd         prints the java command that start would run
 set -euo pipefail
 
-# shellcheck source=corral-env.sh
+# shellcheck source-path=SCRIPTDIR source=corral-env.sh
 . "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/corral-env.sh"
 shift "$CORRAL_ARGS_SHIFT"
 
@@ -56,14 +56,20 @@ four_letter() {
   timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf %s "$3" >&3 && cat <&3' _ "$1" "$2" "$3" 2>/dev/null
 }
 
-# is_server PID: PID is a live Corral server process (not a stale pid file's recycled number).
+# alive PID: the process exists and has not finished exiting (a zombie not yet reaped counts as gone)
+alive() {
+  kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
+}
+
+# is_server PID: PID is a live Corral server process (not a stale pid file's recycled number). A process in the middle
+# of exiting has an empty command line: it still counts until it is gone.
 is_server() {
-  if [ -z "$1" ] || ! kill -0 "$1" 2>/dev/null; then
+  local cmdline
+  if [ -z "$1" ] || ! alive "$1"; then
     return 1
   fi
-  if [ -r "/proc/$1/cmdline" ]; then
-    tr '\0' ' ' < "/proc/$1/cmdline" | grep -q 'dev\.corral\.server\.Main'
-  fi
+  cmdline="$(tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" || true)"
+  [ -z "$cmdline" ] || [[ "$cmdline" == *dev.corral.server.Main* ]]
 }
 
 running_pid() { # prints the pid of the server this pid file belongs to, if it runs
@@ -184,13 +190,13 @@ stop)
   fi
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + ${CORRAL_STOP_TIMEOUT:-30}))
-  while is_server "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
+  while alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
     sleep 0.2
   done
-  if is_server "$pid"; then
+  if alive "$pid"; then
     echo -n "still running after ${CORRAL_STOP_TIMEOUT:-30}s, sending SIGKILL ... "
     kill -KILL "$pid" 2>/dev/null || true
-    while is_server "$pid"; do sleep 0.2; done
+    while alive "$pid"; do sleep 0.2; done
   fi
   rm -f "$pidfile"
   echo STOPPED
