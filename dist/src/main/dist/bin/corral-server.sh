@@ -124,7 +124,8 @@ if [ "$command" != version ]; then
   java_cmd+=(-XX:+HeapDumpOnOutOfMemoryError "-XX:HeapDumpPath=$CORRAL_LOG_DIR" -XX:+ExitOnOutOfMemoryError)
   extra_flags=()
   read -r -a extra_flags <<< "$SERVER_JVMFLAGS $JVMFLAGS ${CORRAL_JAVA_OPTS:-}"
-  java_cmd+=(-cp "$CLASSPATH" "${extra_flags[@]}" dev.corral.server.Main "$cfg")
+  java_cmd+=(-cp "$CLASSPATH" "${extra_flags[@]}")
+  main=(dev.corral.server.Main "$cfg")
 fi
 
 case "$command" in
@@ -134,7 +135,7 @@ start)
     exit 1
   fi
   echo -n "Starting Corral ... "
-  nohup "${java_cmd[@]}" -Dcorral.console.threshold=OFF > "$out_file" 2>&1 < /dev/null &
+  nohup "${java_cmd[@]}" -Dcorral.console.threshold=OFF "${main[@]}" > "$out_file" 2>&1 < /dev/null &
   pid=$!
   if ! echo -n "$pid" > "$pidfile"; then
     kill "$pid" 2>/dev/null || true
@@ -171,10 +172,10 @@ start-foreground)
   fi
   # This shell's pid is the JVM's after exec: stop and status work for a foreground server too.
   echo -n "$$" > "$pidfile"
-  exec "${java_cmd[@]}" "-Dcorral.console.threshold=${CORRAL_CONSOLE_THRESHOLD:-INFO}"
+  exec "${java_cmd[@]}" "-Dcorral.console.threshold=${CORRAL_CONSOLE_THRESHOLD:-INFO}" "${main[@]}"
   ;;
 print-cmd)
-  printf '%q ' "${java_cmd[@]}"
+  printf '%q ' "${java_cmd[@]}" -Dcorral.console.threshold=OFF "${main[@]}"
   printf '> %q 2>&1 < /dev/null\n' "$out_file"
   ;;
 stop)
