@@ -32,6 +32,10 @@ usage() {
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 command="$1"
 cfg_arg="${2:-}"
+case "$command" in
+  start|start-foreground|stop|restart|status|print-cmd|version) ;;
+  *) usage ;;
+esac
 
 # The config file: an argument, else $ZOOCFG; a bare name is in ZOOCFGDIR, a path is taken as it is.
 cfg="${cfg_arg:-${ZOOCFG:-zoo.cfg}}"
