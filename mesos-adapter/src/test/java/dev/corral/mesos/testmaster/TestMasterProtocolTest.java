@@ -163,7 +163,9 @@ class TestMasterProtocolTest {
         try (SchedulerConnection conn = connect(c)) {
             id = c.subscribed(5000);
         }
-        Thread.sleep(1500); // > failover timeout (the heartbeat notices the broken stream first)
+        // Well past the failover timeout: the master notices the broken stream first (by its heartbeat), then waits
+        // 0.5 s. 1.5 s was not enough on a machine at load average ~20 (the framework was not removed yet).
+        Thread.sleep(3000);
         EventCollector again = new EventCollector(c.info);
         try (SchedulerConnection conn = connect(again)) {
             assertThat(again.next(Event.Type.ERROR, 5000).getError().getMessage()).contains("removed");
