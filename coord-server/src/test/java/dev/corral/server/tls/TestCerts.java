@@ -60,6 +60,8 @@ public final class TestCerts {
         c.leaf("expired", EXPIRED, "ca", null, "-3d");
         c.leaf("rogue", ALICE, "other-ca", null, null);
         c.pem("server");
+        c.pem("alice");
+        c.pem("bob");
         return c;
     }
 
