@@ -101,6 +101,11 @@ public final class LocalEnsemble implements AutoCloseable {
         return "127.0.0.1:" + clientPorts[id];
     }
 
+    /** host:port of member {@code id}'s TLS client port (secureClientPort in its config). */
+    public String secureAddress(int id) {
+        return "127.0.0.1:" + running[id].securePort();
+    }
+
     public String connectStringAll() {
         List<String> parts = new ArrayList<>();
         for (int id = 1; id <= size; id++) {

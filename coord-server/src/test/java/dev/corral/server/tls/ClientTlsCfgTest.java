@@ -25,7 +25,7 @@ class ClientTlsCfgTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        certs = TestCerts.create(dir.resolve("certs"));
+        certs = TestCerts.shared();
     }
 
     private static Properties secure(String... extra) {

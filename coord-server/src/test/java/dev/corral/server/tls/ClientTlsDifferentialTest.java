@@ -48,7 +48,7 @@ class ClientTlsDifferentialTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        certs = TestCerts.create(dir.resolve("certs"));
+        certs = TestCerts.shared();
         System.setProperty("zookeeper.4lw.commands.whitelist", "*");
     }
 
@@ -158,6 +158,15 @@ class ClientTlsDifferentialTest {
             }
             seen.put("no certificate", tryConnect(t.tlsAddress(), tls(null, "trust.p12")));
         });
+    }
+
+    @Test
+    void clientHostnameVerificationRefusesCertificatesThatDoNotNameTheClient() throws Exception {
+        Map<String, String> keys = TlsTargets.secureKeys(certs);
+        keys.put("ssl.clientHostnameVerification", "true");
+        compare("client-hostname", keys, false, (t, seen) ->
+                seen.put("alice (no subject alternative name)", tryConnect(t.tlsAddress(), tls("alice.p12",
+                        "trust.p12"))));
     }
 
     @Test

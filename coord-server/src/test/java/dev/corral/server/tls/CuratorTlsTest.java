@@ -25,7 +25,7 @@ class CuratorTlsTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        certs = TestCerts.create(dir.resolve("certs"));
+        certs = TestCerts.shared();
         ClientTlsDifferentialTest.certs = certs;
     }
 

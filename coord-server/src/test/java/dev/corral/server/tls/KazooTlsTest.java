@@ -25,7 +25,7 @@ class KazooTlsTest {
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        certs = TestCerts.create(dir.resolve("certs"));
+        certs = TestCerts.shared();
     }
 
     @Test

@@ -41,6 +41,27 @@ public final class TestCerts {
         return dir.resolve(name).toString();
     }
 
+    private static TestCerts shared;
+
+    /**
+     * One set for the whole test JVM (some thirty keytool runs take a while), in a temporary directory removed when
+     * the JVM exits.
+     */
+    public static synchronized TestCerts shared() throws Exception {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("corral-test-certs");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException e) {
+                    // best effort
+                }
+            }));
+            shared = create(dir);
+        }
+        return shared;
+    }
+
     public static TestCerts create(Path dir) throws Exception {
         Files.createDirectories(dir);
         TestCerts c = new TestCerts(dir);
