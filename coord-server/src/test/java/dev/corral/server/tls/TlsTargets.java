@@ -18,12 +18,12 @@ import org.apache.zookeeper.server.auth.ProviderRegistry;
  * the embedded ZooKeeper 3.9.5 gets them as QuorumPeerConfig passes them on, as {@code zookeeper.<key>} system
  * properties (so only one ZooKeeper may run at a time, and {@link #clearProperties} must follow it).
  */
-final class TlsTargets {
+public final class TlsTargets {
     private TlsTargets() {
     }
 
     /** A running server: its TLS port (or unified port) and its plain port, if it has one. */
-    interface Target extends AutoCloseable {
+    public interface Target extends AutoCloseable {
         String name();
 
         /** host:port of the port TLS clients use. */
@@ -37,7 +37,7 @@ final class TlsTargets {
     }
 
     /** The keys both servers get for a TLS-only client port with client certificates required. */
-    static Map<String, String> secureKeys(TestCerts certs) {
+    public static Map<String, String> secureKeys(TestCerts certs) {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("ssl.keyStore.location", certs.path("server.p12"));
         keys.put("ssl.keyStore.password", TestCerts.PASSWORD);
@@ -54,7 +54,7 @@ final class TlsTargets {
      * Corral from zoo.cfg keys: {@code unified} gives one plain port with client.portUnification, otherwise a
      * plain port and a secureClientPort side by side.
      */
-    static Target corral(Path dir, Map<String, String> keys, boolean unified) throws Exception {
+    public static Target corral(Path dir, Map<String, String> keys, boolean unified) throws Exception {
         Properties props = new Properties();
         props.putAll(keys);
         props.put("dataDir", dir.resolve("corral").toString());
@@ -94,7 +94,7 @@ final class TlsTargets {
      * ZooKeeper 3.9.5 with Netty: a secure-only factory, as ZooKeeperServerMain makes for secureClientPort, or a
      * plain factory with client.portUnification.
      */
-    static Target zookeeper(Path dir, Map<String, String> keys, boolean unified) throws Exception {
+    public static Target zookeeper(Path dir, Map<String, String> keys, boolean unified) throws Exception {
         keys.forEach((k, v) -> System.setProperty("zookeeper." + k, v));
         System.setProperty("zookeeper.serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
         if (unified) {
@@ -133,7 +133,7 @@ final class TlsTargets {
         };
     }
 
-    static void clearProperties(Map<String, String> keys) {
+    public static void clearProperties(Map<String, String> keys) {
         keys.keySet().forEach(k -> System.clearProperty("zookeeper." + k));
         System.clearProperty("zookeeper.serverCnxnFactory");
         System.clearProperty("zookeeper.client.portUnification");
