@@ -68,7 +68,8 @@ public final class CorralServer implements AutoCloseable {
             throw e;
         }
         LOG.info("Corral serving clients on port {}, TLS port {} (data {}, last zxid 0x{}, started in {} ms)",
-                clients.port(), clients.securePort(), config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
+                clients.port(), clients.securePort(), config.dataDir(), Long.toHexString(store.lastZxid()),
+                (System.nanoTime() - t0) / 1_000_000);
         return new CorralServer(store, processor, clients, member);
     }
 

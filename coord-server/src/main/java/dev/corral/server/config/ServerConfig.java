@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-/** A server's settings, read from zoo.cfg keys; every field is validated by {@link ZooCfg}. */
+/**
+ * A server's settings, read from zoo.cfg keys; every field is validated by {@link ZooCfg}. {@code clientPort} is -1
+ * when zoo.cfg sets only secureClientPort (no plain port).
+ */
 public record ServerConfig(
         int tickTime,
         Path dataDir,
