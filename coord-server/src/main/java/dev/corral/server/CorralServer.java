@@ -67,13 +67,20 @@ public final class CorralServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        LOG.info("Corral serving clients on port {} (data {}, last zxid 0x{}, started in {} ms)", clients.port(),
-                config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("Corral serving clients on port {}, TLS port {} (data {}, last zxid 0x{}, started in {} ms)",
+                clients.port(), clients.securePort(), config.dataDir(), Long.toHexString(store.lastZxid()),
+                (System.nanoTime() - t0) / 1_000_000);
         return new CorralServer(store, processor, clients, member);
     }
 
+    /** The plain client port, or -1 if there is none (only secureClientPort is set). */
     public int port() {
         return clients.port();
+    }
+
+    /** The TLS-only client port, or -1 if there is none. */
+    public int securePort() {
+        return clients.securePort();
     }
 
     public RequestProcessor processor() {

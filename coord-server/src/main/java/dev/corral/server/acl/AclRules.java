@@ -43,7 +43,7 @@ public final class AclRules {
 
     private static boolean matches(String scheme, String authId, String aclId) {
         return switch (scheme) {
-            case "digest" -> authId.equals(aclId);
+            case "digest", "x509" -> authId.equals(aclId);
             case "ip" -> ipMatches(authId, aclId);
             default -> false;
         };
@@ -53,7 +53,7 @@ public final class AclRules {
      * ZooKeeper's fixupACL: drops duplicates, expands the {@code auth} scheme into the requester's authenticated
      * ids, and rejects empty or malformed lists with INVALIDACL.
      */
-    public static List<ACL> fixup(List<ACL> acls, List<Id> authInfo) throws KeeperError {
+    public static List<ACL> fixup(List<ACL> acls, List<Id> authInfo, AuthSchemes schemes) throws KeeperError {
         if (acls == null || acls.isEmpty()) {
             throw new KeeperError(ErrorCode.INVALID_ACL);
         }
@@ -77,8 +77,8 @@ public final class AclRules {
                 result.add(a);
             } else if ("auth".equals(id.getScheme())) {
                 boolean any = false;
-                for (Id cid : authInfo) {
-                    if (isAuthenticatedScheme(cid.getScheme())) {
+                for (Id cid : AuthIds.inZooKeeperOrder(authInfo)) {
+                    if (schemes.isAuthenticated(cid.getScheme())) {
                         any = true;
                         result.add(new ACL(a.getPerms(), cid));
                     }
@@ -86,7 +86,7 @@ public final class AclRules {
                 if (!any) {
                     throw new KeeperError(ErrorCode.INVALID_ACL);
                 }
-            } else if (isValidId(id.getScheme(), id.getId())) {
+            } else if (id.getId() != null && schemes.isValid(id.getScheme(), id.getId())) {
                 result.add(a);
             } else {
                 throw new KeeperError(ErrorCode.INVALID_ACL);
@@ -106,19 +106,8 @@ public final class AclRules {
                         && java.util.Objects.equals(x.getId(), y.getId()));
     }
 
-    private static boolean isAuthenticatedScheme(String scheme) {
-        return "digest".equals(scheme) || "super".equals(scheme);
-    }
-
-    private static boolean isValidId(String scheme, String id) {
-        if (id == null) {
-            return false;
-        }
-        return switch (scheme) {
-            case "digest" -> id.split(":").length == 2;
-            case "ip" -> parseIpAcl(id) != null;
-            default -> false;
-        };
+    static boolean isIpAcl(String id) {
+        return parseIpAcl(id) != null;
     }
 
     private record IpMask(byte[] address, int bits) {

@@ -3,7 +3,11 @@ package dev.corral.server.acl;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.zookeeper.data.Id;
 
 /** Turns credentials into the ids that ACLs name (the digest scheme's {@code user:base64(sha1(user:password))}). */
@@ -21,6 +25,17 @@ public final class AuthIds {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks SHA1", e);
         }
+    }
+
+    /**
+     * {@code ids} without duplicates, in the order ZooKeeper lists a connection's auth info: it keeps them in a
+     * ConcurrentHashMap key set, so whoAmI and the expansion of the {@code auth} ACL follow the ids' hash order. The
+     * same set, filled in the same order, iterates the same way here.
+     */
+    public static List<Id> inZooKeeperOrder(List<Id> ids) {
+        Set<Id> set = ConcurrentHashMap.newKeySet();
+        set.addAll(ids);
+        return new ArrayList<>(set);
     }
 
     public static Id ip(String address) {

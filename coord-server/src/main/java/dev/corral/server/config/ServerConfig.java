@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-/** A server's settings, read from zoo.cfg keys; every field is validated by {@link ZooCfg}. */
+/**
+ * A server's settings, read from zoo.cfg keys; every field is validated by {@link ZooCfg}. {@code clientPort} is -1
+ * when zoo.cfg sets only secureClientPort (no plain port).
+ */
 public record ServerConfig(
         int tickTime,
         Path dataDir,
@@ -20,7 +23,8 @@ public record ServerConfig(
         String superDigest,
         int initLimit,
         int syncLimit,
-        Map<Integer, String> servers) {
+        Map<Integer, String> servers,
+        ClientTlsConfig clientTls) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -28,35 +32,43 @@ public record ServerConfig(
     /** A standalone server on {@code address:port} with its data under {@code dataDir} and defaults elsewhere. */
     public static ServerConfig standalone(String address, int port, Path dataDir) {
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
-                20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of());
+                20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
+                ClientTlsConfig.NONE);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
-                juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers);
+                juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
+                clientTls);
     }
 
     public ServerConfig withTickTime(int tick) {
         return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers);
+                initLimit, syncLimit, servers, clientTls);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers);
+                initLimit, syncLimit, servers, clientTls);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers);
+                initLimit, syncLimit, servers, clientTls);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers);
+                superDigest, initLimit, syncLimit, servers, clientTls);
+    }
+
+    public ServerConfig withClientTls(ClientTlsConfig tls) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers, tls);
     }
 }

@@ -27,7 +27,7 @@ public final class ZooCfg {
             "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile", "metricsProvider.className",
             "metricsProvider.httpPort", "metricsProvider.httpHost", "metricsProvider.exportJvmInfo",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
-            "connectToLearnerMasterLimit", "peerType", "secureClientPort", "secureClientPortAddress");
+            "connectToLearnerMasterLimit", "peerType");
 
     private static final Set<String> KNOWN = Set.of(
             "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress", "maxClientCnxns",
@@ -55,7 +55,8 @@ public final class ZooCfg {
             values.put(key.trim(), props.getProperty(key).trim());
         }
         for (String key : values.keySet()) {
-            if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !key.startsWith("server.")
+            if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
+                    && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
             }
@@ -67,7 +68,9 @@ public final class ZooCfg {
         }
         Path dataDir = base == null ? Path.of(dataDirText) : base.resolve(dataDirText);
         Path dataLogDir = values.containsKey("dataLogDir") ? resolve(base, values.get("dataLogDir")) : dataDir;
-        int clientPort = intIn(values, "clientPort", 2181, 0, 65535);
+        // With only secureClientPort set there is no plain port, as in ZooKeeper.
+        int clientPort = values.containsKey("secureClientPort") && !values.containsKey("clientPort") ? -1
+                : intIn(values, "clientPort", 2181, 0, 65535);
         String clientPortAddress = values.get("clientPortAddress");
         int maxClientCnxns = intIn(values, "maxClientCnxns", 60, 0, Integer.MAX_VALUE);
         int minSession = positiveInt(values, "minSessionTimeout", 2 * tickTime);
@@ -101,7 +104,8 @@ public final class ZooCfg {
             }
         }
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers);
+                minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
+                ClientTlsCfg.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

@@ -1,5 +1,6 @@
 package dev.corral.server.ensemble;
 
+import dev.corral.server.acl.AuthSchemes;
 import dev.corral.server.pipeline.MultiRequest;
 import dev.corral.server.pipeline.Multis;
 import dev.corral.server.pipeline.Operation;
@@ -52,7 +53,8 @@ final class Proposer {
         this.ctx = ctx;
         this.replication = replication;
         this.spec = PendingTree.speculative(ctx.store());
-        this.preparer = new TxnPreparer(spec, ctx.config().extendedTypesEnabled());
+        this.preparer = new TxnPreparer(spec, ctx.config().extendedTypesEnabled(),
+                new AuthSchemes(ctx.config().clientTls().x509Enabled()));
         this.applier = new TreeApplier(spec);
         this.batch = spec.batch();
     }

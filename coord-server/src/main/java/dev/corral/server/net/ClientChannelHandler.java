@@ -6,10 +6,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.jute.BinaryInputArchive;
+import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.ConnectRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +30,15 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionLimiter limiter;
     private final int maxBuffer;
     private final long sessionlessTimeoutMs;
+    private final X509Identity x509;
     private NettyClientConnection conn;
     private boolean handshakeDone;
     private boolean admitted;
     private ScheduledFuture<?> handshakeTimer;
 
     ClientChannelHandler(RequestProcessor processor, ConnectionLimiter limiter, int maxBuffer,
-                         long sessionlessTimeoutMs) {
+                         long sessionlessTimeoutMs, X509Identity x509) {
+        this.x509 = x509;
         this.processor = processor;
         this.limiter = limiter;
         this.maxBuffer = maxBuffer;
@@ -54,6 +61,31 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             }
         }, sessionlessTimeoutMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
+    }
+
+    /**
+     * A TLS handshake has ended (Netty signals it before the first decrypted byte): a failed one, or a client
+     * certificate that does not authenticate, closes the connection; otherwise its x509 ids go with it.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
+            if (!done.isSuccess()) {
+                LOG.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), done.cause().toString());
+                ctx.close();
+                return;
+            }
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            Optional<List<Id>> ids = x509.authenticate(ssl.engine());
+            if (ids.isEmpty()) {
+                LOG.info("x509 authentication of {} failed; closing", ctx.channel().remoteAddress());
+                ctx.close();
+                return;
+            }
+            conn.setTransportAuthIds(ids.get());
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -29,10 +29,13 @@ final class FourLetterWords {
 
     private final ServerConfig config;
     private final java.util.function.IntSupplier clientPort;
+    private final java.util.function.IntSupplier securePort;
 
-    FourLetterWords(ServerConfig config, java.util.function.IntSupplier clientPort) {
+    FourLetterWords(ServerConfig config, java.util.function.IntSupplier clientPort,
+                    java.util.function.IntSupplier securePort) {
         this.config = config;
         this.clientPort = clientPort;
+        this.securePort = securePort;
     }
 
     static boolean isKnown(String word) {
@@ -172,7 +175,7 @@ final class FourLetterWords {
 
     private void conf(PrintWriter pw) {
         pw.println("clientPort=" + clientPort.getAsInt());
-        pw.println("secureClientPort=-1");
+        pw.println("secureClientPort=" + securePort.getAsInt());
         pw.println("dataDir=" + config.dataDir().toAbsolutePath());
         pw.println("dataDirSize=" + size(config.dataDir()));
         pw.println("dataLogDir=" + config.dataLogDir().toAbsolutePath());

@@ -5,15 +5,28 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
+import java.util.List;
+import org.apache.zookeeper.data.Id;
 
 /** A client connection carried by a Netty channel. */
 final class NettyClientConnection extends ClientConnection {
     private final Channel channel;
     private final String ip;
+    /** Set by the event loop when a TLS handshake completes, before any frame of the connection is read. */
+    private volatile List<Id> transportIds = List.of();
 
     NettyClientConnection(Channel channel) {
         this.channel = channel;
         this.ip = ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+    }
+
+    void setTransportAuthIds(List<Id> ids) {
+        this.transportIds = List.copyOf(ids);
+    }
+
+    @Override
+    public List<Id> transportAuthIds() {
+        return transportIds;
     }
 
     @Override

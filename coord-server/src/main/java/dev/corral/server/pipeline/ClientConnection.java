@@ -31,11 +31,19 @@ public abstract class ClientConnection implements Watcher {
     /** The client's address and port, as ZooKeeper prints it in cons and stat ("/127.0.0.1:40000"). */
     public abstract String remoteAddress();
 
+    /**
+     * The ids the transport itself proved, such as the x509 subject of a TLS client certificate: they belong to the
+     * connection, so every connect handshake on it starts from them (with the ip id). Empty by default.
+     */
+    public List<Id> transportAuthIds() {
+        return List.of();
+    }
+
     public long sessionId() {
         return sessionId;
     }
 
-    /** The ids this connection has authenticated as (ip, digest, super): what ACL checks see. */
+    /** The ids this connection has authenticated as (ip, digest, x509, super): what ACL checks see. */
     public List<Id> authIds() {
         return authIds;
     }

@@ -1,5 +1,6 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.acl.AuthIds;
 import dev.corral.server.pipeline.Operation.Kind;
 import dev.corral.server.pipeline.Operation.Reader;
 import dev.corral.server.pipeline.Operation.WriteRule;
@@ -191,9 +192,13 @@ public final class Operations {
 
     private static Record whoAmI(ClientConnection conn) {
         List<ClientInfo> infos = new ArrayList<>();
-        for (Id id : conn.authIds) {
-            // As ZooKeeper's digest provider does, name the user, not the hash.
-            String user = "digest".equals(id.getScheme()) ? id.getId().split(":", 2)[0] : id.getId();
+        for (Id id : AuthIds.inZooKeeperOrder(conn.authIds)) {
+            // As ZooKeeper's digest provider does, name the user, not the hash; super has no provider to name it.
+            String user = switch (id.getScheme()) {
+                case "digest" -> id.getId().split(":", 2)[0];
+                case "super" -> "";
+                default -> id.getId();
+            };
             infos.add(new ClientInfo(id.getScheme(), user));
         }
         return new WhoAmIResponse(infos);

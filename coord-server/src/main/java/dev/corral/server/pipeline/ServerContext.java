@@ -1,5 +1,6 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.acl.AuthSchemes;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.session.SessionTable;
 import dev.corral.server.tree.PendingTree;
@@ -31,7 +32,8 @@ public final class ServerContext {
         this.store = store;
         this.view = new PendingTree(store);
         this.applier = new TreeApplier(view);
-        this.preparer = new TxnPreparer(view, config.extendedTypesEnabled());
+        this.preparer = new TxnPreparer(view, config.extendedTypesEnabled(),
+                new AuthSchemes(config.clientTls().x509Enabled()));
         this.sessions = sessions;
         this.zxids = new ZxidClock(store.lastZxid());
     }

@@ -40,6 +40,7 @@ public final class Sessions {
                 Math.min(ctx.config().maxSessionTimeout(), req.getTimeOut()));
         conn.authIds.clear();
         conn.authIds.add(AuthIds.ip(conn.remoteIp()));
+        conn.authIds.addAll(conn.transportAuthIds());
         long sessionId = req.getSessionId();
         if (sessionId == 0) {
             return OptionalInt.of(timeout);

@@ -1,6 +1,7 @@
 package dev.corral.server.tree;
 
 import dev.corral.server.acl.AclRules;
+import dev.corral.server.acl.AuthSchemes;
 import dev.corral.server.acl.Perms;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
@@ -17,10 +18,12 @@ public final class TxnPreparer {
 
     private final ZnodeStore view;
     private final boolean extendedTypesEnabled;
+    private final AuthSchemes schemes;
 
-    public TxnPreparer(ZnodeStore view, boolean extendedTypesEnabled) {
+    public TxnPreparer(ZnodeStore view, boolean extendedTypesEnabled, AuthSchemes schemes) {
         this.view = view;
         this.extendedTypesEnabled = extendedTypesEnabled;
+        this.schemes = schemes;
     }
 
     /**
@@ -44,7 +47,7 @@ public final class TxnPreparer {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
         String parentPath = lastSlash == 0 ? "/" : path.substring(0, lastSlash);
-        List<ACL> fixed = AclRules.fixup(acl, ctx.authIds());
+        List<ACL> fixed = AclRules.fixup(acl, ctx.authIds(), schemes);
         NodeMeta parent = require(parentPath);
         AclRules.check(view.acl(parent.aclId()), Perms.CREATE, ctx.authIds());
         String finalPath = mode.sequential() ? path + sequenceSuffix(parent.childSeq()) : path;
@@ -92,7 +95,7 @@ public final class TxnPreparer {
         if (!PathValidator.isValid(path)) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
-        List<ACL> fixed = AclRules.fixup(acl, ctx.authIds());
+        List<ACL> fixed = AclRules.fixup(acl, ctx.authIds(), schemes);
         NodeMeta node = require(path);
         AclRules.check(view.acl(node.aclId()), Perms.ADMIN, ctx.authIds());
         checkVersion(node.aversion(), aclVersion);

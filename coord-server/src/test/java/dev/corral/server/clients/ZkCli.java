@@ -60,8 +60,14 @@ final class ZkCli {
 
     /** Runs {@code commands} in one zkCli session; returns what zkCli printed, without log lines. */
     static List<String> run(String connectString, List<String> commands) {
+        return run(connectString, commands, List.of());
+    }
+
+    /** As {@link #run(String, List)}, with extra JVM arguments (the client's system properties, say). */
+    static List<String> run(String connectString, List<String> commands, List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(),
                 "org.apache.zookeeper.ZooKeeperMain", "-waitforconnection", "-timeout", "10000",
                 "-server", connectString));
