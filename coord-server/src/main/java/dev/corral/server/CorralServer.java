@@ -1,6 +1,9 @@
 package dev.corral.server;
 
+import dev.corral.server.admin.AdminServer;
+import dev.corral.server.admin.Membership;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.replication.PeerStatus;
 import dev.corral.server.ensemble.EnsembleMember;
 import dev.corral.server.ensemble.MyId;
 import dev.corral.server.storage.ReplaceableStore;
@@ -12,6 +15,7 @@ import dev.corral.server.tree.TreeBootstrap;
 import dev.corral.server.tree.ZnodeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +31,12 @@ public final class CorralServer implements AutoCloseable {
     private final ClientServer clients;
 
     private final EnsembleMember member;
+    private final AdminServer admin;
 
-    private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients, EnsembleMember member) {
+    private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients, EnsembleMember member,
+                         AdminServer admin) {
         this.member = member;
+        this.admin = admin;
         this.store = store;
         this.processor = processor;
         this.clients = clients;
@@ -56,10 +63,17 @@ public final class CorralServer implements AutoCloseable {
             member.start(processor);
         }
         processor.start();
-        ClientServer clients;
+        ClientServer clients = null;
+        AdminServer admin = null;
         try {
             clients = new ClientServer(config, processor);
+            if (config.monitoring().adminEnabled()) {
+                admin = new AdminServer(config, clients::port, processor, membership(config, member));
+            }
         } catch (Exception e) {
+            if (clients != null) {
+                clients.close();
+            }
             if (member != null) {
                 member.close();
             }
@@ -69,7 +83,34 @@ public final class CorralServer implements AutoCloseable {
         }
         LOG.info("Corral serving clients on port {} (data {}, last zxid 0x{}, started in {} ms)", clients.port(),
                 config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
-        return new CorralServer(store, processor, clients, member);
+        return new CorralServer(store, processor, clients, member, admin);
+    }
+
+    private static Membership membership(ServerConfig config, EnsembleMember member) {
+        if (member == null) {
+            return null;
+        }
+        return new Membership() {
+            @Override
+            public int myId() {
+                return member.myId();
+            }
+
+            @Override
+            public PeerStatus status() {
+                return member.peerStatus();
+            }
+
+            @Override
+            public Map<Integer, String> servers() {
+                return config.servers();
+            }
+        };
+    }
+
+    /** The AdminServer's port, or -1 when admin.enableServer is false. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     public int port() {
@@ -87,6 +128,9 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         clients.close();
         if (member != null) {
             member.close();

@@ -37,6 +37,10 @@ final class FourLetterSniffer extends ByteToMessageDecoder {
         ctx.channel().config().setAutoRead(false);
         if (!words.allowed(word)) {
             reply(ctx, FourLetterWords.refusal(word));
+        } else if (word.equals("crst") || word.equals("srst")) {
+            // The reset happens on the processor thread, which owns the figures; the answer waits for it.
+            processor.resetStats(word.equals("crst")).orTimeout(10, TimeUnit.SECONDS).whenComplete((done, error) ->
+                    reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, null)));
         } else if (FourLetterWords.STATELESS.contains(word)) {
             reply(ctx, words.run(word, null));
         } else {

@@ -97,6 +97,24 @@ public final class RequestProcessor implements AutoCloseable {
     }
 
     /**
+     * Resets the request figures between requests: every connection's ({@code connections}, the crst word) or the
+     * server's (srst); completes once done.
+     */
+    public CompletableFuture<Void> resetStats(boolean connections) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        execute(() -> {
+            if (connections) {
+                ctx.bindings().all().forEach(c -> c.stats.reset());
+            } else {
+                ctx.stats().reset();
+                ctx.outbox().sent = 0;
+            }
+            result.complete(null);
+        });
+        return result;
+    }
+
+    /**
      * Runs {@code swap} (which replaces the store's contents, e.g. with a snapshot) on the processor thread and
      * then reloads what the processor keeps of the store: its zxid and its session table. Waits for it.
      */

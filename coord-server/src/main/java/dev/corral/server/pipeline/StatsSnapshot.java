@@ -1,6 +1,8 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.watch.WatchKind;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,12 +11,16 @@ import java.util.TreeSet;
 
 /** Takes a {@link ServerStats} from the processor's state, on the processor thread, for the four-letter words. */
 final class StatsSnapshot {
+    /** What ZooKeeper keeps in its data-watch table (getChildren's watches live in the other). */
+    private static final Set<WatchKind> DATA_TABLE = EnumSet.of(WatchKind.DATA, WatchKind.PERSISTENT,
+            WatchKind.PERSISTENT_RECURSIVE);
+
     private StatsSnapshot() {
     }
 
     static ServerStats take(ServerContext ctx, WritePath writePath, int queued) {
         Map<Long, Set<String>> watches = new TreeMap<>();
-        ctx.watches().snapshot().forEach((w, paths) ->
+        ctx.watches().snapshot(DATA_TABLE).forEach((w, paths) ->
                 watches.computeIfAbsent(((ClientConnection) w).sessionId, k -> new TreeSet<>()).addAll(paths));
         Map<Long, List<String>> ephemerals = new TreeMap<>();
         Map<Long, Long> timeouts = new TreeMap<>();
@@ -39,6 +45,7 @@ final class StatsSnapshot {
         RequestStats rs = ctx.stats();
         return new ServerStats(writePath.serving(), writePath.mode(), ctx.zxids().last(), nodeCount, rs.received,
                 ctx.outbox().sent, queued, rs.min(), rs.average(), rs.maxLatency, conns, watches,
-                ctx.sessions().size(), ephemerals, timeouts, System.currentTimeMillis() - rs.startedMs);
+                ctx.sessions().size(), ephemerals, timeouts, System.currentTimeMillis() - rs.startedMs,
+                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT));
     }
 }
