@@ -1,8 +1,9 @@
 package dev.corral.server;
 
 import dev.corral.server.admin.AdminServer;
-import dev.corral.server.admin.Membership;
+import dev.corral.server.monitor.Membership;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.metrics.MetricsServer;
 import dev.corral.server.replication.PeerStatus;
 import dev.corral.server.ensemble.EnsembleMember;
 import dev.corral.server.ensemble.MyId;
@@ -32,11 +33,13 @@ public final class CorralServer implements AutoCloseable {
 
     private final EnsembleMember member;
     private final AdminServer admin;
+    private final MetricsServer metrics;
 
     private CorralServer(ZnodeStore store, RequestProcessor processor, ClientServer clients, EnsembleMember member,
-                         AdminServer admin) {
+                         AdminServer admin, MetricsServer metrics) {
         this.member = member;
         this.admin = admin;
+        this.metrics = metrics;
         this.store = store;
         this.processor = processor;
         this.clients = clients;
@@ -65,12 +68,19 @@ public final class CorralServer implements AutoCloseable {
         processor.start();
         ClientServer clients = null;
         AdminServer admin = null;
+        MetricsServer metrics = null;
         try {
             clients = new ClientServer(config, processor);
             if (config.monitoring().adminEnabled()) {
                 admin = new AdminServer(config, clients::port, processor, membership(config, member));
             }
+            if (config.monitoring().metricsEnabled()) {
+                metrics = new MetricsServer(config.monitoring(), processor, membership(config, member));
+            }
         } catch (Exception e) {
+            if (admin != null) {
+                admin.close();
+            }
             if (clients != null) {
                 clients.close();
             }
@@ -83,7 +93,7 @@ public final class CorralServer implements AutoCloseable {
         }
         LOG.info("Corral serving clients on port {} (data {}, last zxid 0x{}, started in {} ms)", clients.port(),
                 config.dataDir(), Long.toHexString(store.lastZxid()), (System.nanoTime() - t0) / 1_000_000);
-        return new CorralServer(store, processor, clients, member, admin);
+        return new CorralServer(store, processor, clients, member, admin, metrics);
     }
 
     private static Membership membership(ServerConfig config, EnsembleMember member) {
@@ -105,7 +115,17 @@ public final class CorralServer implements AutoCloseable {
             public Map<Integer, String> servers() {
                 return config.servers();
             }
+
+            @Override
+            public Map<String, Long> zabCounters() {
+                return member.zabCounters();
+            }
         };
+    }
+
+    /** The /metrics port, or -1 without the Prometheus metrics provider. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
     }
 
     /** The AdminServer's port, or -1 when admin.enableServer is false. */
@@ -128,6 +148,9 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (admin != null) {
             admin.close();
         }

@@ -4,6 +4,7 @@ import dev.corral.server.config.ServerConfig;
 import dev.corral.server.http.HttpReply;
 import dev.corral.server.monitor.DirSizes;
 import dev.corral.server.monitor.Environment;
+import dev.corral.server.monitor.Membership;
 import dev.corral.server.monitor.MonitorFields;
 import dev.corral.server.monitor.ServerVersion;
 import dev.corral.server.pipeline.RequestProcessor;
@@ -101,7 +102,8 @@ final class AdminCommands {
         if (!c.needsStats()) {
             return done(200, reply(c.name(), c.body().apply(null), null));
         }
-        return processor.stats().thenApply(s -> s.serving()
+        // zabstate is how an operator watches an election, so it answers while not serving, as ZooKeeper's does.
+        return processor.stats().thenApply(s -> s.serving() || c.name().equals("zabstate")
                 ? ok(reply(c.name(), c.body().apply(s), null))
                 : ok(reply(c.name(), new LinkedHashMap<>(), NOT_SERVING)));
     }

@@ -4,6 +4,7 @@ import dev.corral.server.config.MonitoringConfig;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.http.HttpEndpoint;
 import dev.corral.server.http.HttpReply;
+import dev.corral.server.monitor.Membership;
 import dev.corral.server.pipeline.RequestProcessor;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -18,6 +18,23 @@ final class StatsSnapshot {
     private StatsSnapshot() {
     }
 
+    /**
+     * Counts only, for /metrics. The ephemerals count reads each session's ephemerals from the view (one bounded
+     * store scan per session), the one figure here that grows with the session table.
+     */
+    static ServerFigures figures(ServerContext ctx, WritePath writePath, int queued) {
+        long ephemerals = 0;
+        for (var s : ctx.sessions().all()) {
+            ephemerals += ctx.view().ephemerals(s.id()).size();
+        }
+        RequestStats rs = ctx.stats();
+        return new ServerFigures(writePath.serving(), writePath.mode(), ctx.zxids().last(),
+                ctx.view().descendantCount("/") + 2, rs.received, ctx.outbox().sent, queued, rs.min(), rs.average(),
+                rs.maxLatency, ctx.bindings().all().size(),
+                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ephemerals, ctx.sessions().size(),
+                System.currentTimeMillis() - rs.startedMs);
+    }
+
     static ServerStats take(ServerContext ctx, WritePath writePath, int queued) {
         Map<Long, Set<String>> watches = new TreeMap<>();
         ctx.watches().snapshot(DATA_TABLE).forEach((w, paths) ->
