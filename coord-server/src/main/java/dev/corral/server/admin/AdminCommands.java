@@ -65,7 +65,7 @@ final class AdminCommands {
                 "logdir_size", DirSizes.of(config.dataLogDir()))));
         add(new Command("voting_view", Set.of(), false, s -> votingView()));
         add(new Command("zabstate", Set.of(), true, this::zabState));
-        add(new Command("monitor", Set.of("mntr"), true, s -> new LinkedHashMap<>(MonitorFields.of(s))));
+        add(new Command("monitor", Set.of("mntr"), true, s -> new LinkedHashMap<>(MonitorFields.of(s, 0))));
         // Listed so that they answer as ZooKeeper does without credentials; see run().
         add(new Command("snapshot", Set.of("snap"), false, null));
         add(new Command("restore", Set.of("rest"), false, null));
@@ -180,7 +180,8 @@ final class AdminCommands {
 
     private static Map<String, Object> connection(ServerStats.Connection c, boolean brief) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("remote_socket_address", c.address());
+        // The four-letter words print "/ip:port" (a Java InetSocketAddress); the JSON has no slash, as ZooKeeper's.
+        m.put("remote_socket_address", c.address().startsWith("/") ? c.address().substring(1) : c.address());
         m.put("interest_ops", 1);
         m.put("outstanding_requests", 0);
         m.put("packets_received", c.received());

@@ -43,8 +43,11 @@ final class FourLetterWords {
         return word + " is not executed because it is not in the whitelist.\n";
     }
 
-    /** The output of {@code word}; {@code stats} may be null for the stateless words. */
-    String run(String word, ServerStats stats) {
+    /**
+     * The output of {@code word}; {@code stats} may be null for the stateless words. {@code asker} is the address
+     * of the connection asking ("/ip:port"): ZooKeeper lists it among the connections of cons and stat.
+     */
+    String run(String word, ServerStats stats, String asker) {
         StringWriter out = new StringWriter();
         PrintWriter pw = new PrintWriter(out);
         if (stats != null && !stats.serving()) {
@@ -56,10 +59,11 @@ final class FourLetterWords {
         switch (word) {
             case "ruok" -> pw.print("imok");
             case "isro" -> pw.print("rw");
-            case "srvr", "stat" -> stat(pw, stats, word.equals("stat"));
+            case "srvr", "stat" -> stat(pw, stats, word.equals("stat"), asker);
             case "mntr" -> mntr(pw, stats);
             case "conf" -> conf(pw);
             case "cons" -> {
+                asker(pw, asker);
                 for (ServerStats.Connection c : stats.connections()) {
                     connection(pw, c, false);
                     pw.println();
@@ -102,10 +106,11 @@ final class FourLetterWords {
         return out.toString();
     }
 
-    private static void stat(PrintWriter pw, ServerStats s, boolean withClients) {
+    private static void stat(PrintWriter pw, ServerStats s, boolean withClients, String asker) {
         pw.println("Zookeeper version: " + ServerVersion.FULL);
         if (withClients) {
             pw.println("Clients:");
+            asker(pw, asker);
             for (ServerStats.Connection c : s.connections()) {
                 connection(pw, c, true);
                 pw.println();
@@ -115,11 +120,19 @@ final class FourLetterWords {
         pw.println("Latency min/avg/max: " + s.minLatency() + "/" + MonitorFields.round(s.avgLatency()) + "/" + s.maxLatency());
         pw.println("Received: " + s.received());
         pw.println("Sent: " + s.sent());
-        pw.println("Connections: " + s.connections().size());
+        // ZooKeeper counts the connection asking, which Corral's processor never sees.
+        pw.println("Connections: " + (s.connections().size() + 1));
         pw.println("Outstanding: " + s.outstanding());
         pw.println("Zxid: 0x" + Long.toHexString(s.zxid()));
         pw.println("Mode: " + s.mode());
         pw.println("Node count: " + s.nodeCount());
+    }
+
+    /** The asking connection as ZooKeeper lists it: not reading ([0]), one packet received, none sent yet. */
+    private static void asker(PrintWriter pw, String asker) {
+        if (asker != null) {
+            pw.println(" " + asker + "[0](queued=0,recved=1,sent=0)");
+        }
     }
 
     private static void connection(PrintWriter pw, ServerStats.Connection c, boolean brief) {
@@ -131,14 +144,14 @@ final class FourLetterWords {
                 pw.print(",lcxid=0x" + Long.toHexString(c.lastCxid()));
             }
             pw.print(",lzxid=0x" + Long.toHexString(c.lastZxid()) + ",lresp=" + c.lastResponse() + ",llat="
-                    + c.lastLatency() + ",minlat=" + c.minLatency() + ",avglat=" + MonitorFields.round(c.avgLatency()) + ",maxlat="
+                    + c.lastLatency() + ",minlat=" + c.minLatency() + ",avglat=" + (long) c.avgLatency() + ",maxlat="
                     + c.maxLatency());
         }
         pw.print(")");
     }
 
     private static void mntr(PrintWriter pw, ServerStats s) {
-        MonitorFields.of(s).forEach((k, v) -> pw.print("zk_" + k + "\t" + v + "\n"));
+        MonitorFields.of(s, 1).forEach((k, v) -> pw.print("zk_" + k + "\t" + v + "\n"));
     }
 
     private void conf(PrintWriter pw) {

@@ -52,6 +52,9 @@ class AdminServerTest {
     @BeforeAll
     static void quietJetty() {
         System.setProperty("org.eclipse.jetty.LEVEL", "WARN");
+        // The provider ZooKeeperServerMain installs unless told otherwise: monitor lists its metrics.
+        org.apache.zookeeper.server.ServerMetrics.metricsProviderInitialized(
+                new org.apache.zookeeper.metrics.impl.DefaultMetricsProvider());
     }
 
     record Reply(int status, String body, JsonNode json) {
@@ -164,9 +167,11 @@ class AdminServerTest {
             assertThat(o.json().get("command").asText()).as(c).isEqualTo(z.json().get("command").asText());
             assertThat(o.json().has("error")).as(c + " has error").isTrue();
             if (c.equals("mntr") || c.equals("monitor")) {
-                // ZooKeeper's monitor lists every metric of its request pipeline; Corral's what it has (mntr's
-                // word has the same rule, see FourLetterWordsTest).
-                assertThat(keys(z)).as(c).containsAll(keys(o));
+                // Every field but the per-namespace summaries (named after the top-level znodes used) and
+                // approximate_data_size, which Corral does not track yet.
+                Set<String> expected = new TreeSet<>(keys(z));
+                expected.removeIf(k -> k.endsWith("_per_namespace") || k.equals("approximate_data_size"));
+                assertThat(keys(o)).as(c).isEqualTo(expected);
             } else if (c.equals("system_properties")) {
                 assertThat(keys(o)).as(c).contains("java.version", "command", "error");
             } else {
