@@ -44,6 +44,7 @@ final class ServerCollector implements MultiCollector {
         gauge(out, "znode_count", f.nodeCount());
         gauge(out, "watch_count", f.watchCount());
         gauge(out, "ephemerals_count", f.ephemeralsCount());
+        gauge(out, "approximate_data_size", f.approximateDataSize());
         gauge(out, "outstanding_requests", f.outstanding());
         gauge(out, "num_alive_connections", f.connections());
         gauge(out, "packets_received", f.received());

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * mntr's fields, without the {@code zk_} prefix the four-letter word adds (the AdminServer's monitor command prints
@@ -24,8 +23,6 @@ public final class MonitorFields {
     }
 
     private static final List<Field> FIELDS = load();
-    /** Not reported until Corral's store keeps the figure (ZooKeeper sums path and data lengths of every node). */
-    private static final Set<String> NOT_YET = Set.of("approximate_data_size");
 
     private MonitorFields() {
     }
@@ -45,6 +42,7 @@ public final class MonitorFields {
         known.put("packets_sent", s.sent());
         known.put("packets_received", s.received());
         known.put("watch_count", s.watchTableCount());
+        known.put("approximate_data_size", s.approximateDataSize());
         known.put("min_latency", s.minLatency());
         known.put("max_latency", s.maxLatency());
         known.put("uptime", s.uptimeMs());
@@ -62,9 +60,6 @@ public final class MonitorFields {
         m.put("version", ServerVersion.FULL);
         m.put("server_state", s.mode());
         for (Field f : FIELDS) {
-            if (NOT_YET.contains(f.name())) {
-                continue;
-            }
             Object v = known.get(f.name());
             m.put(f.name(), v != null ? v : f.isDouble() ? (Object) 0.0 : (Object) 0L);
         }

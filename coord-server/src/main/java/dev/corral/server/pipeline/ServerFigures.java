@@ -20,5 +20,6 @@ public record ServerFigures(
         int watchCount,
         long ephemeralsCount,
         int sessionCount,
-        long uptimeMs) {
+        long uptimeMs,
+        long approximateDataSize) {
 }

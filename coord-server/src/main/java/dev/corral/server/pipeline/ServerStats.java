@@ -27,7 +27,8 @@ public record ServerStats(
         Map<Long, List<String>> ephemeralsBySession,
         Map<Long, Long> sessionTimeouts,
         long uptimeMs,
-        int watchTableCount) {
+        int watchTableCount,
+        long approximateDataSize) {
 
     /** One client connection, as cons prints it. */
     public record Connection(String address, long received, long sent, long sessionId, String lastOp,

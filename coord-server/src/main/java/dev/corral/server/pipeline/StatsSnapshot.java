@@ -32,7 +32,7 @@ final class StatsSnapshot {
                 ctx.view().descendantCount("/") + 2, rs.received, ctx.outbox().sent, queued, rs.min(), rs.average(),
                 rs.maxLatency, ctx.bindings().all().size(),
                 ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ephemerals, ctx.sessions().size(),
-                System.currentTimeMillis() - rs.startedMs);
+                System.currentTimeMillis() - rs.startedMs, ctx.view().approximateDataSize());
     }
 
     static ServerStats take(ServerContext ctx, WritePath writePath, int queued) {
@@ -63,6 +63,6 @@ final class StatsSnapshot {
         return new ServerStats(writePath.serving(), writePath.mode(), ctx.zxids().last(), nodeCount, rs.received,
                 ctx.outbox().sent, queued, rs.min(), rs.average(), rs.maxLatency, conns, watches,
                 ctx.sessions().size(), ephemerals, timeouts, System.currentTimeMillis() - rs.startedMs,
-                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT));
+                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ctx.view().approximateDataSize());
     }
 }

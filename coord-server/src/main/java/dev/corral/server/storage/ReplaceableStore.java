@@ -62,6 +62,11 @@ public final class ReplaceableStore implements ZnodeStore {
     }
 
     @Override
+    public long approximateDataSize() {
+        return current.approximateDataSize();
+    }
+
+    @Override
     public List<ACL> acl(long aclId) {
         return current.acl(aclId);
     }

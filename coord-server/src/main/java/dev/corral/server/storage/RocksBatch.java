@@ -42,11 +42,12 @@ final class RocksBatch implements ZnodeStore.Batch {
     /** Node metadata written (null = deleted) by path, for the store's metadata cache. */
     final Map<String, NodeMeta> metaChanges = new HashMap<>();
     /**
-     * Whether each path in {@link #metaChanges} had a node before this batch, settled by the first operation on it:
-     * {@link #createMeta} says no (its contract), anything else looks (the metadata cache mostly answers, as the
-     * applier has just read that node). With the final state this gives the change in the store's node count.
+     * The size (as {@link #size}; -1: no node) of each path in {@link #metaChanges} before this batch, settled by
+     * the first operation on it: {@link #createMeta} says no node (its contract), anything else looks (the metadata
+     * cache mostly answers, as the applier has just read that node). With the final state this gives the change in
+     * the store's node count and in its approximate data size.
      */
-    private final Map<String, Boolean> existedBefore = new HashMap<>();
+    private final Map<String, Long> sizeBefore = new HashMap<>();
     /** The zxid of the last setLastZxid, if any. */
     boolean hasZxid;
     long zxid;
@@ -58,13 +59,13 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     @Override
     public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        sizeBefore.computeIfAbsent(path, p -> size(p, owner.meta(p)));
         return writeMeta(path, meta, false);
     }
 
     @Override
     public ZnodeStore.Batch createMeta(String path, NodeMeta meta) {
-        existedBefore.putIfAbsent(path, false);
+        sizeBefore.putIfAbsent(path, -1L);
         return writeMeta(path, meta, true);   // a path without a node has no child_stat record (deleteNode)
     }
 
@@ -76,7 +77,7 @@ final class RocksBatch implements ZnodeStore.Batch {
      */
     @Override
     public ZnodeStore.Batch putChildStat(String path, NodeMeta meta) {
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        sizeBefore.computeIfAbsent(path, p -> size(p, owner.meta(p)));
         add(Cf.CHILD_STAT, Keys.nodeKey(path), NodeMetaCodec.encodeChildStat(Objects.requireNonNull(meta, "meta")));
         metaChanges.put(path, meta);
         return this;
@@ -123,7 +124,7 @@ final class RocksBatch implements ZnodeStore.Batch {
         add(Cf.NODE_DATA, key, null);
         add(Cf.CHILD_STAT, key, null);
         metaChanges.put(path, null);
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        sizeBefore.computeIfAbsent(path, p -> size(p, owner.meta(p)));
         return this;
     }
 
@@ -188,9 +189,26 @@ final class RocksBatch implements ZnodeStore.Batch {
     long nodeCountDelta() {
         long delta = 0;
         for (Map.Entry<String, NodeMeta> e : metaChanges.entrySet()) {
-            delta += (e.getValue() != null ? 1 : 0) - (existedBefore.get(e.getKey()) ? 1 : 0);
+            delta += (e.getValue() != null ? 1 : 0) - (sizeBefore.get(e.getKey()) >= 0 ? 1 : 0);
         }
         return delta;
+    }
+
+    /** Bytes this batch adds to the store's approximate data size (negative: removes). */
+    long dataSizeDelta() {
+        long delta = 0;
+        for (Map.Entry<String, NodeMeta> e : metaChanges.entrySet()) {
+            delta += Math.max(0, size(e.getKey(), e.getValue())) - Math.max(0, sizeBefore.get(e.getKey()));
+        }
+        return delta;
+    }
+
+    /**
+     * What a node adds to ZooKeeper's approximate data size: its path's length and its data's length (-1 for no
+     * node, so the same map tells whether there was one).
+     */
+    static long size(String path, NodeMeta meta) {
+        return meta == null ? -1 : path.length() + (long) meta.dataLength();
     }
 
     void markCommitted() {

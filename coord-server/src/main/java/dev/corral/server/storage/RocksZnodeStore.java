@@ -63,6 +63,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     static final byte[] MAX_ACL_ID_KEY = {0x02};
     static final byte NAMED_LONG_TAG = 0x03;
     static final byte[] NODE_COUNT_KEY = {0x04};
+    static final byte[] DATA_SIZE_KEY = {0x05};
     static final long FORMAT_VERSION = 2;
 
     static {
@@ -85,6 +86,8 @@ public final class RocksZnodeStore implements ZnodeStore {
     private volatile long lastZxid;
     /** Keys in the node metadata column family: every node, the root included. Kept in META by each commit. */
     private volatile long nodeCount;
+    /** ZooKeeper's approximate data size: the sum of every node's path and data lengths, kept like the count. */
+    private volatile long dataSize;
 
     /** Read side: every call on the db; write side: close. Keeps a close from freeing what a call still uses. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -242,6 +245,15 @@ public final class RocksZnodeStore implements ZnodeStore {
             nodeCount = scan(Cf.NODE_META, new byte[0], false, null);
             db.put(handle(Cf.META), syncWrite, NODE_COUNT_KEY, Keys.longKey(nodeCount));
         }
+        dataSize = readMetaLong(DATA_SIZE_KEY, -1);
+        if (dataSize < 0) {
+            // A store written before the size was kept: add it up once (metadata only), and keep it from now on.
+            long[] sum = {0};
+            scan(Cf.NODE_META, new byte[0], false, (key, it) ->
+                    sum[0] += RocksBatch.size(Keys.pathOfKey(key), NodeMetaCodec.decode(it.value())));
+            dataSize = sum[0];
+            db.put(handle(Cf.META), syncWrite, DATA_SIZE_KEY, Keys.longKey(dataSize));
+        }
         long[] maxId = {readMetaLong(MAX_ACL_ID_KEY, 0)};
         scan(Cf.ACL, new byte[0], true, (key, it) -> {
             long id = Keys.getLong(key, 0);
@@ -325,6 +337,11 @@ public final class RocksZnodeStore implements ZnodeStore {
             }
             return count;
         });
+    }
+
+    @Override
+    public long approximateDataSize() {
+        return dataSize;
     }
 
     @Override
@@ -424,6 +441,7 @@ public final class RocksZnodeStore implements ZnodeStore {
 
     private void apply(RocksBatch b, boolean sync) throws RocksDBException {
         long countDelta = b.nodeCountDelta();
+        long sizeDelta = b.dataSizeDelta();
         long newMaxAclId = maxAclId;
         for (Long id : b.pendingAcls.keySet()) {
             newMaxAclId = Math.max(newMaxAclId, id);
@@ -449,6 +467,9 @@ public final class RocksZnodeStore implements ZnodeStore {
             if (countDelta != 0) {
                 wb.put(handle(Cf.META), NODE_COUNT_KEY, Keys.longKey(nodeCount + countDelta));
             }
+            if (sizeDelta != 0) {
+                wb.put(handle(Cf.META), DATA_SIZE_KEY, Keys.longKey(dataSize + sizeDelta));
+            }
             db.write(sync ? syncWrite : asyncWrite, wb);
         } catch (RocksDBException | RuntimeException e) {
             previous.forEach((id, old) -> {
@@ -471,6 +492,7 @@ public final class RocksZnodeStore implements ZnodeStore {
         childrenCache.committed(b.metaChanges.keySet());
         maxAclId = newMaxAclId;
         nodeCount += countDelta;
+        dataSize += sizeDelta;
         if (b.hasZxid) {
             lastZxid = b.zxid;
         }

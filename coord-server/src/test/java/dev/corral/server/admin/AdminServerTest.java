@@ -167,10 +167,9 @@ class AdminServerTest {
             assertThat(o.json().get("command").asText()).as(c).isEqualTo(z.json().get("command").asText());
             assertThat(o.json().has("error")).as(c + " has error").isTrue();
             if (c.equals("mntr") || c.equals("monitor")) {
-                // Every field but the per-namespace summaries (named after the top-level znodes used) and
-                // approximate_data_size, which Corral does not track yet.
+                // Every field but the per-namespace summaries (named after the top-level znodes used).
                 Set<String> expected = new TreeSet<>(keys(z));
-                expected.removeIf(k -> k.endsWith("_per_namespace") || k.equals("approximate_data_size"));
+                expected.removeIf(k -> k.endsWith("_per_namespace"));
                 assertThat(keys(o)).as(c).isEqualTo(expected);
             } else if (c.equals("system_properties")) {
                 assertThat(keys(o)).as(c).contains("java.version", "command", "error");
@@ -188,6 +187,7 @@ class AdminServerTest {
         assertThat(ours.byPath().get("srvr").json().at("/server_stats/server_state"))
                 .isEqualTo(zk.byPath().get("srvr").json().at("/server_stats/server_state"));
         for (String field : List.of("znode_count", "ephemerals_count", "watch_count", "server_state",
+                "approximate_data_size",
                 "global_sessions", "num_alive_connections")) {
             assertThat(ours.byPath().get("mntr").json().get(field)).as("mntr " + field)
                     .isEqualTo(zk.byPath().get("mntr").json().get(field));

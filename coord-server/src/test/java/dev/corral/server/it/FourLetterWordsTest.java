@@ -129,10 +129,10 @@ class FourLetterWordsTest {
         assertThat(values(c.get("srvr")).get("Zookeeper version")).startsWith("3.9.5");
         assertThat(keys(c.get("stat"))).containsAll(keys(z.get("srvr"))).contains("Clients");
         // Every field ZooKeeper prints, in its order, but its per-namespace summaries (named after the top-level
-        // znodes used) and approximate_data_size, which Corral does not track yet.
+        // znodes used).
         assertThat(List.copyOf(keys(c.get("mntr")))).isEqualTo(keys(z.get("mntr")).stream()
-                .filter(k -> !k.endsWith("_per_namespace") && !k.equals("zk_approximate_data_size")).toList());
-        for (String field : List.of("zk_num_alive_connections", "zk_global_sessions", "zk_watch_count",
+                .filter(k -> !k.endsWith("_per_namespace")).toList());
+        for (String field : List.of("zk_approximate_data_size", "zk_num_alive_connections", "zk_global_sessions", "zk_watch_count",
                 "zk_outstanding_requests", "zk_server_state", "zk_local_sessions")) {
             assertThat(values(c.get("mntr")).get(field)).as(field).isEqualTo(values(z.get("mntr")).get(field));
         }

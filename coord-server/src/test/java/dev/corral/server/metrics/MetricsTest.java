@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsTest {
     static final Set<String> REQUIRED = Set.of("znode_count", "watch_count", "ephemerals_count",
+            "approximate_data_size",
             "outstanding_requests", "num_alive_connections", "packets_received", "packets_sent", "avg_latency",
             "min_latency", "max_latency", "uptime", "global_sessions", "local_sessions");
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -120,6 +121,7 @@ class MetricsTest {
             assertThat(ours.types().get(name)).as(name).isEqualTo(zk.types().get(name));
         }
         for (String name : Set.of("znode_count", "watch_count", "ephemerals_count", "num_alive_connections",
+                "approximate_data_size",
                 "global_sessions", "local_sessions", "outstanding_requests")) {
             assertThat(ours.values().get(name)).as(name).isEqualTo(zk.values().get(name));
         }
