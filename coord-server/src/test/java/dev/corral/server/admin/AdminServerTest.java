@@ -76,6 +76,17 @@ class AdminServerTest {
         return new Reply(r.statusCode(), r.body(), json);
     }
 
+    /** The status code answering {@code request} sent as is; -1 when the server closes without one. */
+    static Reply raw(int port, String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return new Reply(status == null ? -1 : Integer.parseInt(status.split(" ")[1]), status, null);
+        }
+    }
+
     /** The same work on either server, then every command. */
     static Run exercise(String connectString, int adminPort) throws Exception {
         ZooKeeper zk = Servers.connect(connectString, 30000, null);
@@ -93,6 +104,7 @@ class AdminServerTest {
         out.put("unknown", get(adminPort, "/commands/no_such_command", null));
         out.put("snapshot", get(adminPort, "/commands/snapshot", null));
         out.put("restore", get(adminPort, "/commands/restore", null));
+        out.put("malformed", raw(adminPort, "NOT HTTP AT ALL\r\n\r\n"));
         long sid = zk.getSessionId();
         zk.close();
         return new Run(out, sid);
@@ -211,12 +223,13 @@ class AdminServerTest {
     void unknownCommandsListAndAuthorizationAsZooKeeper() throws Exception {
         Run zk = reference();
         Run ours = corral();
-        for (String c : List.of("unknown", "snapshot", "restore")) {
+        for (String c : List.of("unknown", "snapshot", "restore", "malformed")) {
             Reply z = zk.byPath().get(c);
             Reply o = ours.byPath().get(c);
             assertThat(o.status()).as(c).isEqualTo(z.status());
             assertThat(o.json()).as(c).isEqualTo(z.json());
         }
+        assertThat(ours.byPath().get("malformed").status()).isEqualTo(400);
         Set<String> zkNames = links(zk.byPath().get("list").body());
         Set<String> ourNames = links(ours.byPath().get("list").body());
         assertThat(zkNames).containsAll(ourNames);
