@@ -256,8 +256,9 @@ final class AdminCommands {
     }
 
     private static Map<String, Object> dump(ServerStats s) {
-        // ZooKeeper keys sessions by the expiry bucket they fall in; Corral reports each session's timeout from
-        // now, rounded up to a whole second, which is the same kind of figure (a time in ms) for the same key.
+        // ZooKeeper keys sessions by their expiry bucket (a time in ms on its own clock). Corral does not bucket:
+        // it reports the server's uptime plus each session's timeout, the same kind of figure under the same key,
+        // not the session's actual deadline.
         Map<Long, List<Long>> byExpiry = new TreeMap<>();
         s.sessionTimeouts().forEach((sid, timeout) ->
                 byExpiry.computeIfAbsent(s.uptimeMs() + timeout, k -> new ArrayList<>()).add(sid));
