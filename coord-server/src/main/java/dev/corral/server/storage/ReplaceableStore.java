@@ -67,6 +67,11 @@ public final class ReplaceableStore implements ZnodeStore {
     }
 
     @Override
+    public long ephemeralCount() {
+        return current.ephemeralCount();
+    }
+
+    @Override
     public List<ACL> acl(long aclId) {
         return current.acl(aclId);
     }

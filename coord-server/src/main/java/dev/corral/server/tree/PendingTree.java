@@ -115,6 +115,11 @@ public final class PendingTree implements ZnodeStore {
     }
 
     @Override
+    public long ephemeralCount() {
+        return base.ephemeralCount();
+    }
+
+    @Override
     public long descendantCount(String path) {
         long count = base.descendantCount(path);
         String prefix = "/".equals(path) ? "/" : path + "/";

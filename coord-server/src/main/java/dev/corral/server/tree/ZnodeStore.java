@@ -34,6 +34,9 @@ public interface ZnodeStore extends AutoCloseable {
      */
     long approximateDataSize();
 
+    /** Ephemeral nodes in the committed tree (of every session), kept by the store as writes commit. */
+    long ephemeralCount();
+
     /** The ACL list interned under {@code aclId}; never null for an id that a committed batch interned. */
     List<ACL> acl(long aclId);
 

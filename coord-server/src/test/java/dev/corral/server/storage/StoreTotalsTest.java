@@ -9,15 +9,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store's approximate data size (ZooKeeper's: path length plus data length of every node) follows creates,
- * data changes and deletes, survives a restart, and is added up once for a store written before it was kept.
+ * The store's running totals beside its node count: the approximate data size (ZooKeeper's: path length plus data
+ * length of every node) and the ephemeral count follow creates, data changes and deletes, survive a restart, and
+ * are added up once for a store written before they were kept.
  */
-class DataSizeTest {
+class StoreTotalsTest {
     @TempDir
     Path dir;
 
     private static NodeMeta meta(long zxid, int dataLength) {
         return NodeMeta.created(zxid, 1000 + zxid, dataLength, 1, NodeKind.PERSISTENT, 0, 0);
+    }
+
+    private static NodeMeta ephemeral(long zxid, long owner) {
+        return NodeMeta.created(zxid, 1000 + zxid, 0, 1, NodeKind.EPHEMERAL, owner, 0);
     }
 
     @Test
@@ -36,15 +41,23 @@ class DataSizeTest {
             assertThat(store.approximateDataSize()).isEqualTo(2 + 10 + 5 + 2 + 1);
             store.commit(store.batch().deleteNode("/a/bc").deleteNode("/x"), true);
             assertThat(store.approximateDataSize()).isEqualTo(2 + 10);
+            assertThat(store.ephemeralCount()).isZero();
+            store.commit(store.batch().createMeta("/e1", ephemeral(4, 7)).createMeta("/e2", ephemeral(4, 7))
+                    .createMeta("/e3", ephemeral(4, 8)), true);
+            store.commit(store.batch().deleteNode("/e3"), true);
+            assertThat(store.ephemeralCount()).isEqualTo(2);
         }
         try (RocksZnodeStore store = RocksZnodeStore.open(db)) {
-            assertThat(store.approximateDataSize()).isEqualTo(12);
+            assertThat(store.approximateDataSize()).isEqualTo(12 + 3 + 3);
+            assertThat(store.ephemeralCount()).isEqualTo(2);
         }
         try (RawStore raw = new RawStore(db)) {
             raw.delete(Cf.META, RocksZnodeStore.DATA_SIZE_KEY);
+            raw.delete(Cf.META, RocksZnodeStore.EPHEMERAL_COUNT_KEY);
         }
         try (RocksZnodeStore store = RocksZnodeStore.open(db)) {
-            assertThat(store.approximateDataSize()).as("added up from the metadata").isEqualTo(12);
+            assertThat(store.approximateDataSize()).as("added up from the metadata").isEqualTo(18);
+            assertThat(store.ephemeralCount()).as("counted from the metadata").isEqualTo(2);
         }
     }
 }
