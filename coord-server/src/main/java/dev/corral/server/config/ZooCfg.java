@@ -22,10 +22,9 @@ public final class ZooCfg {
     /** ZooKeeper keys Corral accepts without acting on them (no warning). */
     private static final Set<String> ACCEPTED_IGNORED = Set.of(
             "autopurge.snapRetainCount", "autopurge.purgeInterval", "standaloneEnabled", "reconfigEnabled",
-            "admin.enableServer", "admin.serverPort", "admin.serverAddress", "preAllocSize", "snapCount",
+            "preAllocSize", "snapCount",
             "globalOutstandingLimit", "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
-            "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile", "metricsProvider.className",
-            "metricsProvider.httpPort", "metricsProvider.httpHost", "metricsProvider.exportJvmInfo",
+            "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
             "connectToLearnerMasterLimit", "peerType");
 
@@ -56,6 +55,7 @@ public final class ZooCfg {
         }
         for (String key : values.keySet()) {
             if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
+                    && !MonitoringConfig.KEYS.contains(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -105,7 +105,7 @@ public final class ZooCfg {
         }
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
-                ClientTlsCfg.parse(values));
+                ClientTlsCfg.parse(values), MonitoringConfig.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

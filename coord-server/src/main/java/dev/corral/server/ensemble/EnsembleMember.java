@@ -181,6 +181,17 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         return processor.onProcessorThread(writePath::speculativeRecords);
     }
 
+    /** The driver's counters for /metrics: log writes (each ends in one fsync), commits, snapshots. */
+    public java.util.Map<String, Long> zabCounters() {
+        ZabDriver.Stats s = driver.stats();
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("zab_log_fsyncs", s.persists());
+        m.put("zab_committed", s.committed());
+        m.put("zab_snapshots_sent", s.snapshotsSent());
+        m.put("zab_snapshots_installed", s.snapshotsInstalled());
+        return m;
+    }
+
     public PeerStatus peerStatus() {
         return driver.status();
     }

@@ -37,12 +37,21 @@ final class FourLetterSniffer extends ByteToMessageDecoder {
         ctx.channel().config().setAutoRead(false);
         if (!words.allowed(word)) {
             reply(ctx, FourLetterWords.refusal(word));
+        } else if (word.equals("crst") || word.equals("srst")) {
+            // The reset happens on the processor thread, which owns the figures; the answer waits for it.
+            processor.resetStats(word.equals("crst")).orTimeout(10, TimeUnit.SECONDS).whenComplete((done, error) ->
+                    reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, null, asker(ctx))));
         } else if (FourLetterWords.STATELESS.contains(word)) {
-            reply(ctx, words.run(word, null));
+            reply(ctx, words.run(word, null, asker(ctx)));
         } else {
             processor.stats().orTimeout(10, TimeUnit.SECONDS).whenComplete((stats, error) ->
-                    reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, stats)));
+                    reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, stats, asker(ctx))));
         }
+    }
+
+    private static String asker(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? "/" + a.getAddress().getHostAddress() + ":" + a.getPort() : null;
     }
 
     private static void reply(ChannelHandlerContext ctx, String text) {

@@ -1,20 +1,17 @@
 package dev.corral.server.net;
 
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.monitor.DirSizes;
+import dev.corral.server.monitor.Environment;
+import dev.corral.server.monitor.MonitorFields;
+import dev.corral.server.monitor.ServerVersion;
 import dev.corral.server.pipeline.ServerStats;
-import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * The four-letter words on the client port, in Apache ZooKeeper's output formats so that existing monitoring
@@ -25,7 +22,6 @@ final class FourLetterWords {
             "wchp", "dump", "isro", "dirs", "crst", "srst", "gtmk", "stmk", "hash");
     /** Words that need nothing from the request processor. */
     static final Set<String> STATELESS = Set.of("ruok", "conf", "envi", "isro", "dirs");
-    static final String VERSION = "3.9.5-corral-0.1.0, built on 2026-11-22 00:00 UTC";
 
     private final ServerConfig config;
     private final java.util.function.IntSupplier clientPort;
@@ -50,8 +46,11 @@ final class FourLetterWords {
         return word + " is not executed because it is not in the whitelist.\n";
     }
 
-    /** The output of {@code word}; {@code stats} may be null for the stateless words. */
-    String run(String word, ServerStats stats) {
+    /**
+     * The output of {@code word}; {@code stats} may be null for the stateless words. {@code asker} is the address
+     * of the connection asking ("/ip:port"): ZooKeeper lists it among the connections of cons and stat.
+     */
+    String run(String word, ServerStats stats, String asker) {
         StringWriter out = new StringWriter();
         PrintWriter pw = new PrintWriter(out);
         if (stats != null && !stats.serving()) {
@@ -63,10 +62,11 @@ final class FourLetterWords {
         switch (word) {
             case "ruok" -> pw.print("imok");
             case "isro" -> pw.print("rw");
-            case "srvr", "stat" -> stat(pw, stats, word.equals("stat"));
+            case "srvr", "stat" -> stat(pw, stats, word.equals("stat"), asker);
             case "mntr" -> mntr(pw, stats);
             case "conf" -> conf(pw);
             case "cons" -> {
+                asker(pw, asker);
                 for (ServerStats.Connection c : stats.connections()) {
                     connection(pw, c, false);
                     pw.println();
@@ -99,8 +99,8 @@ final class FourLetterWords {
             }
             case "dump" -> dump(pw, stats);
             case "dirs" -> {
-                pw.println("datadir_size: " + size(config.dataDir()));
-                pw.println("logdir_size: " + size(config.dataLogDir()));
+                pw.println("datadir_size: " + DirSizes.of(config.dataDir()));
+                pw.println("logdir_size: " + DirSizes.of(config.dataLogDir()));
             }
             case "crst", "srst" -> pw.println(word.equals("crst") ? "Connection stats reset." : "Server stats reset.");
             default -> pw.println(word + " is not supported by Corral");
@@ -109,28 +109,33 @@ final class FourLetterWords {
         return out.toString();
     }
 
-    private static void stat(PrintWriter pw, ServerStats s, boolean withClients) {
-        pw.println("Zookeeper version: " + VERSION);
+    private static void stat(PrintWriter pw, ServerStats s, boolean withClients, String asker) {
+        pw.println("Zookeeper version: " + ServerVersion.FULL);
         if (withClients) {
             pw.println("Clients:");
+            asker(pw, asker);
             for (ServerStats.Connection c : s.connections()) {
                 connection(pw, c, true);
                 pw.println();
             }
             pw.println();
         }
-        pw.println("Latency min/avg/max: " + s.minLatency() + "/" + round(s.avgLatency()) + "/" + s.maxLatency());
+        pw.println("Latency min/avg/max: " + s.minLatency() + "/" + MonitorFields.round(s.avgLatency()) + "/" + s.maxLatency());
         pw.println("Received: " + s.received());
         pw.println("Sent: " + s.sent());
-        pw.println("Connections: " + s.connections().size());
+        // ZooKeeper counts the connection asking, which Corral's processor never sees.
+        pw.println("Connections: " + (s.connections().size() + 1));
         pw.println("Outstanding: " + s.outstanding());
         pw.println("Zxid: 0x" + Long.toHexString(s.zxid()));
         pw.println("Mode: " + s.mode());
         pw.println("Node count: " + s.nodeCount());
     }
 
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
+    /** The asking connection as ZooKeeper lists it: not reading ([0]), one packet received, none sent yet. */
+    private static void asker(PrintWriter pw, String asker) {
+        if (asker != null) {
+            pw.println(" " + asker + "[0](queued=0,recved=1,sent=0)");
+        }
     }
 
     private static void connection(PrintWriter pw, ServerStats.Connection c, boolean brief) {
@@ -142,44 +147,23 @@ final class FourLetterWords {
                 pw.print(",lcxid=0x" + Long.toHexString(c.lastCxid()));
             }
             pw.print(",lzxid=0x" + Long.toHexString(c.lastZxid()) + ",lresp=" + c.lastResponse() + ",llat="
-                    + c.lastLatency() + ",minlat=" + c.minLatency() + ",avglat=" + round(c.avgLatency()) + ",maxlat="
+                    + c.lastLatency() + ",minlat=" + c.minLatency() + ",avglat=" + (long) c.avgLatency() + ",maxlat="
                     + c.maxLatency());
         }
         pw.print(")");
     }
 
-    private void mntr(PrintWriter pw, ServerStats s) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("zk_version", VERSION);
-        m.put("zk_server_state", s.mode());
-        m.put("zk_ephemerals_count", s.ephemeralsCount());
-        m.put("zk_num_alive_connections", s.connections().size());
-        m.put("zk_avg_latency", round(s.avgLatency()));
-        m.put("zk_outstanding_requests", s.outstanding());
-        m.put("zk_znode_count", s.nodeCount());
-        m.put("zk_global_sessions", s.sessionCount());
-        m.put("zk_min_latency", s.minLatency());
-        m.put("zk_packets_received", s.received());
-        m.put("zk_packets_sent", s.sent());
-        m.put("zk_watch_count", s.watchCount());
-        m.put("zk_max_latency", s.maxLatency());
-        m.put("zk_uptime", s.uptimeMs());
-        m.put("zk_local_sessions", 0);
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            m.put("zk_open_file_descriptor_count", unix.getOpenFileDescriptorCount());
-            m.put("zk_max_file_descriptor_count", unix.getMaxFileDescriptorCount());
-        }
-        m.forEach((k, v) -> pw.print(k + "\t" + v + "\n"));
+    private static void mntr(PrintWriter pw, ServerStats s) {
+        MonitorFields.of(s, 1).forEach((k, v) -> pw.print("zk_" + k + "\t" + v + "\n"));
     }
 
     private void conf(PrintWriter pw) {
         pw.println("clientPort=" + clientPort.getAsInt());
         pw.println("secureClientPort=" + securePort.getAsInt());
         pw.println("dataDir=" + config.dataDir().toAbsolutePath());
-        pw.println("dataDirSize=" + size(config.dataDir()));
+        pw.println("dataDirSize=" + DirSizes.of(config.dataDir()));
         pw.println("dataLogDir=" + config.dataLogDir().toAbsolutePath());
-        pw.println("dataLogSize=" + size(config.dataLogDir()));
+        pw.println("dataLogSize=" + DirSizes.of(config.dataLogDir()));
         pw.println("tickTime=" + config.tickTime());
         pw.println("maxClientCnxns=" + config.maxClientCnxns());
         pw.println("minSessionTimeout=" + config.minSessionTimeout());
@@ -190,26 +174,7 @@ final class FourLetterWords {
 
     private static void envi(PrintWriter pw) {
         pw.println("Environment:");
-        pw.println("zookeeper.version=" + VERSION);
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (Exception e) {
-            host = "<NA>";
-        }
-        pw.println("host.name=" + host);
-        for (String key : List.of("java.version", "java.vendor", "java.home", "java.class.path", "java.library.path",
-                "java.io.tmpdir")) {
-            pw.println(key + "=" + System.getProperty(key, "<NA>"));
-        }
-        pw.println("java.compiler=<NA>");
-        for (String key : List.of("os.name", "os.arch", "os.version", "user.name", "user.home", "user.dir")) {
-            pw.println(key + "=" + System.getProperty(key, "<NA>"));
-        }
-        Runtime rt = Runtime.getRuntime();
-        pw.println("os.memory.free=" + rt.freeMemory() / (1024 * 1024) + "MB");
-        pw.println("os.memory.max=" + rt.maxMemory() / (1024 * 1024) + "MB");
-        pw.println("os.memory.total=" + rt.totalMemory() / (1024 * 1024) + "MB");
+        Environment.entries().forEach((k, v) -> pw.println(k + "=" + v));
     }
 
     private static void dump(PrintWriter pw, ServerStats s) {
@@ -227,17 +192,6 @@ final class FourLetterWords {
         for (ServerStats.Connection c : s.connections()) {
             connection(pw, c, false);
             pw.println();
-        }
-    }
-
-    private static long size(Path dir) {
-        if (dir == null || !Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.map(Path::toFile).filter(File::isFile).mapToLong(File::length).sum();
-        } catch (Exception e) {
-            return 0;
         }
     }
 }

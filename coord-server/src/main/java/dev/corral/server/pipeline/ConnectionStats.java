@@ -19,6 +19,17 @@ final class ConnectionStats {
         this.established = established;
     }
 
+    /** crst: counters and latencies from zero; the connection's identity (established, last op) stays. */
+    void reset() {
+        received = 0;
+        sent = 0;
+        lastLatency = 0;
+        minLatency = Long.MAX_VALUE;
+        maxLatency = 0;
+        totalLatency = 0;
+        latencyCount = 0;
+    }
+
     void completed(String op, int xid, long zxid, long latencyMs, long nowMs) {
         lastOp = op;
         lastCxid = xid;

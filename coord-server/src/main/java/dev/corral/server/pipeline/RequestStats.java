@@ -9,6 +9,15 @@ final class RequestStats {
     long latencyCount;
     final long startedMs = System.currentTimeMillis();
 
+    /** srst: counters and latencies from zero, as ZooKeeper's resetStats; uptime keeps counting. */
+    void reset() {
+        received = 0;
+        minLatency = Long.MAX_VALUE;
+        maxLatency = 0;
+        totalLatency = 0;
+        latencyCount = 0;
+    }
+
     void completed(long latencyMs) {
         minLatency = Math.min(minLatency, latencyMs);
         maxLatency = Math.max(maxLatency, latencyMs);

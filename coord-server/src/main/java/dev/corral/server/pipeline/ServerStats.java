@@ -4,7 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A consistent snapshot of what the four-letter words and metrics report, taken on the processor thread. */
+/**
+ * A consistent snapshot of what the four-letter words and metrics report, taken on the processor thread.
+ * {@code watchesBySession} holds what ZooKeeper keeps in its data-watch table (every kind but getChildren's), as
+ * wchs, wchc and wchp list only that table; {@code watchTableCount} is mntr's watch_count: both of ZooKeeper's
+ * tables, where a persistent (non-recursive) watch sits in both.
+ */
 public record ServerStats(
         boolean serving,
         String mode,
@@ -21,7 +26,9 @@ public record ServerStats(
         int sessionCount,
         Map<Long, List<String>> ephemeralsBySession,
         Map<Long, Long> sessionTimeouts,
-        long uptimeMs) {
+        long uptimeMs,
+        int watchTableCount,
+        long approximateDataSize) {
 
     /** One client connection, as cons prints it. */
     public record Connection(String address, long received, long sent, long sessionId, String lastOp,
@@ -29,6 +36,7 @@ public record ServerStats(
                              long lastLatency, long minLatency, double avgLatency, long maxLatency) {
     }
 
+    /** The watches wchs totals: ZooKeeper's data-watch table, which is what wchs, wchc and wchp show. */
     public int watchCount() {
         return watchesBySession.values().stream().mapToInt(Set::size).sum();
     }

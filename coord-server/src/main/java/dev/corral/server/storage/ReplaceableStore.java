@@ -62,6 +62,16 @@ public final class ReplaceableStore implements ZnodeStore {
     }
 
     @Override
+    public long approximateDataSize() {
+        return current.approximateDataSize();
+    }
+
+    @Override
+    public long ephemeralCount() {
+        return current.ephemeralCount();
+    }
+
+    @Override
     public List<ACL> acl(long aclId) {
         return current.acl(aclId);
     }

@@ -1,5 +1,6 @@
 package dev.corral.server.storage;
 
+import dev.corral.server.tree.NodeKind;
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.SessionRecord;
 import dev.corral.server.tree.ZnodeStore;
@@ -42,11 +43,23 @@ final class RocksBatch implements ZnodeStore.Batch {
     /** Node metadata written (null = deleted) by path, for the store's metadata cache. */
     final Map<String, NodeMeta> metaChanges = new HashMap<>();
     /**
-     * Whether each path in {@link #metaChanges} had a node before this batch, settled by the first operation on it:
-     * {@link #createMeta} says no (its contract), anything else looks (the metadata cache mostly answers, as the
-     * applier has just read that node). With the final state this gives the change in the store's node count.
+     * What each path in {@link #metaChanges} counted for before this batch, settled by the first operation on it:
+     * {@link #createMeta} says no node (its contract), anything else looks (the metadata cache mostly answers, as
+     * the applier has just read that node). With the final state this gives the change in the store's node count,
+     * ephemeral count and approximate data size.
      */
-    private final Map<String, Boolean> existedBefore = new HashMap<>();
+    private final Map<String, Counted> before = new HashMap<>();
+
+    /** What one node counts for in the store's running totals. */
+    record Counted(int nodes, int ephemerals, long dataSize) {
+        static final Counted NONE = new Counted(0, 0, 0);
+
+        /** ZooKeeper's approximate data size of a node is its path's length plus its data's length. */
+        static Counted of(String path, NodeMeta meta) {
+            return meta == null ? NONE : new Counted(1, meta.kind() == NodeKind.EPHEMERAL ? 1 : 0,
+                    path.length() + (long) meta.dataLength());
+        }
+    }
     /** The zxid of the last setLastZxid, if any. */
     boolean hasZxid;
     long zxid;
@@ -58,13 +71,13 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     @Override
     public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        before.computeIfAbsent(path, p -> Counted.of(p, owner.meta(p)));
         return writeMeta(path, meta, false);
     }
 
     @Override
     public ZnodeStore.Batch createMeta(String path, NodeMeta meta) {
-        existedBefore.putIfAbsent(path, false);
+        before.putIfAbsent(path, Counted.NONE);
         return writeMeta(path, meta, true);   // a path without a node has no child_stat record (deleteNode)
     }
 
@@ -76,7 +89,7 @@ final class RocksBatch implements ZnodeStore.Batch {
      */
     @Override
     public ZnodeStore.Batch putChildStat(String path, NodeMeta meta) {
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        before.computeIfAbsent(path, p -> Counted.of(p, owner.meta(p)));
         add(Cf.CHILD_STAT, Keys.nodeKey(path), NodeMetaCodec.encodeChildStat(Objects.requireNonNull(meta, "meta")));
         metaChanges.put(path, meta);
         return this;
@@ -123,7 +136,7 @@ final class RocksBatch implements ZnodeStore.Batch {
         add(Cf.NODE_DATA, key, null);
         add(Cf.CHILD_STAT, key, null);
         metaChanges.put(path, null);
-        existedBefore.computeIfAbsent(path, p -> owner.meta(p) != null);
+        before.computeIfAbsent(path, p -> Counted.of(p, owner.meta(p)));
         return this;
     }
 
@@ -184,13 +197,19 @@ final class RocksBatch implements ZnodeStore.Batch {
         return key;
     }
 
-    /** Nodes this batch adds to the store (negative: removes). */
-    long nodeCountDelta() {
-        long delta = 0;
+    /** What this batch adds to the store's node count, ephemeral count and data size (negative: removes). */
+    Counted delta() {
+        int nodes = 0;
+        int ephemerals = 0;
+        long dataSize = 0;
         for (Map.Entry<String, NodeMeta> e : metaChanges.entrySet()) {
-            delta += (e.getValue() != null ? 1 : 0) - (existedBefore.get(e.getKey()) ? 1 : 0);
+            Counted after = Counted.of(e.getKey(), e.getValue());
+            Counted was = before.get(e.getKey());
+            nodes += after.nodes() - was.nodes();
+            ephemerals += after.ephemerals() - was.ephemerals();
+            dataSize += after.dataSize() - was.dataSize();
         }
-        return delta;
+        return new Counted(nodes, ephemerals, dataSize);
     }
 
     void markCommitted() {

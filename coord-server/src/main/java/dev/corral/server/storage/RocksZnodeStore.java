@@ -63,6 +63,8 @@ public final class RocksZnodeStore implements ZnodeStore {
     static final byte[] MAX_ACL_ID_KEY = {0x02};
     static final byte NAMED_LONG_TAG = 0x03;
     static final byte[] NODE_COUNT_KEY = {0x04};
+    static final byte[] DATA_SIZE_KEY = {0x05};
+    static final byte[] EPHEMERAL_COUNT_KEY = {0x06};
     static final long FORMAT_VERSION = 2;
 
     static {
@@ -85,6 +87,10 @@ public final class RocksZnodeStore implements ZnodeStore {
     private volatile long lastZxid;
     /** Keys in the node metadata column family: every node, the root included. Kept in META by each commit. */
     private volatile long nodeCount;
+    /** ZooKeeper's approximate data size: the sum of every node's path and data lengths, kept like the count. */
+    private volatile long dataSize;
+    /** Ephemeral nodes in the store (mntr's ephemerals_count without a scan per session), kept like the count. */
+    private volatile long ephemeralCount;
 
     /** Read side: every call on the db; write side: close. Keeps a close from freeing what a call still uses. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -242,6 +248,21 @@ public final class RocksZnodeStore implements ZnodeStore {
             nodeCount = scan(Cf.NODE_META, new byte[0], false, null);
             db.put(handle(Cf.META), syncWrite, NODE_COUNT_KEY, Keys.longKey(nodeCount));
         }
+        dataSize = readMetaLong(DATA_SIZE_KEY, -1);
+        ephemeralCount = readMetaLong(EPHEMERAL_COUNT_KEY, -1);
+        if (dataSize < 0 || ephemeralCount < 0) {
+            // A store written before these were kept: add them up once (metadata only), and keep them from now on.
+            long[] sum = {0, 0};
+            scan(Cf.NODE_META, new byte[0], false, (key, it) -> {
+                RocksBatch.Counted c = RocksBatch.Counted.of(Keys.pathOfKey(key), NodeMetaCodec.decode(it.value()));
+                sum[0] += c.dataSize();
+                sum[1] += c.ephemerals();
+            });
+            dataSize = sum[0];
+            ephemeralCount = sum[1];
+            db.put(handle(Cf.META), syncWrite, DATA_SIZE_KEY, Keys.longKey(dataSize));
+            db.put(handle(Cf.META), syncWrite, EPHEMERAL_COUNT_KEY, Keys.longKey(ephemeralCount));
+        }
         long[] maxId = {readMetaLong(MAX_ACL_ID_KEY, 0)};
         scan(Cf.ACL, new byte[0], true, (key, it) -> {
             long id = Keys.getLong(key, 0);
@@ -325,6 +346,16 @@ public final class RocksZnodeStore implements ZnodeStore {
             }
             return count;
         });
+    }
+
+    @Override
+    public long approximateDataSize() {
+        return dataSize;
+    }
+
+    @Override
+    public long ephemeralCount() {
+        return ephemeralCount;
     }
 
     @Override
@@ -423,7 +454,10 @@ public final class RocksZnodeStore implements ZnodeStore {
     }
 
     private void apply(RocksBatch b, boolean sync) throws RocksDBException {
-        long countDelta = b.nodeCountDelta();
+        RocksBatch.Counted delta = b.delta();
+        long countDelta = delta.nodes();
+        long sizeDelta = delta.dataSize();
+        long ephemeralDelta = delta.ephemerals();
         long newMaxAclId = maxAclId;
         for (Long id : b.pendingAcls.keySet()) {
             newMaxAclId = Math.max(newMaxAclId, id);
@@ -449,6 +483,12 @@ public final class RocksZnodeStore implements ZnodeStore {
             if (countDelta != 0) {
                 wb.put(handle(Cf.META), NODE_COUNT_KEY, Keys.longKey(nodeCount + countDelta));
             }
+            if (sizeDelta != 0) {
+                wb.put(handle(Cf.META), DATA_SIZE_KEY, Keys.longKey(dataSize + sizeDelta));
+            }
+            if (ephemeralDelta != 0) {
+                wb.put(handle(Cf.META), EPHEMERAL_COUNT_KEY, Keys.longKey(ephemeralCount + ephemeralDelta));
+            }
             db.write(sync ? syncWrite : asyncWrite, wb);
         } catch (RocksDBException | RuntimeException e) {
             previous.forEach((id, old) -> {
@@ -471,6 +511,8 @@ public final class RocksZnodeStore implements ZnodeStore {
         childrenCache.committed(b.metaChanges.keySet());
         maxAclId = newMaxAclId;
         nodeCount += countDelta;
+        dataSize += sizeDelta;
+        ephemeralCount += ephemeralDelta;
         if (b.hasZxid) {
             lastZxid = b.zxid;
         }

@@ -109,6 +109,17 @@ public final class PendingTree implements ZnodeStore {
     }
 
     @Override
+    public long approximateDataSize() {
+        // The committed tree's, as ZooKeeper's leader reports its own tree (not its proposals in flight).
+        return base.approximateDataSize();
+    }
+
+    @Override
+    public long ephemeralCount() {
+        return base.ephemeralCount();
+    }
+
+    @Override
     public long descendantCount(String path) {
         long count = base.descendantCount(path);
         String prefix = "/".equals(path) ? "/" : path + "/";

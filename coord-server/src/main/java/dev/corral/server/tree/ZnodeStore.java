@@ -28,6 +28,15 @@ public interface ZnodeStore extends AutoCloseable {
     /** Number of nodes strictly below {@code path} at any depth (getAllChildrenNumber). */
     long descendantCount(String path);
 
+    /**
+     * ZooKeeper's approximate data size of the committed tree: the sum over nodes of path length plus data length
+     * (mntr's zk_approximate_data_size). Kept by the store as writes commit, so reading it costs nothing.
+     */
+    long approximateDataSize();
+
+    /** Ephemeral nodes in the committed tree (of every session), kept by the store as writes commit. */
+    long ephemeralCount();
+
     /** The ACL list interned under {@code aclId}; never null for an id that a committed batch interned. */
     List<ACL> acl(long aclId);
 

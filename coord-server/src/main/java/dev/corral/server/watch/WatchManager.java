@@ -94,15 +94,33 @@ public final class WatchManager {
 
     /** Every watcher with the paths it watches, any kind (a copy). */
     public Map<Watcher, Set<String>> snapshot() {
+        return snapshot(Set.of(WatchKind.values()));
+    }
+
+    /** Every watcher with the paths it watches with one of {@code kinds} (a copy). */
+    public Map<Watcher, Set<String>> snapshot(Set<WatchKind> kinds) {
         Map<Watcher, Set<String>> out = new HashMap<>();
         for (Map.Entry<Watcher, Map<WatchKind, Set<String>>> e : byWatcher.entrySet()) {
             Set<String> paths = new java.util.TreeSet<>();
-            e.getValue().values().forEach(paths::addAll);
+            e.getValue().forEach((kind, p) -> {
+                if (kinds.contains(kind)) {
+                    paths.addAll(p);
+                }
+            });
             if (!paths.isEmpty()) {
                 out.put(e.getKey(), paths);
             }
         }
         return out;
+    }
+
+    /** Watches of one kind, each (path, watcher) pair once. */
+    public int count(WatchKind kind) {
+        int n = 0;
+        for (Set<Watcher> set : byPath.get(kind).values()) {
+            n += set.size();
+        }
+        return n;
     }
 
     public int count() {

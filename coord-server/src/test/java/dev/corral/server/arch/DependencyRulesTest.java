@@ -61,6 +61,27 @@ class DependencyRulesTest {
     }
 
     @Test
+    void monitoringReadsTheServerOnlyThroughStatsSnapshots() {
+        // The AdminServer, /metrics and the shared report fields see the server as ServerStats snapshots taken on
+        // the processor thread (and a member's PeerStatus): never the store, the tables or the ensemble's parts.
+        noClasses().that().resideInAnyPackage("dev.corral.server.admin..", "dev.corral.server.metrics..",
+                        "dev.corral.server.monitor..", "dev.corral.server.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..", "dev.corral.server.storage..",
+                        "dev.corral.server.ensemble..", "dev.corral.server.net..", "dev.corral.server.tree..",
+                        "dev.corral.server.session..", "dev.corral.server.watch..", "dev.corral.server.wire..")
+                .check(CLASSES);
+        // The HTTP endpoint is plumbing: it knows requests and replies, nothing of what they report.
+        noClasses().that().resideInAPackage("dev.corral.server.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.corral.server.pipeline..",
+                        "dev.corral.server.config..", "dev.corral.server.admin..", "dev.corral.server.metrics..",
+                        "dev.corral.server.monitor..", "dev.corral.server.replication..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.corral.server.monitor..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..")
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.corral.server.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

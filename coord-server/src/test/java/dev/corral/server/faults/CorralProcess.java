@@ -30,7 +30,9 @@ public final class CorralProcess implements AutoCloseable {
         StringBuilder cfg = new StringBuilder()
                 .append("dataDir=").append(dir.resolve("data")).append('\n')
                 .append("clientPort=").append(port).append('\n')
-                .append("clientPortAddress=127.0.0.1\n");
+                .append("clientPortAddress=127.0.0.1\n")
+                // ZooKeeper's default AdminServer port, 8080, would clash between processes on one host.
+                .append("admin.enableServer=false\n");
         extra.forEach((k, v) -> cfg.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(configFile, cfg, StandardCharsets.UTF_8);

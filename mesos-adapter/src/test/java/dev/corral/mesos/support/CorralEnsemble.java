@@ -66,6 +66,7 @@ public final class CorralEnsemble implements AutoCloseable {
                     + "clientPortAddress=127.0.0.1\n"
                     + "maxClientCnxns=0\n"
                     + "4lw.commands.whitelist=*\n"
+                    + "admin.enableServer=false\n"
                     + servers, StandardCharsets.UTF_8);
         }
     }

@@ -85,6 +85,7 @@ final class ProcessEnsemble implements AutoCloseable {
                         + "clientPort=" + clientPorts[id] + "\n"
                         + "clientPortAddress=127.0.0.1\n"
                         + "4lw.commands.whitelist=*\n"
+                        + "admin.enableServer=false\n"
                         + servers, StandardCharsets.UTF_8);
                 Files.writeString(home.resolve("logback.xml"), """
                         <configuration>

@@ -1,0 +1,317 @@
+package dev.corral.server.admin;
+
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.http.HttpReply;
+import dev.corral.server.monitor.DirSizes;
+import dev.corral.server.monitor.Environment;
+import dev.corral.server.monitor.Membership;
+import dev.corral.server.monitor.MonitorFields;
+import dev.corral.server.monitor.ServerVersion;
+import dev.corral.server.pipeline.RequestProcessor;
+import dev.corral.server.pipeline.ServerStats;
+import dev.corral.zab.Role;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+
+/**
+ * The AdminServer's commands, answering with ZooKeeper 3.9's JSON field names: each reply is a map ending in
+ * {@code command} (the primary name) and {@code error}. Figures come from one {@link ServerStats} snapshot taken on
+ * the processor thread, the same one the four-letter words use.
+ */
+final class AdminCommands {
+    /** A command's body: the fields before {@code command} and {@code error}; stats is null when not needed. */
+    private record Command(String name, Set<String> aliases, boolean needsStats,
+                           Function<ServerStats, Map<String, Object>> body) {
+    }
+
+    private static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
+
+    private final ServerConfig config;
+    private final IntSupplier clientPort;
+    private final RequestProcessor processor;
+    private final Membership member;
+    private final Map<String, Command> byName = new TreeMap<>();
+    private final Map<String, Command> byAlias = new TreeMap<>();
+
+    AdminCommands(ServerConfig config, IntSupplier clientPort, RequestProcessor processor, Membership member) {
+        this.config = config;
+        this.clientPort = clientPort;
+        this.processor = processor;
+        this.member = member;
+        add(new Command("ruok", Set.of(), false, s -> new LinkedHashMap<>()));
+        add(new Command("server_stats", Set.of("srvr"), true, s -> serverStats(s, false)));
+        add(new Command("stats", Set.of("stat"), true, s -> serverStats(s, true)));
+        add(new Command("configuration", Set.of("conf", "config"), false, s -> configuration()));
+        add(new Command("connections", Set.of("cons"), true, this::connections));
+        add(new Command("connection_stat_reset", Set.of("crst"), false, s -> new LinkedHashMap<>()));
+        add(new Command("stat_reset", Set.of("srst"), false, s -> new LinkedHashMap<>()));
+        add(new Command("environment", Set.of("env", "envi"), false, s -> new LinkedHashMap<>(Environment.entries())));
+        add(new Command("system_properties", Set.of("sysp"), false, s -> systemProperties()));
+        add(new Command("watch_summary", Set.of("wchs"), true, AdminCommands::watchSummary));
+        add(new Command("watches", Set.of("wchc"), true, AdminCommands::watches));
+        add(new Command("watches_by_path", Set.of("wchp"), true, AdminCommands::watchesByPath));
+        add(new Command("dump", Set.of(), true, AdminCommands::dump));
+        add(new Command("leader", Set.of("lead"), false, s -> leader()));
+        add(new Command("is_read_only", Set.of("isro"), false, s -> map("read_only", false)));
+        add(new Command("dirs", Set.of(), false, s -> map("datadir_size", DirSizes.of(config.dataDir()),
+                "logdir_size", DirSizes.of(config.dataLogDir()))));
+        add(new Command("voting_view", Set.of(), false, s -> votingView()));
+        add(new Command("zabstate", Set.of(), true, this::zabState));
+        add(new Command("monitor", Set.of("mntr"), true, s -> new LinkedHashMap<>(MonitorFields.of(s, 0))));
+        // Listed so that they answer as ZooKeeper does without credentials; see run().
+        add(new Command("snapshot", Set.of("snap"), false, null));
+        add(new Command("restore", Set.of("rest"), false, null));
+    }
+
+    private void add(Command c) {
+        byName.put(c.name(), c);
+        byAlias.put(c.name(), c);
+        c.aliases().forEach(a -> byAlias.put(a, c));
+    }
+
+    /** The primary names, sorted, for the command list page. */
+    Set<String> names() {
+        return byName.keySet();
+    }
+
+    CompletableFuture<HttpReply> run(String name, String authorization) {
+        Command c = byAlias.get(name);
+        if (c == null) {
+            // ZooKeeper answers an unknown command with 200 and the error in the body.
+            return done(200, reply(name, new LinkedHashMap<>(), "Unknown command: " + name));
+        }
+        if (c.body() == null) {
+            // snapshot and restore need ALL on / for the Authorization header's identity, which Corral does not
+            // check yet: without credentials this is ZooKeeper's answer; with them, a refusal until both exist.
+            return authorization == null
+                    ? done(401, reply(c.name(), new LinkedHashMap<>(), "Auth info is missing for the command"))
+                    : done(403, reply(c.name(), new LinkedHashMap<>(), c.name() + " is not supported by Corral yet"));
+        }
+        if (c.name().equals("connection_stat_reset") || c.name().equals("stat_reset")) {
+            return processor.resetStats(c.name().equals("connection_stat_reset"))
+                    .thenApply(v -> ok(reply(c.name(), new LinkedHashMap<>(), null)));
+        }
+        if (!c.needsStats()) {
+            return done(200, reply(c.name(), c.body().apply(null), null));
+        }
+        // zabstate is how an operator watches an election, so it answers while not serving, as ZooKeeper's does.
+        return processor.stats().thenApply(s -> s.serving() || c.name().equals("zabstate")
+                ? ok(reply(c.name(), c.body().apply(s), null))
+                : ok(reply(c.name(), new LinkedHashMap<>(), NOT_SERVING)));
+    }
+
+    private static CompletableFuture<HttpReply> done(int status, Map<String, Object> body) {
+        return CompletableFuture.completedFuture(HttpReply.json(status, Json.write(body)));
+    }
+
+    private static HttpReply ok(Map<String, Object> body) {
+        return HttpReply.json(200, Json.write(body));
+    }
+
+    private static Map<String, Object> reply(String name, Map<String, Object> fields, String error) {
+        fields.put("command", name);
+        if (!fields.containsKey("error")) {
+            fields.put("error", error);
+        }
+        return fields;
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private Map<String, Object> serverStats(ServerStats s, boolean withConnections) {
+        // Corral does not measure response buffer sizes: -1 is what ZooKeeper reports before any response.
+        Map<String, Object> buffers = map("last_buffer_size", -1, "min_buffer_size", -1, "max_buffer_size", -1);
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("packets_sent", s.sent());
+        stats.put("packets_received", s.received());
+        stats.put("fsync_threshold_exceed_count", 0);
+        stats.put("client_response_stats", buffers);
+        stats.put("uptime", s.uptimeMs());
+        stats.put("data_dir_size", DirSizes.of(config.dataDir()));
+        stats.put("log_dir_size", DirSizes.of(config.dataLogDir()));
+        stats.put("last_processed_zxid", s.zxid());
+        stats.put("outstanding_requests", s.outstanding());
+        stats.put("server_state", s.mode());
+        stats.put("avg_latency", MonitorFields.round(s.avgLatency()));
+        stats.put("max_latency", s.maxLatency());
+        stats.put("min_latency", s.minLatency());
+        stats.put("num_alive_client_connections", s.connections().size());
+        stats.put("auth_failed_count", 0);
+        stats.put("non_mtlsremote_conn_count", 0);
+        stats.put("non_mtlslocal_conn_count", 0);
+        stats.put("provider_null", false);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", ServerVersion.FULL);
+        m.put("read_only", false);
+        m.put("server_stats", stats);
+        m.put("client_response", buffers);
+        if ("leader".equals(s.mode())) {
+            m.put("proposal_stats", buffers);
+        }
+        m.put("node_count", s.nodeCount());
+        if (withConnections) {
+            List<Object> conns = new ArrayList<>();
+            s.connections().forEach(c -> conns.add(connection(c, true)));
+            m.put("connections", conns);
+            m.put("secure_connections", List.of());
+        }
+        return m;
+    }
+
+    private Map<String, Object> connections(ServerStats s) {
+        List<Object> conns = new ArrayList<>();
+        s.connections().forEach(c -> conns.add(connection(c, false)));
+        return map("connections", conns, "secure_connections", List.of());
+    }
+
+    private static Map<String, Object> connection(ServerStats.Connection c, boolean brief) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        // The four-letter words print "/ip:port" (a Java InetSocketAddress); the JSON has no slash, as ZooKeeper's.
+        m.put("remote_socket_address", c.address().startsWith("/") ? c.address().substring(1) : c.address());
+        m.put("interest_ops", 1);
+        m.put("outstanding_requests", 0);
+        m.put("packets_received", c.received());
+        m.put("packets_sent", c.sent());
+        if (!brief && c.sessionId() != 0) {
+            m.put("session_id", c.sessionId());
+            m.put("last_operation", c.lastOp());
+            m.put("established", c.established());
+            m.put("session_timeout", c.timeout());
+            m.put("last_cxid", c.lastCxid());
+            m.put("last_zxid", c.lastZxid());
+            m.put("last_response_time", c.lastResponse());
+            m.put("last_latency", c.lastLatency());
+            m.put("min_latency", c.minLatency());
+            m.put("avg_latency", (long) c.avgLatency());
+            m.put("max_latency", c.maxLatency());
+        }
+        return m;
+    }
+
+    private Map<String, Object> configuration() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("client_port", clientPort.getAsInt());
+        m.put("data_dir", config.dataDir().toAbsolutePath().toString());
+        m.put("data_log_dir", config.dataLogDir().toAbsolutePath().toString());
+        m.put("tick_time", config.tickTime());
+        m.put("max_client_cnxns", config.maxClientCnxns());
+        m.put("min_session_timeout", config.minSessionTimeout());
+        m.put("max_session_timeout", config.maxSessionTimeout());
+        m.put("server_id", member == null ? 0 : member.myId());
+        m.put("client_port_listen_backlog", -1);
+        if (member != null) {
+            m.put("init_limit", config.initLimit());
+            m.put("sync_limit", config.syncLimit());
+            m.put("election_alg", 3);
+            m.put("peer_type", "participant");
+            m.put("membership", membership());
+        }
+        return m;
+    }
+
+    private String membership() {
+        StringBuilder b = new StringBuilder();
+        member.servers().forEach((id, spec) -> b.append("server.").append(id).append('=').append(spec).append('\n'));
+        return b.toString();
+    }
+
+    private static Map<String, Object> systemProperties() {
+        Map<String, Object> m = new TreeMap<>();
+        System.getProperties().forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+        return new LinkedHashMap<>(m);
+    }
+
+    private static Map<String, Object> watchSummary(ServerStats s) {
+        Set<String> paths = new TreeSet<>();
+        s.watchesBySession().values().forEach(paths::addAll);
+        return map("num_connections", s.watchesBySession().size(), "num_paths", paths.size(),
+                "num_total_watches", s.watchCount());
+    }
+
+    private static Map<String, Object> watches(ServerStats s) {
+        Map<String, Object> bySession = new LinkedHashMap<>();
+        s.watchesBySession().forEach((sid, paths) -> bySession.put(Long.toString(sid), new ArrayList<>(paths)));
+        return map("session_id_to_watched_paths", bySession);
+    }
+
+    private static Map<String, Object> watchesByPath(ServerStats s) {
+        Map<String, Set<Long>> byPath = new TreeMap<>();
+        s.watchesBySession().forEach((sid, paths) ->
+                paths.forEach(p -> byPath.computeIfAbsent(p, k -> new TreeSet<>()).add(sid)));
+        return map("path_to_session_ids", new LinkedHashMap<String, Object>(byPath));
+    }
+
+    private static Map<String, Object> dump(ServerStats s) {
+        // ZooKeeper keys sessions by their expiry bucket (a time in ms on its own clock). Corral does not bucket:
+        // it reports the server's uptime plus each session's timeout, the same kind of figure under the same key,
+        // not the session's actual deadline.
+        Map<Long, List<Long>> byExpiry = new TreeMap<>();
+        s.sessionTimeouts().forEach((sid, timeout) ->
+                byExpiry.computeIfAbsent(s.uptimeMs() + timeout, k -> new ArrayList<>()).add(sid));
+        Map<String, Object> expiry = new LinkedHashMap<>();
+        byExpiry.forEach((t, sids) -> expiry.put(Long.toString(t), sids));
+        Map<String, Object> ephemerals = new LinkedHashMap<>();
+        s.ephemeralsBySession().forEach((sid, paths) -> ephemerals.put(Long.toString(sid), paths));
+        return map("expiry_time_to_session_ids", expiry, "session_id_to_ephemeral_paths", ephemerals);
+    }
+
+    private Map<String, Object> leader() {
+        if (member == null) {
+            return map("error", "server is not initialized");
+        }
+        var status = member.status();
+        String leaderIp = "";
+        if (status.leaderId() >= 0 && member.servers().containsKey(status.leaderId())) {
+            leaderIp = member.servers().get(status.leaderId()).split(":")[0];
+        }
+        return map("is_leader", status.role() == Role.LEADING && status.leaderId() == member.myId(),
+                "leader_id", status.leaderId(), "leader_ip", leaderIp);
+    }
+
+    private Map<String, Object> votingView() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        if (member != null) {
+            String client = (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
+                    + config.clientPort();
+            member.servers().forEach((id, spec) -> view.put(Integer.toString(id),
+                    spec.contains(";") ? spec : spec + ":participant;" + client));
+        }
+        return map("current_config", view);
+    }
+
+    private Map<String, Object> zabState(ServerStats s) {
+        if (member == null) {
+            return map("voting", false, "zabstate", "");
+        }
+        var status = member.status();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("myid", member.myId());
+        m.put("is_leader", status.role() == Role.LEADING);
+        String[] spec = member.servers().getOrDefault(member.myId(), "").split("[:;]");
+        m.put("quorum_address", spec.length > 1 ? spec[0] + ":" + spec[1] : "");
+        m.put("election_address", spec.length > 2 ? spec[0] + ":" + spec[2] : "");
+        m.put("client_address", (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
+                + clientPort.getAsInt());
+        m.put("voting", true);
+        m.put("last_zxid", "0x" + Long.toHexString(s.zxid()));
+        m.put("zab_epoch", s.zxid() >>> 32);
+        m.put("zab_counter", s.zxid() & 0xffffffffL);
+        m.put("zabstate", status.role() == Role.LOOKING ? "election" : status.active() ? "broadcast"
+                : "synchronization");
+        return m;
+    }
+}

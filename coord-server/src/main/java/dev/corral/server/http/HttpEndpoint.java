@@ -1,0 +1,133 @@
+package dev.corral.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP/1.1 server on Netty's codec, for the AdminServer and /metrics: one event-loop thread of its own, so a
+ * slow scrape never holds a client connection's event loop, and every answer computed elsewhere (the processor
+ * thread) and written back when ready.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+    /** Requests carry no bodies worth keeping (restore is refused); this only bounds what is buffered. */
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final long ANSWER_TIMEOUT_SECONDS = 30;
+
+    /** Answers one request. */
+    public interface Handler {
+        CompletableFuture<HttpReply> handle(Request request);
+    }
+
+    /** A request: method, path (decoded, without the query), the Authorization header or null. */
+    public record Request(String method, String path, String authorization) {
+    }
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+
+    public HttpEndpoint(String name, String host, int port, Handler handler) throws InterruptedException {
+        group = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-" + name, true));
+        try {
+            channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                                    new Dispatch(handler));
+                        }
+                    })
+                    .bind(new InetSocketAddress(host, port)).sync().channel();
+        } catch (Exception e) {
+            // Also a BindException, which Netty's sync() throws undeclared.
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    private static final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final Handler handler;
+
+        Dispatch(Handler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            if (!req.decoderResult().isSuccess()) {
+                write(ctx, HttpReply.text(400, "text/plain", "Bad Request\n"), false);
+                return;
+            }
+            Request request = new Request(req.method().name(), new QueryStringDecoder(req.uri()).path(),
+                    req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            CompletableFuture<HttpReply> answer;
+            try {
+                answer = handler.handle(request);
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((reply, error) -> {
+                if (error != null) {
+                    LOG.warn("HTTP {} {} failed", request.method(), request.path(), error);
+                    reply = HttpReply.text(500, "text/plain", "Internal Server Error\n");
+                }
+                write(ctx, reply, keepAlive);
+            });
+        }
+
+        private static void write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+            HttpUtil.setContentLength(response, reply.body().length);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            var done = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                done.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.corral.server.monitor;
+
+import dev.corral.server.replication.PeerStatus;
+import java.util.Map;
+
+/** What the AdminServer and /metrics report of an ensemble member; null stands for a standalone server. */
+public interface Membership {
+    int myId();
+
+    PeerStatus status();
+
+    /** zoo.cfg's server.N lines: id to "host:quorumPort:electionPort[...]". */
+    Map<Integer, String> servers();
+
+    /** The ZAB driver's counters (cheap to read from any thread), by metric name without the corral_ prefix. */
+    Map<String, Long> zabCounters();
+}

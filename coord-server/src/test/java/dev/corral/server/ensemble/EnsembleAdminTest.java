@@ -1,0 +1,77 @@
+package dev.corral.server.ensemble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.server.config.MonitoringConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The AdminServer and /metrics of a three-member ensemble (in-process, every member on its own free ports): who
+ * leads, ZAB state, the voting view, /ready while serving and once the quorum is lost.
+ */
+class EnsembleAdminTest {
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(int port, String path) throws Exception {
+        return JSON.readTree(get(port, path).body());
+    }
+
+    @Test
+    void membersReportLeaderStateAndReadiness() throws Exception {
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3,
+                c -> c.withMonitoring(MonitoringConfig.admin("127.0.0.1", 0).withMetrics("127.0.0.1", 0)))) {
+            ensemble.startAll();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ensemble.leader() > 0 && ensemble.allActive());
+            int leader = ensemble.leader();
+            for (int id = 1; id <= 3; id++) {
+                int admin = ensemble.running[id].adminPort();
+                assertThat(get(admin, "/ready").statusCode()).as("ready " + id).isEqualTo(200);
+                JsonNode lead = json(admin, "/commands/leader");
+                assertThat(lead.get("error").isNull()).isTrue();
+                assertThat(lead.get("is_leader").asBoolean()).as("is_leader " + id).isEqualTo(id == leader);
+                assertThat(lead.get("leader_id").asInt()).isEqualTo(leader);
+                assertThat(lead.get("leader_ip").asText()).isEqualTo("127.0.0.1");
+                JsonNode zab = json(admin, "/commands/zabstate");
+                assertThat(zab.get("zabstate").asText()).isEqualTo("broadcast");
+                assertThat(zab.get("voting").asBoolean()).isTrue();
+                assertThat(zab.get("myid").asInt()).isEqualTo(id);
+                assertThat(json(admin, "/commands/voting_view").get("current_config").size()).isEqualTo(3);
+                assertThat(json(admin, "/commands/srvr").at("/server_stats/server_state").asText())
+                        .isEqualTo(id == leader ? "leader" : "follower");
+                String metrics = get(ensemble.running[id].metricsPort(), "/metrics").body();
+                assertThat(metrics).contains("\ncorral_zab_log_fsyncs_total ");
+                assertThat(metrics.contains("\nquorum_size 3.0")).as("quorum_size on " + id).isEqualTo(id == leader);
+            }
+            // Two members gone: the last one has no quorum, is no longer serving, and says so.
+            int survivor = leader == 1 ? 2 : 1;
+            for (int id = 1; id <= 3; id++) {
+                if (id != survivor) {
+                    ensemble.stop(id);
+                }
+            }
+            int admin = ensemble.running[survivor].adminPort();
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(admin, "/ready").statusCode() == 503);
+            assertThat(json(admin, "/ready").get("ready").asBoolean()).isFalse();
+            assertThat(json(admin, "/commands/zabstate").get("zabstate").asText()).isNotEqualTo("broadcast");
+        }
+    }
+}
