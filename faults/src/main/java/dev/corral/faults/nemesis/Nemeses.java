@@ -6,7 +6,7 @@ import java.util.List;
 public final class Nemeses {
     public static final List<String> NAMES = List.of("kill", "kill-one", "kill-leader", "kill-all", "pause",
             "pause-one", "pause-leader", "pause-all", "partition-halves", "leader-isolated", "partition-bridge",
-            "partition-one-way-in", "partition-one-way-out", "none");
+            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "none");
 
     private Nemeses() {
     }
@@ -22,6 +22,9 @@ public final class Nemeses {
             case "partition-bridge" -> new PartitionNemesis("bridge");
             case "partition-one-way-in" -> new PartitionNemesis("one-way-in");
             case "partition-one-way-out" -> new PartitionNemesis("one-way-out");
+            case "corrupt-log" -> new CorruptNemesis(true);
+            case "corrupt-tree" -> new CorruptNemesis(false);
+            case "wipe" -> new WipeNemesis();
             case "none" -> new NoNemesis();
             default -> throw new IllegalArgumentException("unknown nemesis '" + name + "' (" + NAMES + ")");
         };

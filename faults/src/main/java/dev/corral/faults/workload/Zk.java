@@ -108,7 +108,11 @@ final class Zk {
         return f;
     }
 
-    /** Deletes {@code path} and everything under it (setup only; not recorded). */
+    /**
+     * Deletes {@code path} and everything under it (setup only; not recorded). The children's deletes are pipelined
+     * (sent asynchronously, then awaited): a set phase leaves thousands of children, and one round trip each would
+     * take as long as the phase. A child that has children of its own (NOTEMPTY) is then deleted recursively.
+     */
     static void deleteTree(ZooKeeper zk, String path) throws KeeperException, InterruptedException {
         List<String> kids;
         try {
@@ -116,8 +120,29 @@ final class Zk {
         } catch (KeeperException.NoNodeException e) {
             return;
         }
+        java.util.Map<String, CompletableFuture<Void>> deletes = new java.util.LinkedHashMap<>();
         for (String k : kids) {
-            deleteTree(zk, path + "/" + k);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            zk.delete(path + "/" + k, -1, (rc, p, ctx) -> {
+                if (!fail(f, rc, p)) {
+                    f.complete(null);
+                }
+            }, null);
+            deletes.put(path + "/" + k, f);
+        }
+        for (java.util.Map.Entry<String, CompletableFuture<Void>> d : deletes.entrySet()) {
+            try {
+                d.getValue().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof KeeperException ke)) {
+                    throw new IllegalStateException(e.getCause());
+                }
+                if (ke.code() == KeeperException.Code.NOTEMPTY) {
+                    deleteTree(zk, d.getKey());
+                } else if (ke.code() != KeeperException.Code.NONODE) {
+                    throw ke;
+                }
+            }
         }
         try {
             zk.delete(path, -1);
