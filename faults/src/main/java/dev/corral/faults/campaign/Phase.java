@@ -215,11 +215,26 @@ final class Phase {
                 firstNode = e.getKey();
                 first = e.getValue();
             } else if (!Objects.equals(first, e.getValue())) {
-                out.add("final reads differ: " + firstNode + " " + abbreviate(first) + " vs " + e.getKey() + " "
-                        + abbreviate(e.getValue()));
+                out.add("final reads differ: " + firstNode + " " + describe(first, e.getValue()) + " vs "
+                        + e.getKey() + " " + describe(e.getValue(), first));
             }
         }
         return out;
+    }
+
+    /**
+     * One member's final reads against another's: the values themselves when short, else (a set's or a queue's
+     * elements) the size and what only this member has.
+     */
+    private static String describe(Object mine, Object theirs) {
+        if (mine instanceof List<?> m && theirs instanceof List<?> t && m.size() == 1 && t.size() == 1
+                && m.get(0) instanceof List<?> ml && t.get(0) instanceof List<?> tl) {
+            java.util.Set<Object> only = new java.util.TreeSet<>(ml.stream().map(Object::toString).toList());
+            tl.forEach(x -> only.remove(x.toString()));
+            return ml.size() + " elements, " + only.size() + " not on the other" + (only.isEmpty() ? ""
+                    : " (" + abbreviate(only) + ")");
+        }
+        return abbreviate(mine);
     }
 
     private static String abbreviate(Object v) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The workloads by the names scripts/faults takes (those of the vocabulary). */
 public final class Workloads {
-    public static final List<String> NAMES = List.of("register", "set", "lock");
+    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter", "total-queue");
 
     private Workloads() {
     }
@@ -15,6 +15,9 @@ public final class Workloads {
             case "register" -> new RegisterWorkload(3);
             case "set" -> new SetWorkload();
             case "lock" -> new LockWorkload(Duration.ofSeconds(5));
+            case "unique-ids" -> new UniqueIdsWorkload();
+            case "counter" -> new CounterWorkload();
+            case "total-queue" -> new TotalQueueWorkload();
             default -> throw new IllegalArgumentException("unknown workload '" + name + "' (" + NAMES + ")");
         };
     }
