@@ -71,6 +71,11 @@ public final class TotalQueueWorkload extends Workload {
     }
 
     @Override
+    public boolean finalReadsComparable() {
+        return false;
+    }
+
+    @Override
     public boolean finalReads(Client c) {
         // drain: dequeue until EMPTY, recorded as one "drain" op with every element taken
         List<Long> drained = new ArrayList<>();

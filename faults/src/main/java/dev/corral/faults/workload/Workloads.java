@@ -5,7 +5,8 @@ import java.util.List;
 
 /** The workloads by the names scripts/faults takes (those of the vocabulary). */
 public final class Workloads {
-    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter", "total-queue");
+    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter", "total-queue", "sessions",
+            "watches");
 
     private Workloads() {
     }
@@ -18,6 +19,8 @@ public final class Workloads {
             case "unique-ids" -> new UniqueIdsWorkload();
             case "counter" -> new CounterWorkload();
             case "total-queue" -> new TotalQueueWorkload();
+            case "sessions" -> new SessionsWorkload();
+            case "watches" -> new WatchesWorkload();
             default -> throw new IllegalArgumentException("unknown workload '" + name + "' (" + NAMES + ")");
         };
     }
