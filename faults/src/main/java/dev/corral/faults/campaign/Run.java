@@ -67,6 +67,7 @@ public final class Run {
 
     private static synchronized void teardown(Cluster cluster, Network net) {
         cluster.close();
+        dev.corral.faults.nemesis.DiskFullNemesis.unmountAll(cluster);
         net.close();
     }
 }

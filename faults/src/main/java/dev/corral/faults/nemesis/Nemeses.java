@@ -6,7 +6,7 @@ import java.util.List;
 public final class Nemeses {
     public static final List<String> NAMES = List.of("kill", "kill-one", "kill-leader", "kill-all", "pause",
             "pause-one", "pause-leader", "pause-all", "partition-halves", "leader-isolated", "partition-bridge",
-            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "none");
+            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "disk-full", "none");
 
     private Nemeses() {
     }
@@ -25,6 +25,7 @@ public final class Nemeses {
             case "corrupt-log" -> new CorruptNemesis(true);
             case "corrupt-tree" -> new CorruptNemesis(false);
             case "wipe" -> new WipeNemesis();
+            case "disk-full" -> new DiskFullNemesis();
             case "none" -> new NoNemesis();
             default -> throw new IllegalArgumentException("unknown nemesis '" + name + "' (" + NAMES + ")");
         };
