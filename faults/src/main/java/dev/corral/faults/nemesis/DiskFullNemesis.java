@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A full disk: a random member's data directory is moved onto a small tmpfs (its data plus 16 MB, mounted once and
- * kept until the end of the run), a filler file takes every free byte, and the member is restarted on it. Healing
+ * A full disk: a random member's data directory is moved onto a small tmpfs (its data plus 16 MB; the member is
+ * restarted on it; mounted once and kept until the end of the run), then a filler file takes every free byte while
+ * the member runs. Healing
  * deletes the filler (space returns) and restarts the member if it stopped. The member must stop acknowledging
  * rather than acknowledge what it could not write, and recover when space returns.
  */
@@ -29,25 +30,44 @@ public final class DiskFullNemesis implements Nemesis {
     public String inject(Cluster cluster, Random random) {
         List<Node> nodes = cluster.nodes();
         Node n = nodes.get(random.nextInt(nodes.size()));
-        n.kill();
         try {
-            String mounted = mountTmpfs(n);
+            String mounted = "tmpfs already mounted";
+            if (!mounted(n)) {
+                // Moving the data needs the member stopped; it then runs on the tmpfs, and the disk fills under a
+                // running member (the case that matters: does it stop acknowledging what it cannot write?).
+                n.kill();
+                mounted = mountTmpfs(n);
+                n.start();
+                awaitServing(n);
+            }
             long filled = fill(n.dataDir().resolve("filler"));
-            n.start();
             target = n;
-            return "disk full on " + n + " (" + mounted + "; filler " + filled / 1024 + " KiB), restarted";
+            return "disk full on " + n + " (" + mounted + "; filler " + filled / 1024 + " KiB)";
         } catch (IOException e) {
             n.start();
             throw new UncheckedIOException(e);
         }
     }
 
+    private static boolean mounted(Node n) {
+        return Sh.tryRun("mountpoint", "-q", n.dataDir().toString()).code() == 0;
+    }
+
+    private static void awaitServing(Node n) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline && !n.mode().equals("follower") && !n.mode().equals("leader")) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Moves the data onto a tmpfs the first time; returns a description. */
     private static String mountTmpfs(Node n) throws IOException {
         Path data = n.dataDir();
-        if (Sh.tryRun("mountpoint", "-q", data.toString()).code() == 0) {
-            return "tmpfs already mounted";
-        }
         long used = Long.parseLong(Sh.run("du", "-sb", data.toString()).split("\\s+")[0]);
         long size = used + 16L * 1024 * 1024;
         Path before = data.resolveSibling("data.before-tmpfs");
