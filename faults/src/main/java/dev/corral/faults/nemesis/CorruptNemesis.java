@@ -57,17 +57,39 @@ public final class CorruptNemesis implements Nemesis {
     private static String write(Path file, byte[] bytes, double where) {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             long size = f.length();
-            if (size == 0) {
-                return file + " is empty";
+            long end = dataEnd(f);
+            if (end == 0) {
+                return file + " holds no data";
             }
-            long at = Math.min((long) (where * size), Math.max(0, size - bytes.length));
+            // Within the written part: ZooKeeper preallocates its logs (64 MB of zeros), and damage to the padding
+            // after the last transaction tests nothing.
+            long at = Math.min((long) (where * end), Math.max(0, end - bytes.length));
             f.seek(at);
             f.write(bytes);
             f.getFD().sync();
-            return (bytes.length == 1 ? "zero byte" : "a5 5a a5 5a") + " at " + at + " of " + size + " in " + file;
+            return (bytes.length == 1 ? "zero byte" : "a5 5a a5 5a") + " at " + at + " of " + end + " written ("
+                    + size + " long) in " + file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The offset just after the last non-zero byte. */
+    private static long dataEnd(RandomAccessFile f) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long pos = f.length();
+        while (pos > 0) {
+            int n = (int) Math.min(buf.length, pos);
+            f.seek(pos - n);
+            f.readFully(buf, 0, n);
+            for (int i = n - 1; i >= 0; i--) {
+                if (buf[i] != 0) {
+                    return pos - n + i + 1;
+                }
+            }
+            pos -= n;
+        }
+        return 0;
     }
 
     @Override
