@@ -143,11 +143,17 @@ public final class CorruptNemesis implements Nemesis {
     private static String lastComplaint(Node n) {
         try {
             List<String> lines = Files.readAllLines(n.log());
-            for (int i = lines.size() - 1; i >= 0 && i >= lines.size() - 200; i--) {
-                String l = lines.get(i);
-                if (l.contains("ERROR") || l.contains("damaged") || l.contains("corrupt") || l.contains("Corrupt")
-                        || l.contains("CRC")) {
-                    return l.length() > 300 ? l.substring(0, 300) + "..." : l;
+            int from = Math.max(0, lines.size() - 300);
+            // the line that names the damage first (Corral: "damaged ... at offset"; ZooKeeper: "CRC check failed"),
+            // else the last error
+            for (String[] words : new String[][] {{"damaged", "CRC", "orrupt"}, {"ERROR", "Exception"}}) {
+                for (int i = lines.size() - 1; i >= from; i--) {
+                    String l = lines.get(i);
+                    for (String w : words) {
+                        if (l.contains(w)) {
+                            return l.length() > 300 ? l.substring(0, 300) + "..." : l;
+                        }
+                    }
                 }
             }
             return lines.isEmpty() ? "(empty log)" : lines.get(lines.size() - 1);
