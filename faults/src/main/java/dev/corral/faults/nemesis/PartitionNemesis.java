@@ -49,11 +49,12 @@ public final class PartitionNemesis implements Nemesis {
                 return "partition " + minority + " | " + majority;
             }
             case "leader" -> {
-                Node leader = cluster.leader().orElse(order.get(0));
+                java.util.Optional<Node> found = cluster.leader();
+                Node leader = found.orElse(order.get(0));
                 List<Node> rest = new ArrayList<>(cluster.nodes());
                 rest.remove(leader);
                 cut(net, List.of(leader), rest);
-                return "isolate leader " + leader + " | " + rest;
+                return "isolate " + (found.isPresent() ? "leader " : "(no leader now) ") + leader + " | " + rest;
             }
             case "bridge" -> {
                 Node bridge = order.get(0);

@@ -16,7 +16,7 @@ final class Targets {
         Node any = all.get(random.nextInt(all.size()));   // drawn always, so the schedule does not depend on the mode
         return switch (how) {
             case "one" -> List.of(any);
-            case "leader" -> List.of(cluster.leader().orElse(any));
+            case "leader" -> List.of(cluster.leader().orElse(any));   // no leader now: a random member
             case "all" -> new ArrayList<>(all);
             default -> throw new IllegalArgumentException(how);
         };
