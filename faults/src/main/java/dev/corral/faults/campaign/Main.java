@@ -60,7 +60,7 @@ public final class Main {
                 seconds(a, "recover", 10), seconds(a, "op-timeout", 5),
                 Integer.parseInt(a.getOrDefault("session-timeout", "6000")),
                 Duration.ofMillis(Long.parseLong(a.getOrDefault("pace", "50"))), seconds(a, "settle", 3));
-        int code = new Run(o, new NoCheckerJudge()).execute(a.getOrDefault("command", String.join(" ", args)));
+        int code = new Run(o, new CheckersJudge()).execute(a.getOrDefault("command", String.join(" ", args)));
         System.exit(code);
     }
 

@@ -26,7 +26,7 @@ final class Report {
                 "fail", "info", "faults", "verdict", "anomalies / problems"));
         for (Result r : results) {
             List<String> notes = new ArrayList<>();
-            if (r.verdict().status() == Judge.Status.INVALID) {
+            if (r.verdict().status() != Judge.Status.VALID) {
                 notes.addAll(r.verdict().anomalies());
             }
             notes.addAll(r.divergence());
@@ -62,8 +62,8 @@ final class Report {
         if (!runProblems.isEmpty() || results.stream().anyMatch(r -> !r.harnessProblems().isEmpty())) {
             return "HARNESS FAILURE";
         }
-        if (results.stream().anyMatch(r -> r.verdict().status() == Judge.Status.NO_CHECKER)) {
-            return "no anomaly seen (histories not yet judged by a checker)";
+        if (results.stream().anyMatch(r -> r.verdict().status() == Judge.Status.UNKNOWN)) {
+            return "no anomaly found, but some histories were undecided (see their notes)";
         }
         return "valid";
     }

@@ -43,7 +43,7 @@ public record Result(String workload, String nemesis, int invocations, int ok, i
         return switch (verdict.status()) {
             case VALID -> "valid";
             case INVALID -> "INVALID";
-            case NO_CHECKER -> "no checker yet";
+            case UNKNOWN -> "undecided";
         };
     }
 }
