@@ -45,7 +45,13 @@ public final class CorralServer implements AutoCloseable {
         this.clients = clients;
     }
 
+    /** An embedded server (tests): a fatal replication error stops it serving but leaves the JVM up. */
     public static CorralServer start(ServerConfig config) throws Exception {
+        return start(config, false);
+    }
+
+    /** {@code exitOnFatal}: the server process exits on a replication error it cannot continue from (Main). */
+    public static CorralServer start(ServerConfig config, boolean exitOnFatal) throws Exception {
         Path dir = config.dataDir().resolve("tree");
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
@@ -61,7 +67,7 @@ public final class CorralServer implements AutoCloseable {
             ReplaceableStore replaceable = new ReplaceableStore(dir);
             store = replaceable;
             TreeBootstrap.ensure(store);
-            member = new EnsembleMember(config, myId, replaceable);
+            member = new EnsembleMember(config, myId, replaceable, exitOnFatal);
             processor = new RequestProcessor(config, store, member.writePaths());
             member.start(processor);
         }

@@ -25,7 +25,7 @@ public final class Main {
             return;
         }
         try {
-            CorralServer server = CorralServer.start(config);
+            CorralServer server = CorralServer.start(config, true);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "corral-shutdown"));
         } catch (Exception e) {
             System.err.println("corral: cannot start: " + e);

@@ -43,7 +43,16 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private volatile RequestProcessor processor;
     private volatile ReplicatedWritePath writePath;
 
-    public EnsembleMember(ServerConfig config, int myId, ReplaceableStore store) throws IOException {
+    /** The exit code of a member process that stops on a replication error it cannot continue from. */
+    public static final int FATAL_EXIT = 70;
+
+    /**
+     * {@code exitOnFatal}: a server process exits when replication stops on an error it cannot continue from (a full
+     * disk, a failed write), as ZooKeeper does, so that its supervisor restarts it once the cause is gone; an
+     * embedded member (tests) stops serving and stays up.
+     */
+    public EnsembleMember(ServerConfig config, int myId, ReplaceableStore store, boolean exitOnFatal)
+            throws IOException {
         this.myId = myId;
         this.store = store;
         this.snapshots = Files.createDirectories(config.dataDir().resolve("snapshots"));
@@ -66,6 +75,13 @@ public final class EnsembleMember implements Replication, AutoCloseable {
 
             @Override
             public void onFatal(Throwable error) {
+                if (exitOnFatal) {
+                    // Staying up would keep a member that never serves again, even once the disk has room: a
+                    // full disk took members out for good in the fault campaign (disk-full nemesis).
+                    LOG.error("server {}: replication stopped on an error it cannot continue from; exiting with code"
+                            + " {} (restart it once the cause is fixed)", myId, FATAL_EXIT, error);
+                    Runtime.getRuntime().halt(FATAL_EXIT);
+                }
                 LOG.error("server {}: replication stopped; this server stops serving", myId, error);
                 processor.event(() -> writePath.onStatus(PeerStatus.STARTING, nowMs()));
             }

@@ -109,8 +109,9 @@ public final class WalCheck {
         }
         try {
             Damage d = firstDamage(dir);
-            return "damaged write-ahead log " + (d != null ? d : "(no damaged record found in its *.log files)")
-                    + ": " + e.getMessage();
+            // Not the WAL: RocksDB's own message names what it found (a table file's magic number, a checksum...).
+            return d != null ? "damaged write-ahead log " + d + ": " + e.getMessage()
+                    : "damaged data files (its write-ahead log reads whole): " + e.getMessage();
         } catch (IOException io) {
             return e.getMessage() + " (and its WAL files could not be read: " + io + ")";
         }
