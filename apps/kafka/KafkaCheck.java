@@ -50,6 +50,8 @@ import org.apache.zookeeper.data.Stat;
  *                                                                 wait until SURVIVOR controls and leads every partition
  *   KafkaCheck phase2    BOOTSTRAP ZK TOPIC RECORDS SECONDS       produce RECORDS more; group "check" reads exactly
  *                                                                 those, a new group reads all 2 x RECORDS
+ *   KafkaCheck znodes    ZK                                       lists Kafka's znodes: path, null or data length,
+ *                                                                 version, ephemeral or not, children (for a diff)
  * </pre>
  *
  * ZK is the ensemble's connect string without the chroot; Kafka's znodes are read under /kafka.
@@ -71,6 +73,7 @@ public final class KafkaCheck {
       case "failover" -> failover(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]),
           Integer.parseInt(args[6]), deadline(args[7]));
       case "phase2" -> phase2(args[1], args[2], args[3], Integer.parseInt(args[4]), deadline(args[5]));
+      case "znodes" -> znodes(args[1]);
       default -> usage();
     }
     System.out.flush();
@@ -305,6 +308,31 @@ public final class KafkaCheck {
       String block = read(zk, CHROOT + "/latest_producer_id_block");
       check("/kafka/latest_producer_id_block still holds a block", block != null && block.contains("block_end"),
           String.valueOf(block));
+    }
+  }
+
+  static void znodes(String zkConnect) throws Exception {
+    try (ZooKeeper zk = zk(zkConnect)) {
+      List<String> todo = new ArrayList<>(List.of(CHROOT));
+      while (!todo.isEmpty()) {
+        String path = todo.remove(todo.size() - 1);
+        Stat stat = new Stat();
+        byte[] data;
+        List<String> children;
+        try {
+          data = zk.getData(path, false, stat);
+          children = new ArrayList<>(zk.getChildren(path, false));
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+          continue;
+        }
+        java.util.Collections.sort(children);
+        System.out.printf("%s data=%s version=%d cversion=%d %s children=%d%n", path,
+            data == null ? "null" : data.length + "B", stat.getVersion(), stat.getCversion(),
+            stat.getEphemeralOwner() != 0 ? "ephemeral" : "persistent", children.size());
+        for (int i = children.size() - 1; i >= 0; i--) {
+          todo.add(path + "/" + children.get(i));
+        }
+      }
     }
   }
 
