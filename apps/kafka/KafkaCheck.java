@@ -231,6 +231,9 @@ public final class KafkaCheck {
       Set<String> keys = produce(bootstrap, topic, "a", records, deadline);
       check("idempotent producer: " + records + " records acknowledged (acks=all)", keys.size() == records,
           keys.size() + " acknowledged");
+      if (keys.size() != records) {
+        return;
+      }
       producerIds(admin, topic, "after the first produce", Set.of());
 
       consume(bootstrap, topic, "check", keys, "group 'check' consumed", deadline);
@@ -295,6 +298,9 @@ public final class KafkaCheck {
       Set<String> keys = produce(bootstrap, topic, "b", records, deadline);
       check("after the failover, idempotent producer: " + records + " records acknowledged", keys.size() == records,
           keys.size() + " acknowledged");
+      if (keys.size() != records) {
+        return;
+      }
       producerIds(admin, topic, "after the failover", before);
 
       consume(bootstrap, topic, "check", keys, "group 'check' (offsets committed before the kill) consumed", deadline);
@@ -399,10 +405,14 @@ public final class KafkaCheck {
     Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     AtomicReference<Exception> error = new AtomicReference<>();
     AtomicLong errors = new AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+    int sent = 0;
     long t0 = System.nanoTime();
-    try (KafkaProducer<String, String> producer =
-             new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < records && before(deadline) && error.get() == null; i++) {
+    // Bounded: every send completes within delivery.timeout.ms (60 s); past that, or the deadline, it is a FAIL.
+    long limit = Math.min(deadline, t0 + TimeUnit.SECONDS.toNanos(90));
+    KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    try {
+      for (int i = 0; i < records && before(limit) && error.get() == null; i++) {
         String k = key(prefix, i);
         producer.send(new ProducerRecord<>(topic, k, value(k)), (md, e) -> {
           if (e == null) {
@@ -411,15 +421,22 @@ public final class KafkaCheck {
             errors.incrementAndGet();
             error.compareAndSet(null, e);
           }
+          completed.incrementAndGet();
         });
+        sent++;
       }
-      producer.flush();
+      while (completed.get() < sent && before(limit)) {
+        Thread.sleep(50);
+      }
     } catch (Exception e) {
       error.compareAndSet(null, e);
+    } finally {
+      producer.close(Duration.ofSeconds(5));
     }
-    if (error.get() != null) {
-      check("produce '" + prefix + "' records without errors", false, errors.get() + " failed sends, first: "
-          + error.get());
+    if (acked.size() != records) {
+      check("produce " + records + " '" + prefix + "' records", false, String.format(
+          "%d acknowledged, %d failed, %d unanswered after %.1f s; first error: %s", acked.size(), errors.get(),
+          sent - completed.get(), (System.nanoTime() - t0) / 1e9, error.get()));
     } else {
       info(String.format("produced %d records in %.1f s", acked.size(), (System.nanoTime() - t0) / 1e9));
     }
