@@ -20,6 +20,9 @@ import org.apache.zookeeper.data.ACL;
  * store that keeps applying commits, and drops each change once the store holds it ({@link #trimTo}).
  *
  * <p>Owned by one thread. Only one batch may be open at a time: the one {@link #batch()} returned last.
+ *
+ * <p>Size: the whole {@code ZnodeStore} interface, read through an overlay and written through its batch, plus the
+ * speculative view's stamps and trimming; split, each read would need to know the others' overlay maps.
  */
 public final class PendingTree implements ZnodeStore {
     private static final Object GONE = new Object();
