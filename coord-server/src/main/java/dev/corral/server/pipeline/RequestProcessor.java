@@ -179,7 +179,7 @@ public final class RequestProcessor implements AutoCloseable {
                 for (Work work : round) {
                     handle(work);
                     for (Work.Request released : writePath.released()) {
-                        answerLocally(released);
+                        answerLocally(released, Operations.get(released.type()));
                     }
                 }
                 round.clear();
@@ -246,22 +246,23 @@ public final class RequestProcessor implements AutoCloseable {
         session.touch(nowMs());
         conn.stats.received++;
         ctx.stats().received++;
+        Operation op = Operations.get(r.type());
         try {
-            Operation op = Operations.get(r.type());
             if (!guarded(r, () -> writePath.take(r, op))) {
-                answerLocally(r);
+                answerLocally(r, op);
             }
         } finally {
             long latency = (System.nanoTime() - r.receivedNanos()) / 1_000_000L;
-            conn.stats.completed(Operations.name(r.type()), r.xid(), ctx.zxids().last(), latency,
+            conn.stats.completed(op == null ? "NA" : op.name(), r.xid(), ctx.zxids().last(), latency,
                     System.currentTimeMillis());
             ctx.stats().completed(latency);
         }
     }
 
-    private void answerLocally(Work.Request r) {
+    /** {@code op}: the request's table entry, or null for an opcode the server does not know. */
+    private void answerLocally(Work.Request r, Operation op) {
         guarded(r, () -> {
-            local.handle(r, Operations.get(r.type()));
+            local.handle(r, op);
             return true;
         });
     }
