@@ -170,6 +170,11 @@ public final class CorralServer implements AutoCloseable {
         return clients.securePort();
     }
 
+    /** The globalOutstandingLimit of the client ports. */
+    public dev.corral.server.net.RequestThrottle throttle() {
+        return clients.throttle();
+    }
+
     public RequestProcessor processor() {
         return processor;
     }

@@ -23,7 +23,7 @@ public final class ZooCfg {
     private static final Set<String> ACCEPTED_IGNORED = Set.of(
             "autopurge.snapRetainCount", "autopurge.purgeInterval", "standaloneEnabled", "reconfigEnabled",
             "preAllocSize", "snapCount",
-            "globalOutstandingLimit", "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
+            "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
             "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
             "connectToLearnerMasterLimit", "peerType");
@@ -31,7 +31,7 @@ public final class ZooCfg {
     private static final Set<String> KNOWN = Set.of(
             "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress", "maxClientCnxns",
             "minSessionTimeout", "maxSessionTimeout", "jute.maxbuffer", "extendedTypesEnabled",
-            "4lw.commands.whitelist", "initLimit", "syncLimit",
+            "4lw.commands.whitelist", "initLimit", "syncLimit", "globalOutstandingLimit",
             "DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest");
 
     private ZooCfg() {
@@ -91,6 +91,8 @@ public final class ZooCfg {
                 values.getOrDefault("zookeeper.DigestAuthenticationProvider.superDigest",
                         System.getProperty("zookeeper.DigestAuthenticationProvider.superDigest")));
         int initLimit = positiveInt(values, "initLimit", 10);
+        int outstandingLimit = positiveInt(values, "globalOutstandingLimit",
+                Integer.getInteger("zookeeper.globalOutstandingLimit", ServerConfig.DEFAULT_GLOBAL_OUTSTANDING_LIMIT));
         int syncLimit = positiveInt(values, "syncLimit", 5);
         Map<Integer, String> servers = new TreeMap<>();
         for (Map.Entry<String, String> e : values.entrySet()) {
@@ -105,7 +107,7 @@ public final class ZooCfg {
         }
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
-                ClientTlsCfg.parse(values), MonitoringConfig.parse(values));
+                ClientTlsCfg.parse(values), MonitoringConfig.parse(values), outstandingLimit);
     }
 
     private static Path resolve(Path base, String dir) {

@@ -31,14 +31,17 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final int maxBuffer;
     private final long sessionlessTimeoutMs;
     private final X509Identity x509;
+    private final RequestThrottle throttle;
     private NettyClientConnection conn;
+    private ReadGate gate;
     private boolean handshakeDone;
     private boolean admitted;
     private ScheduledFuture<?> handshakeTimer;
 
     ClientChannelHandler(RequestProcessor processor, ConnectionLimiter limiter, int maxBuffer,
-                         long sessionlessTimeoutMs, X509Identity x509) {
+                         long sessionlessTimeoutMs, X509Identity x509, RequestThrottle throttle) {
         this.x509 = x509;
+        this.throttle = throttle;
         this.processor = processor;
         this.limiter = limiter;
         this.maxBuffer = maxBuffer;
@@ -48,6 +51,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         conn = new NettyClientConnection(ctx.channel());
+        gate = new ReadGate(ctx.channel(), throttle,
+                frame -> processor.request(conn, readInt(frame, 0), readInt(frame, 4), frame, 8));
+        conn.setGate(gate);
         if (!limiter.tryAcquire(conn.remoteIp())) {
             LOG.warn("too many connections from {}; closing", conn.remoteIp());
             ctx.close();
@@ -135,9 +141,19 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        int xid = readInt(bytes, 0);
-        int type = readInt(bytes, 4);
-        processor.request(conn, xid, type, bytes, 8);
+        gate.read(bytes);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (gate != null) {
+            if (ctx.channel().isWritable()) {
+                gate.open();
+            } else {
+                gate.backlogged();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     private static int readInt(byte[] b, int off) {
@@ -146,6 +162,9 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (gate != null) {
+            gate.closed();
+        }
         if (admitted) {
             limiter.release(conn.remoteIp());
             processor.disconnected(conn);

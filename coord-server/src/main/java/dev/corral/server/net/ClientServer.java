@@ -27,6 +27,7 @@ public final class ClientServer implements AutoCloseable {
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final Channel plain;
     private final Channel secure;
+    private final RequestThrottle throttle;
 
     /** How a port treats TLS. */
     private enum Mode { PLAIN, UNIFIED, TLS }
@@ -36,6 +37,8 @@ public final class ClientServer implements AutoCloseable {
         ClientSslContext ssl = tls.enabled() ? new ClientSslContext(tls) : null;
         X509Identity x509 = tls.enabled() ? new X509Identity(tls) : null;
         ConnectionLimiter limiter = new ConnectionLimiter(config.maxClientCnxns());
+        this.throttle = new RequestThrottle(RequestThrottle.perMember(config.globalOutstandingLimit(),
+                Math.max(1, config.servers().size())));
         long sessionless = Long.getLong("zookeeper.nio.sessionlessCnxnTimeout", 10_000L);
         FourLetterWords words = new FourLetterWords(config, this::port, this::securePort);
         Channel plainChannel = null;
@@ -44,11 +47,11 @@ public final class ClientServer implements AutoCloseable {
             if (config.clientPort() >= 0) {
                 Mode mode = tls.portUnification() ? Mode.UNIFIED : Mode.PLAIN;
                 plainChannel = bind(config.clientPortAddress(), config.clientPort(),
-                        initializer(mode, config, processor, words, limiter, sessionless, ssl, x509));
+                        initializer(mode, config, processor, words, limiter, sessionless, ssl, x509, throttle));
             }
             if (tls.securePort() >= 0) {
                 secureChannel = bind(tls.securePortAddress(), tls.securePort(),
-                        initializer(Mode.TLS, config, processor, words, limiter, sessionless, ssl, x509));
+                        initializer(Mode.TLS, config, processor, words, limiter, sessionless, ssl, x509, throttle));
             }
         } catch (InterruptedException | RuntimeException e) {
             if (plainChannel != null) {
@@ -75,7 +78,7 @@ public final class ClientServer implements AutoCloseable {
 
     private static ChannelInitializer<SocketChannel> initializer(Mode mode, ServerConfig config,
             RequestProcessor processor, FourLetterWords words, ConnectionLimiter limiter, long sessionless,
-            ClientSslContext ssl, X509Identity x509) {
+            ClientSslContext ssl, X509Identity x509, RequestThrottle throttle) {
         int maxBuffer = config.juteMaxBuffer();
         return new ChannelInitializer<>() {
             @Override
@@ -90,9 +93,15 @@ public final class ClientServer implements AutoCloseable {
                 p.addLast("4lw", new FourLetterSniffer(words, processor))
                         // A frame longer than jute.maxbuffer closes the connection, as in ZooKeeper.
                         .addLast("frames", new LengthFieldBasedFrameDecoder(maxBuffer + 4, 0, 4, 0, 4, true))
-                        .addLast("client", new ClientChannelHandler(processor, limiter, maxBuffer, sessionless, x509));
+                        .addLast("client", new ClientChannelHandler(processor, limiter, maxBuffer, sessionless, x509,
+                                throttle));
             }
         };
+    }
+
+    /** The globalOutstandingLimit in force: requests in flight and the most there ever were. */
+    public RequestThrottle throttle() {
+        return throttle;
     }
 
     /** The plain client port, or -1 if there is none. */

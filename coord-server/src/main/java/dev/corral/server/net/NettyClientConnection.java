@@ -14,10 +14,16 @@ final class NettyClientConnection extends ClientConnection {
     private final String ip;
     /** Set by the event loop when a TLS handshake completes, before any frame of the connection is read. */
     private volatile List<Id> transportIds = List.of();
+    /** Set once by the event loop before the handshake frame is handed on, so before any reply is written. */
+    private volatile ReadGate gate;
 
     NettyClientConnection(Channel channel) {
         this.channel = channel;
         this.ip = ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+    }
+
+    void setGate(ReadGate gate) {
+        this.gate = gate;
     }
 
     void setTransportAuthIds(List<Id> ids) {
@@ -32,6 +38,11 @@ final class NettyClientConnection extends ClientConnection {
     @Override
     public void write(byte[] frame) {
         channel.write(Unpooled.wrappedBuffer(frame), channel.voidPromise());
+        ReadGate g = gate;
+        if (g != null && frame.length >= 8) {
+            // Replies carry their request's xid after the length; notifications and connect replies count as none.
+            g.replied((frame[4] & 0xff) << 24 | (frame[5] & 0xff) << 16 | (frame[6] & 0xff) << 8 | (frame[7] & 0xff));
+        }
     }
 
     @Override

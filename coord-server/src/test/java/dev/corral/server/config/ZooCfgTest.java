@@ -78,6 +78,8 @@ class ZooCfgTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("'extendedTypesEnabled'");
         assertThatThrownBy(() -> ZooCfg.load(cfg("minSessionTimeout=9000\nmaxSessionTimeout=100\ndataDir=d\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("minSessionTimeout");
+        assertThatThrownBy(() -> ZooCfg.load(cfg("globalOutstandingLimit=0\ndataDir=d\n")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'globalOutstandingLimit'");
         assertThatThrownBy(() -> ZooCfg.load(cfg("clientPort=2181\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("dataDir");
     }
