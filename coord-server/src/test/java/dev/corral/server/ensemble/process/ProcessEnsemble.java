@@ -150,6 +150,18 @@ final class ProcessEnsemble implements AutoCloseable {
 
     record Exited(int code, String output) {}
 
+    /** Waits for a running server to exit on its own; returns its exit code and output. */
+    Exited awaitExit(int id, Duration timeout) {
+        ChildProcess p = processes[id];
+        int code = p.waitFor(timeout);
+        String out = p.output();
+        saveTranscript(id);
+        processes[id] = null;
+        paused[id] = false;
+        log("server %d: exited with code %d", id, code);
+        return new Exited(code, out);
+    }
+
     private void launch(int id) {
         if (processes[id] != null && processes[id].isAlive()) {
             throw new IllegalStateException("server " + id + " is already running");
@@ -439,6 +451,16 @@ final class ProcessEnsemble implements AutoCloseable {
         return new OrderedHosts(hosts);
     }
 
+    /**
+     * Clients that take replies up to 32 MiB: a parent with 100,000 children (a fast load for 15 s) lists in about
+     * 2 MB, past the 1 MiB a stock client accepts by default, and the servers send such replies as ZooKeeper does.
+     */
+    private static org.apache.zookeeper.client.ZKClientConfig largeReplies() {
+        org.apache.zookeeper.client.ZKClientConfig config = new org.apache.zookeeper.client.ZKClientConfig();
+        config.setProperty(org.apache.zookeeper.common.ZKConfig.JUTE_MAXBUFFER, Integer.toString(32 << 20));
+        return config;
+    }
+
     ZooKeeper connect(OrderedHosts hosts, int sessionTimeoutMs, Watcher watcher) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         ZooKeeper zk = new ZooKeeper(connectStringAll(), sessionTimeoutMs, event -> {
@@ -449,7 +471,7 @@ final class ProcessEnsemble implements AutoCloseable {
             if (watcher != null) {
                 watcher.process(event);
             }
-        }, false, hosts);
+        }, false, hosts, largeReplies());
         if (!connected.await(60, TimeUnit.SECONDS)) {
             zk.close();
             throw new AssertionError("no session via " + hosts + " within 60 s\n" + transcripts());
