@@ -64,6 +64,14 @@ final class FollowerRole {
         } else if (m instanceof Message.Diff d) {
             onSyncStart(() -> requireLast(d.from()));
         } else if (m instanceof Message.Trunc t) {
+            if (t.to().counter() < node.committed.counter()) {
+                // What we applied is not the leader's history (a majority lost its disks): truncating cannot undo
+                // an applied state, a snapshot replaces it. End this session and ask for one.
+                node.needsSnapshot = true;
+                protocolError("asked to truncate to " + t.to() + " below applied " + node.committed
+                        + ": asking for a snapshot");
+                return;
+            }
             onSyncStart(() -> node.truncateLog(t.to()));
         } else if (m instanceof Message.Snap s) {
             onSyncStart(() -> node.installSnapshot(s.at()));
@@ -136,7 +144,8 @@ final class FollowerRole {
         }
         epoch = e;
         phase = Phase.SYNC;
-        node.send(leaderId, new Message.AckEpoch(e, node.currentEpoch, node.log.lastZxid(), node.log.epochStarts(), fresh));
+        node.send(leaderId, new Message.AckEpoch(e, node.currentEpoch, node.log.lastZxid(), node.log.epochStarts(), fresh,
+                node.needsSnapshot));
     }
 
     private void onSyncStart(Runnable action) {

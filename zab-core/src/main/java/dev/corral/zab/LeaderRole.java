@@ -180,7 +180,7 @@ final class LeaderRole {
         Zxid last = log.lastZxid();
         Zxid common = SyncPlanner.commonPoint(log.epochStarts(), last, a.epochStarts(), a.lastZxid());
         long from;
-        if (common == null || common.counter() < log.base().counter()) {
+        if (a.needsSnapshot() || common == null || common.counter() < log.base().counter()) {
             Zxid at = node.releasedZxid();
             node.send(s.id, new Message.Snap(epoch, at));
             from = at.counter();

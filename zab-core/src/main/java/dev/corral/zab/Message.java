@@ -21,10 +21,16 @@ public sealed interface Message {
      * Follower to leader: the follower accepted {@code epoch}. {@code fresh} says it was above its previous
      * acceptedEpoch (only fresh promises count toward the discovery quorum). {@code epochStarts} is the first zxid of
      * each epoch run in the follower's log, starting with its snapshot base: enough for the leader to find the longest
-     * common prefix in one round trip.
+     * common prefix in one round trip. {@code needsSnapshot}: the follower was asked to truncate below what it had
+     * already applied (its committed history and the leader's differ, which only a lost disk elsewhere can cause), so
+     * only a SNAP can bring it in line.
      */
-    record AckEpoch(long epoch, long currentEpoch, Zxid lastZxid, List<Zxid> epochStarts, boolean fresh)
-            implements Message {}
+    record AckEpoch(long epoch, long currentEpoch, Zxid lastZxid, List<Zxid> epochStarts, boolean fresh,
+            boolean needsSnapshot) implements Message {
+        AckEpoch(long epoch, long currentEpoch, Zxid lastZxid, List<Zxid> epochStarts, boolean fresh) {
+            this(epoch, currentEpoch, lastZxid, epochStarts, fresh, false);
+        }
+    }
 
     /** Sync: the follower's log ends at {@code from}, which the leader holds; proposals after it follow. */
     record Diff(long epoch, Zxid from) implements Message {}

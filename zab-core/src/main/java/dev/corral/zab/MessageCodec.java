@@ -90,6 +90,7 @@ public final class MessageCodec {
                 writeZxid(z, out);
             }
             out.writeBoolean(a.fresh());
+            out.writeBoolean(a.needsSnapshot());
         } else if (m instanceof Message.Diff d) {
             epochAndZxid(DIFF, d.epoch(), d.from(), out);
         } else if (m instanceof Message.Trunc t) {
@@ -150,7 +151,8 @@ public final class MessageCodec {
                 for (int i = 0; i < n; i++) {
                     starts.add(readZxid(in));
                 }
-                return new Message.AckEpoch(epoch, current, last, List.copyOf(starts), in.readBoolean());
+                boolean fresh = in.readBoolean();
+                return new Message.AckEpoch(epoch, current, last, List.copyOf(starts), fresh, in.readBoolean());
             }
             case DIFF:
                 return new Message.Diff(in.readLong(), readZxid(in));

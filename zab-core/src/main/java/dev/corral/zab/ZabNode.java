@@ -27,6 +27,11 @@ public final class ZabNode {
     private Zxid released;
     long now;
     Role role = Role.LOOKING;
+    /**
+     * Set when a leader asked this peer to truncate below what it had applied; asks the next leader for a SNAP (in
+     * AckEpoch) until one is installed. In memory only: after a restart the same TRUNC sets it again.
+     */
+    boolean needsSnapshot;
     /** Why the last follower session ended early; for traces only. */
     String lastProtocolError;
     final Election election;
@@ -383,6 +388,7 @@ public final class ZabNode {
     }
 
     void installSnapshot(Zxid at) {
+        needsSnapshot = false;
         log.reset(at);
         entries.clear();
         truncateTo = null;

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 final class ManualCluster {
     final Map<Integer, ZabNode> nodes = new HashMap<>();
     final Map<Integer, List<Txn>> applied = new HashMap<>();
+    /** Every Ready each node handed out, in order (what the host was asked to persist). */
+    final Map<Integer, List<Ready>> readies = new HashMap<>();
     private final Map<Integer, WireTap> taps = new HashMap<>();
     private final Map<Long, Deque<Message>> links = new HashMap<>();
     final QuorumVerifier quorum;
@@ -54,6 +56,7 @@ final class ManualCluster {
         ZabNode n = nodes.get(id);
         while (n.hasReady()) {
             Ready r = n.ready();
+            readies.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
             WireTap tap = taps.get(id);
             for (Outbound o : tap.sending(r.sendFirst())) {
                 link(id, o.to()).addLast(o.message());

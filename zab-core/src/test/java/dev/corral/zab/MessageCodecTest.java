@@ -18,6 +18,7 @@ class MessageCodecTest {
                 new Message.FollowerInfo(5),
                 new Message.NewEpoch(8),
                 new Message.AckEpoch(8, 6, Z, List.of(Zxid.ZERO, new Zxid(3, 10), Z), true),
+                new Message.AckEpoch(8, 6, Z, List.of(Zxid.ZERO), false, true),
                 new Message.Diff(8, Z),
                 new Message.Trunc(8, Z),
                 new Message.Snap(8, Z),

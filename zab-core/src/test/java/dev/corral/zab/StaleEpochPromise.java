@@ -33,7 +33,7 @@ public final class StaleEpochPromise implements WireTap {
                     result = new ArrayList<>(out);
                 }
                 result.set(i, new Outbound(o.to(), new Message.AckEpoch(a.epoch(), a.currentEpoch(), a.lastZxid(),
-                        a.epochStarts(), true)));
+                        a.epochStarts(), true, a.needsSnapshot())));
                 onRewrite.run();
             }
         }
