@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import dev.corral.client.proto.GetChildrenPageRequest;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.ClientInfo;
 import org.apache.zookeeper.data.Id;
@@ -101,6 +102,11 @@ public final class Operations {
         read(OpCode.GET_CHILDREN2, "GETC", GetChildren2Request::new, (l, c, r) -> {
             GetChildren2Request req = (GetChildren2Request) r;
             return l.reads().getChildren(c, req.getPath(), req.getWatch(), true);
+        });
+        // Corral's extension (corral-client): a parent too large for one getChildren, listed in pages.
+        read(OpCode.GET_CHILDREN_PAGE, "GETP", GetChildrenPageRequest::new, (l, c, r) -> {
+            GetChildrenPageRequest req = (GetChildrenPageRequest) r;
+            return l.reads().getChildrenPage(c, req.getPath(), req.getAfter(), req.getMaxCount());
         });
         read(OpCode.GET_ALL_CHILDREN_NUMBER, "GETACN", GetAllChildrenNumberRequest::new,
                 (l, c, r) -> l.reads().getAllChildrenNumber(c, ((GetAllChildrenNumberRequest) r).getPath()));

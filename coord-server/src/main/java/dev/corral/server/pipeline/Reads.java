@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.GetEphemeralsResponse;
+import dev.corral.client.proto.GetChildrenPageResponse;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.proto.ExistsResponse;
@@ -67,6 +68,31 @@ final class Reads {
             ctx.watches().add(path, conn, WatchKind.CHILD);
         }
         return withStat ? new GetChildren2Response(children, meta.toStat()) : new GetChildrenResponse(children);
+    }
+
+    /**
+     * One page of a listing (Corral's extension): up to {@code maxCount} children after {@code after}, fewer when
+     * the page would pass half of jute.maxbuffer (so it always fits a client's default limit), and whether more
+     * follow. Errors as getChildren's; BADARGUMENTS for a count below 1.
+     */
+    Record getChildrenPage(ClientConnection conn, String path, String after, int maxCount) throws KeeperError {
+        if (maxCount < 1 || after == null) {
+            throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
+        }
+        NodeMeta meta = readable(conn, path);
+        List<String> names = store().childrenAfter(storePath(path), after, maxCount + 1);
+        long budget = ctx.config().juteMaxBuffer() / 2;
+        int take = 0;
+        long bytes = 0;
+        while (take < Math.min(maxCount, names.size())) {
+            bytes += 4 + names.get(take).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > budget && take > 0) {
+                break;
+            }
+            take++;
+        }
+        return new GetChildrenPageResponse(new ArrayList<>(names.subList(0, take)), names.size() > take,
+                meta.toStat());
     }
 
     Record getAllChildrenNumber(ClientConnection conn, String path) throws KeeperError {

@@ -57,6 +57,11 @@ public final class ReplaceableStore implements ZnodeStore {
     }
 
     @Override
+    public List<String> childrenAfter(String path, String after, int limit) {
+        return current.childrenAfter(path, after, limit);
+    }
+
+    @Override
     public long descendantCount(String path) {
         return current.descendantCount(path);
     }

@@ -348,6 +348,43 @@ public final class RocksZnodeStore implements ZnodeStore {
         return names;
     }
 
+    /** A seek to the first child after {@code after}, then up to {@code limit} keys of the parent's prefix. */
+    @Override
+    public List<String> childrenAfter(String path, String after, int limit) {
+        int depth = Keys.depth(path);
+        if (depth == Keys.MAX_DEPTH || limit <= 0) {
+            return List.of();
+        }
+        byte[] prefix = Keys.descendantPrefix(path, depth + 1);
+        byte[] afterBytes = after.getBytes(StandardCharsets.UTF_8);
+        byte[] start = Arrays.copyOf(prefix, prefix.length + afterBytes.length);
+        System.arraycopy(afterBytes, 0, start, prefix.length, afterBytes.length);
+        byte[] end = Keys.prefixEnd(prefix);
+        List<String> names = new ArrayList<>();
+        return read(() -> {
+            try (Slice upper = end == null ? null : new Slice(end);
+                 ReadOptions ro = new ReadOptions()) {
+                if (upper != null) {
+                    ro.setIterateUpperBound(upper);
+                }
+                try (RocksIterator it = db.newIterator(handle(Cf.NODE_META), ro)) {
+                    for (it.seek(start); it.isValid() && names.size() < limit; it.next()) {
+                        byte[] key = it.key();
+                        if (end == null && !Keys.startsWith(key, prefix)) {
+                            break;
+                        }
+                        if (afterBytes.length > 0 && Arrays.equals(key, start)) {
+                            continue;                               // the name the caller already has
+                        }
+                        names.add(new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8));
+                    }
+                    it.status();
+                }
+            }
+            return names;
+        });
+    }
+
     /**
      * One bounded scan per depth below {@code path}, down to the deepest key in the store (the last key, since keys
      * sort by depth first). Counts keys without decoding them and without filling the block cache.

@@ -99,6 +99,13 @@ public final class PendingTree implements ZnodeStore {
         return ops == null ? base.children(path) : overlay(base.children(path), ops);
     }
 
+    @Override
+    public List<String> childrenAfter(String path, String after, int limit) {
+        // Pending creates or deletes under this parent: the default (filter the overlaid list) is exact and rare.
+        return childOps.containsKey(path) ? ZnodeStore.super.childrenAfter(path, after, limit)
+                : base.childrenAfter(path, after, limit);
+    }
+
     private static List<String> overlay(List<String> below, TreeMap<String, Boolean> ops) {
         TreeSet<String> names = new TreeSet<>(below);
         ops.forEach((name, present) -> {

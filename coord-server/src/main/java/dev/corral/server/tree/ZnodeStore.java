@@ -25,6 +25,25 @@ public interface ZnodeStore extends AutoCloseable {
     /** Names (not paths) of the children of {@code path}, in ascending byte order; empty if none or no node. */
     List<String> children(String path);
 
+    /**
+     * Up to {@code limit} names of {@code path}'s children that sort after {@code after} in byte order (all of them
+     * for ""), ascending: one page of a listing. This default filters {@link #children}; a store that can seek
+     * overrides it.
+     */
+    default List<String> childrenAfter(String path, String after, int limit) {
+        byte[] bound = after.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> page = new java.util.ArrayList<>();
+        for (String name : children(path)) {
+            if (page.size() >= limit) {
+                break;
+            }
+            if (java.util.Arrays.compareUnsigned(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), bound) > 0) {
+                page.add(name);
+            }
+        }
+        return page;
+    }
+
     /** Number of nodes strictly below {@code path} at any depth (getAllChildrenNumber). */
     long descendantCount(String path);
 

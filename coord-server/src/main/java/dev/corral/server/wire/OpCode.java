@@ -32,6 +32,8 @@ public final class OpCode {
     public static final int SET_WATCHES2 = 105;
     public static final int ADD_WATCH = 106;
     public static final int WHO_AM_I = 107;
+    /** Corral's extension: a page of getChildren (corral-client's GetChildrenPageRequest). */
+    public static final int GET_CHILDREN_PAGE = dev.corral.client.proto.GetChildrenPageRequest.OPCODE;
     public static final int CREATE_SESSION = -10;
     public static final int CLOSE_SESSION = -11;
     public static final int ERROR = -1;
