@@ -73,14 +73,15 @@ final class Reads {
     /**
      * One page of a listing (Corral's extension): up to {@code maxCount} children after {@code after}, fewer when
      * the page would pass half of jute.maxbuffer (so it always fits a client's default limit), and whether more
-     * follow. Errors as getChildren's; BADARGUMENTS for a count below 1.
+     * follow. Errors as getChildren's; BADARGUMENTS for a count below 1. A null {@code after} is "".
      */
     Record getChildrenPage(ClientConnection conn, String path, String after, int maxCount) throws KeeperError {
-        if (maxCount < 1 || after == null) {
+        if (maxCount < 1) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
         NodeMeta meta = readable(conn, path);
-        List<String> names = store().childrenAfter(storePath(path), after, maxCount + 1);
+        // kazoo writes an empty string as a null one (length -1): both mean "from the first child".
+        List<String> names = store().childrenAfter(storePath(path), after == null ? "" : after, maxCount + 1);
         long budget = ctx.config().juteMaxBuffer() / 2;
         int take = 0;
         long bytes = 0;
