@@ -523,10 +523,14 @@ public final class QuorumTransport implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
-            if (!answered && ctx.pipeline().get(SslHandler.class) == null) {
-                // Closed before the peer ever answered: typically it wants TLS (sslQuorum without portUnification).
-                link.failedBeforeAnswer("closed by the peer before it answered (does it require TLS? set "
-                        + "portUnification=true there, or sslQuorum=true here)");
+            if (!answered) {
+                // Closed before the peer ever answered: it wants TLS (sslQuorum without portUnification), or, with
+                // TLS 1.3, it refused our certificate after our side of the handshake had completed.
+                link.failedBeforeAnswer(tls.dialsTls()
+                        ? "closed by the peer before it answered (does its ssl.quorum.trustStore trust our "
+                            + "certificate?)"
+                        : "closed by the peer before it answered (does it require TLS? set portUnification=true "
+                            + "there, or sslQuorum=true here)");
             }
             ctx.fireChannelInactive();
         }
