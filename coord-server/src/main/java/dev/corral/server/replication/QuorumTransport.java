@@ -212,7 +212,7 @@ public final class QuorumTransport implements AutoCloseable {
             throw new IOException("cannot bind quorum port " + bindAddress + ": " + e, e);
         }
         LOG.info("server {}: quorum transport listening on {} ({})", myId, serverChannel.localAddress(),
-                tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain (portUnification)" : "plain") : "TLS only");
+                tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only");
         for (Link link : links.values()) {
             group.execute(link::connect);
         }
