@@ -54,8 +54,14 @@ import org.slf4j.LoggerFactory;
  * ({@link #sendSnapshot}). One I/O thread serves every connection; inbound callbacks run on it and must not block.
  * See docs/replication.md for the frame layout.
  *
- * <p>Size: one peer link's life (dial, handshake, heartbeat, idle close, back-off, inbound duplicates) is read in one
- * place here; snapshot streaming and framing live in their own classes ({@link SnapshotStreamer}, {@link Frames}).
+ * <p>With quorum TLS ({@link QuorumTls}) a dialled connection is TLS when sslQuorum is on, and the quorum port accepts
+ * TLS, plain, or both (portUnification, {@link QuorumTlsDetector}). A connection refused before its HELLO is logged
+ * once per address, a dialled link refused before the peer answered once per peer, so a peer retrying for hours
+ * (a plain member, an untrusted certificate) does not flood the log.
+ *
+ * <p>Size: one peer link's life (dial, handshake, TLS, heartbeat, idle close, back-off, inbound duplicates, refusals)
+ * is read in one place here; TLS set-up, snapshot streaming and framing live in their own classes
+ * ({@link QuorumTls}, {@link SnapshotStreamer}, {@link Frames}).
  */
 public final class QuorumTransport implements AutoCloseable {
 
@@ -523,7 +529,7 @@ public final class QuorumTransport implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
-            if (!answered) {
+            if (!answered && !closed) {
                 // Closed before the peer ever answered: it wants TLS (sslQuorum without portUnification), or, with
                 // TLS 1.3, it refused our certificate after our side of the handshake had completed.
                 link.failedBeforeAnswer(tls.dialsTls()
@@ -705,7 +711,8 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     private static String host(Channel ch) {
-        return ch.remoteAddress() instanceof InetSocketAddress a ? a.getHostString() : String.valueOf(ch.remoteAddress());
+        return ch.remoteAddress() instanceof InetSocketAddress a ? a.getHostString()
+                : String.valueOf(ch.remoteAddress());
     }
 
     private static String rootMessage(Throwable t) {
