@@ -183,6 +183,51 @@ class QuorumTlsProcessTest {
         }
     }
 
+    /** {@code n} creates under {@code parent} through server {@code id}, pipelined, all acknowledged. */
+    private static void creates(ProcessEnsemble ensemble, int id, String parent, int n) throws Exception {
+        try (ZooKeeper zk = ensemble.client(id, 10_000, null)) {
+            if (zk.exists(parent, false) == null) {
+                zk.create(parent, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < n; i++) {
+                zk.create(parent + "/n" + i, new byte[100], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT,
+                        (rc, path, ctx, name) -> {
+                            if (rc != 0) {
+                                failed.incrementAndGet();
+                            }
+                            done.countDown();
+                        }, null);
+            }
+            assertThat(done.await(60, TimeUnit.SECONDS)).as("%d creates answered", n).isTrue();
+            assertThat(failed.get()).as("failed creates").isZero();
+        }
+    }
+
+    /** A wiped member catches up by a snapshot, streamed over TLS (the log is trimmed every 100 txns). */
+    @Test
+    void wipedMemberCatchesUpBySnapshotOverTls(TestInfo info) throws Exception {
+        TestCerts certs = TestCerts.shared();
+        try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, info.getTestMethod().orElseThrow().getName(),
+                java.util.List.of("-Dcorral.logTrimInterval=100"))) {
+            for (int id = 1; id <= ProcessEnsemble.SIZE; id++) {
+                ensemble.configure(id, with(quorumKeys(certs, id, false), "sslQuorum", "true"));
+            }
+            int leader = ensemble.startAll();
+            int follower = leader % 3 + 1;
+            creates(ensemble, leader, "/before", 300);
+            ensemble.kill(follower);
+            ensemble.wipe(follower);
+            creates(ensemble, leader, "/meanwhile", 300);
+            ensemble.start(follower);
+            ensemble.awaitMode(follower, "follower", LONG);
+            assertThat(ensemble.output(follower)).contains("synced by SNAP").contains("received snapshot");
+            TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+            assertThat(tree).containsKeys("/before/n299", "/meanwhile/n299");
+        }
+    }
+
     @Test
     void rollingSwitchFromPlainToTlsOnlyLosesNoWrite(TestInfo info) throws Exception {
         TestCerts certs = TestCerts.shared();
