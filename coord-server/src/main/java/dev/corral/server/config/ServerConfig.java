@@ -26,7 +26,8 @@ public record ServerConfig(
         Map<Integer, String> servers,
         ClientTlsConfig clientTls,
         MonitoringConfig monitoring,
-        int globalOutstandingLimit) {
+        int globalOutstandingLimit,
+        QuorumTlsConfig quorumTls) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -37,54 +38,61 @@ public record ServerConfig(
     public static ServerConfig standalone(String address, int port, Path dataDir) {
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
-                ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT);
+                ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
+                QuorumTlsConfig.OFF);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
                 juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
-                clientTls, monitoring, globalOutstandingLimit);
+                clientTls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withTickTime(int tick) {
         return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withClientTls(ClientTlsConfig tls) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit);
+                superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withMonitoring(MonitoringConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit);
+                superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit, quorumTls);
     }
 
     public ServerConfig withGlobalOutstandingLimit(int limit) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls);
+    }
+
+    public ServerConfig withQuorumTls(QuorumTlsConfig settings) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, settings);
     }
 }

@@ -55,7 +55,7 @@ public final class ZooCfg {
         }
         for (String key : values.keySet()) {
             if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
-                    && !MonitoringConfig.KEYS.contains(key)
+                    && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -107,7 +107,8 @@ public final class ZooCfg {
         }
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
-                ClientTlsCfg.parse(values), MonitoringConfig.parse(values), outstandingLimit);
+                ClientTlsCfg.parse(values), MonitoringConfig.parse(values), outstandingLimit,
+                QuorumTlsCfg.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

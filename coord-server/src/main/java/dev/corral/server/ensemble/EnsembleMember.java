@@ -1,5 +1,6 @@
 package dev.corral.server.ensemble;
 
+import dev.corral.server.config.ConfigException;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.pipeline.ServerContext;
@@ -7,6 +8,7 @@ import dev.corral.server.pipeline.Sessions;
 import dev.corral.server.pipeline.WritePath;
 import dev.corral.server.replication.PeerAddresses;
 import dev.corral.server.replication.PeerStatus;
+import dev.corral.server.replication.QuorumTls;
 import dev.corral.server.replication.QuorumTransport;
 import dev.corral.server.replication.RoleListener;
 import dev.corral.server.replication.SnapshotSink;
@@ -52,13 +54,14 @@ public final class EnsembleMember implements Replication, AutoCloseable {
      * embedded member (tests) stops serving and stays up.
      */
     public EnsembleMember(ServerConfig config, int myId, ReplaceableStore store, boolean exitOnFatal)
-            throws IOException {
+            throws IOException, ConfigException {
         this.myId = myId;
         this.store = store;
         this.snapshots = Files.createDirectories(config.dataDir().resolve("snapshots"));
         this.log = ZabLogStore.open(config.dataLogDir().resolve("zablog"));
         this.transport = new QuorumTransport(myId, PeerAddresses.quorumAddresses(config.servers()),
-                Files.createDirectories(config.dataDir().resolve("snapshot-inbox")), QuorumTransport.Options.defaults());
+                Files.createDirectories(config.dataDir().resolve("snapshot-inbox")), QuorumTransport.Options.defaults(),
+                QuorumTls.of(config.quorumTls()));
         transport.setHostFrameHandler((from, payload) ->
                 processor.event(() -> writePath.onPeerFrame(from, payload, nowMs())));
         // The core counts time in ticks: finer ticks than tickTime make an election decide and re-send votes

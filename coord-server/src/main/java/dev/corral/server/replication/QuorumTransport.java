@@ -20,6 +20,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -53,8 +54,14 @@ import org.slf4j.LoggerFactory;
  * ({@link #sendSnapshot}). One I/O thread serves every connection; inbound callbacks run on it and must not block.
  * See docs/replication.md for the frame layout.
  *
- * <p>Size: one peer link's life (dial, handshake, heartbeat, idle close, back-off, inbound duplicates) is read in one
- * place here; snapshot streaming and framing live in their own classes ({@link SnapshotStreamer}, {@link Frames}).
+ * <p>With quorum TLS ({@link QuorumTls}) a dialled connection is TLS when sslQuorum is on, and the quorum port accepts
+ * TLS, plain, or both (portUnification, {@link QuorumTlsDetector}). A connection refused before its HELLO is logged
+ * once per address, a dialled link refused before the peer answered once per peer, so a peer retrying for hours
+ * (a plain member, an untrusted certificate) does not flood the log.
+ *
+ * <p>Size: one peer link's life (dial, handshake, TLS, heartbeat, idle close, back-off, inbound duplicates, refusals)
+ * is read in one place here; TLS set-up, snapshot streaming and framing live in their own classes
+ * ({@link QuorumTls}, {@link SnapshotStreamer}, {@link Frames}).
  */
 public final class QuorumTransport implements AutoCloseable {
 
@@ -107,6 +114,9 @@ public final class QuorumTransport implements AutoCloseable {
     private final InetSocketAddress bindAddress;
     private final Path snapshotInbox;
     private final Options options;
+    private final QuorumTls tls;
+    /** Addresses whose refused connection was logged at WARN; later refusals from them log at DEBUG. */
+    private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Link> links = new TreeMap<>();
     private final Map<Integer, Channel> inbound = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -131,12 +141,18 @@ public final class QuorumTransport implements AutoCloseable {
      * @param snapshotInbox where received snapshots are written (one fresh directory per transfer)
      */
     public QuorumTransport(int myId, Map<Integer, InetSocketAddress> peers, Path snapshotInbox, Options options) {
-        this(myId, peers, peers.get(myId), snapshotInbox, options);
+        this(myId, peers, peers.get(myId), snapshotInbox, options, QuorumTls.PLAIN);
+    }
+
+    /** As above, with TLS on the quorum connections as {@code tls} says (sslQuorum, portUnification). */
+    public QuorumTransport(int myId, Map<Integer, InetSocketAddress> peers, Path snapshotInbox, Options options,
+                           QuorumTls tls) {
+        this(myId, peers, peers.get(myId), snapshotInbox, options, tls);
     }
 
     /** As above, binding to {@code bindAddress} instead of this peer's own entry (e.g. 0.0.0.0). */
     public QuorumTransport(int myId, Map<Integer, InetSocketAddress> peers, InetSocketAddress bindAddress,
-                           Path snapshotInbox, Options options) {
+                           Path snapshotInbox, Options options, QuorumTls tls) {
         if (!peers.containsKey(myId) || bindAddress == null) {
             throw new IllegalArgumentException("server " + myId + " has no quorum address in " + peers);
         }
@@ -145,6 +161,7 @@ public final class QuorumTransport implements AutoCloseable {
         this.bindAddress = bindAddress;
         this.snapshotInbox = snapshotInbox;
         this.options = options;
+        this.tls = tls;
         for (Map.Entry<Integer, InetSocketAddress> e : peers.entrySet()) {
             if (e.getKey() != myId) {
                 links.put(e.getKey(), new Link(e.getKey(), e.getValue()));
@@ -183,8 +200,13 @@ public final class QuorumTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(options.idleMillis(), 0, 0, TimeUnit.MILLISECONDS),
+                        ChannelPipeline p = ch.pipeline();
+                        if (tls.acceptsTls() && tls.acceptsPlain()) {
+                            p.addLast(new QuorumTlsDetector(() -> tls.accepting(ch.alloc(), ch.remoteAddress())));
+                        } else if (tls.acceptsTls()) {
+                            p.addLast(tls.accepting(ch.alloc(), ch.remoteAddress()));
+                        }
+                        p.addLast(new IdleStateHandler(options.idleMillis(), 0, 0, TimeUnit.MILLISECONDS),
                                 new LengthFieldBasedFrameDecoder(options.maxFrameBytes(), 0, 4, 0, 4),
                                 new InboundHandler());
                     }
@@ -195,7 +217,8 @@ public final class QuorumTransport implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind quorum port " + bindAddress + ": " + e, e);
         }
-        LOG.info("server {}: quorum transport listening on {}", myId, serverChannel.localAddress());
+        LOG.info("server {}: quorum transport listening on {} ({})", myId, serverChannel.localAddress(),
+                tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only");
         for (Link link : links.values()) {
             group.execute(link::connect);
         }
@@ -345,6 +368,11 @@ public final class QuorumTransport implements AutoCloseable {
         long backoffMillis = options.minBackoffMillis();
         /** The redial waiting out its backoff, if any (I/O thread only). */
         ScheduledFuture<?> pendingRedial;
+        /**
+         * A connection to the peer failed before it answered (a refused handshake, a TLS/plain mismatch): that was
+         * logged once, and the retries are logged at DEBUG until a connection answers again.
+         */
+        volatile boolean quiet;
 
         Link(int peer, InetSocketAddress address) {
             this.peer = peer;
@@ -365,11 +393,14 @@ public final class QuorumTransport implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ChannelPipeline p = ch.pipeline();
+                            if (tls.dialsTls()) {
+                                p.addLast(tls.dialling(ch.alloc(), address));
+                            }
                             p.addLast(new IdleStateHandler(options.idleMillis(), 0, 0, TimeUnit.MILLISECONDS));
                             p.addLast(new LengthFieldBasedFrameDecoder(options.maxFrameBytes(), 0, 4, 0, 4));
                             // Heartbeats are written from here, below the chunked writer, so a long snapshot stream
                             // does not hold them back; they fall between whole frames.
-                            p.addLast(new DialledHandler());
+                            p.addLast(new DialledHandler(Link.this));
                             p.addLast(new ChunkedWriteHandler());
                         }
                     });
@@ -387,19 +418,66 @@ public final class QuorumTransport implements AutoCloseable {
                 ch.close();
                 return;
             }
-            channel = ch; // HELLO is already out: DialledHandler wrote it first thing when the channel went active
-            backoffMillis = options.minBackoffMillis();
-            LOG.info("server {}: connected to {} at {}", myId, peer, address);
-            zabHandler.onLinkUp(peer);
             ch.closeFuture().addListener(cf -> {
-                if (channel == ch) {
+                boolean wasUp = channel == ch;
+                if (wasUp) {
                     channel = null;
                 }
                 if (!closed) {
-                    LOG.info("server {}: connection to {} lost", myId, peer);
+                    if (wasUp && !quiet) {
+                        LOG.info("server {}: connection to {} lost", myId, peer);
+                    } else {
+                        LOG.debug("server {}: connection to {} closed", myId, peer);
+                    }
                     retry();
                 }
             });
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                established(ch);
+                return;
+            }
+            ssl.handshakeFuture().addListener(hf -> {
+                if (hf.isSuccess()) {
+                    established(ch);
+                } else {
+                    failedBeforeAnswer("TLS handshake failed: " + rootMessage(hf.cause()));
+                    ch.close();
+                }
+            });
+        }
+
+        /** The connection is usable: TCP is up, and TLS is too when sslQuorum is on. */
+        private void established(Channel ch) {
+            if (closed || !ch.isActive()) {
+                return;
+            }
+            channel = ch; // HELLO is queued: DialledHandler wrote it first thing when the channel went active
+            if (quiet) {
+                LOG.debug("server {}: connected to {} at {}", myId, peer, address);
+            } else {
+                LOG.info("server {}: connected to {} at {}{}", myId, peer, address, tls.dialsTls() ? " (TLS)" : "");
+            }
+            zabHandler.onLinkUp(peer);
+        }
+
+        /** The peer answered on the dialled connection: it speaks our protocol, so back-off and logging reset. */
+        void answered() {
+            backoffMillis = options.minBackoffMillis();
+            if (quiet) {
+                quiet = false;
+                LOG.info("server {}: connection to {} at {} is up again", myId, peer, address);
+            }
+        }
+
+        /** Logged once per run of failures: a peer that refuses us is retried quietly until it answers. */
+        void failedBeforeAnswer(String why) {
+            if (!quiet) {
+                quiet = true;
+                LOG.warn("server {}: connection to {} at {} refused: {}; retrying quietly", myId, peer, address, why);
+            } else {
+                LOG.debug("server {}: connection to {} at {} refused: {}", myId, peer, address, why);
+            }
         }
 
         private void retry() {
@@ -429,7 +507,13 @@ public final class QuorumTransport implements AutoCloseable {
 
     /** Heartbeats on a dialled connection; closes it when the other side goes silent. */
     private final class DialledHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private final Link link;
         private ScheduledFuture<?> heartbeat;
+        private boolean answered;
+
+        DialledHandler(Link link) {
+            this.link = link;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -445,12 +529,25 @@ public final class QuorumTransport implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
+            if (!answered && !closed) {
+                // Closed before the peer ever answered: it wants TLS (sslQuorum without portUnification), or, with
+                // TLS 1.3, it refused our certificate after our side of the handshake had completed.
+                link.failedBeforeAnswer(tls.dialsTls()
+                        ? "closed by the peer before it answered (does its ssl.quorum.trustStore trust our "
+                            + "certificate?)"
+                        : "closed by the peer before it answered (does it require TLS? set portUnification=true "
+                            + "there, or sslQuorum=true here)");
+            }
             ctx.fireChannelInactive();
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             // Only heartbeat answers come back on a dialled connection; reading them is what keeps it alive.
+            if (!answered) {
+                answered = true;
+                link.answered();
+            }
         }
 
         @Override
@@ -535,6 +632,7 @@ public final class QuorumTransport implements AutoCloseable {
                 throw new IOException("HELLO from unknown server id " + id);
             }
             from = id;
+            refusedLogged.remove(host(ctx.channel()));
             Channel previous = inbound.put(id, ctx.channel());
             if (previous != null && previous != ctx.channel()) {
                 previous.close(); // a newer stream from the same peer: the old one must not deliver behind it
@@ -583,9 +681,45 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warn("server {}: closing connection from {} ({}): {}", myId, from < 0 ? "?" : String.valueOf(from),
-                    ctx.channel().remoteAddress(), cause.toString());
+            if (from < 0) {
+                refused(ctx.channel(), cause);
+            } else {
+                LOG.warn("server {}: closing connection from {} ({}): {}", myId, from, ctx.channel().remoteAddress(),
+                        cause.toString());
+            }
             ctx.close();
         }
+    }
+
+    /**
+     * A connection that never said HELLO is closed: a plain peer on a TLS-only port, a failed handshake, or something
+     * that is not a peer. Logged at WARN once per address (until a peer from there gets in), so a peer retrying
+     * every second does not flood the log.
+     */
+    private void refused(Channel ch, Throwable cause) {
+        String host = host(ch);
+        String why = cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof io.netty.handler.ssl.NotSslRecordException
+                ? "not TLS (a plain peer? this port requires TLS: sslQuorum=true without portUnification)"
+                : rootMessage(cause);
+        if (refusedLogged.add(host)) {
+            LOG.warn("server {}: refused a quorum connection from {}: {} (further refusals from {} are logged at "
+                    + "DEBUG)", myId, ch.remoteAddress(), why, host);
+        } else {
+            LOG.debug("server {}: refused a quorum connection from {}: {}", myId, ch.remoteAddress(), why);
+        }
+    }
+
+    private static String host(Channel ch) {
+        return ch.remoteAddress() instanceof InetSocketAddress a ? a.getHostString()
+                : String.valueOf(ch.remoteAddress());
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -312,7 +312,8 @@ class AclDifferentialTest {
         return new ServerConfig(c.tickTime(), c.dataDir(), c.dataLogDir(), c.clientPortAddress(), c.clientPort(),
                 c.maxClientCnxns(), c.minSessionTimeout(), c.maxSessionTimeout(), c.juteMaxBuffer(),
                 c.extendedTypesEnabled(), c.fourLetterWords(), superDigest, c.initLimit(), c.syncLimit(),
-                c.servers(), c.clientTls(), c.monitoring(), c.globalOutstandingLimit());
+                c.servers(), c.clientTls(), c.monitoring(), c.globalOutstandingLimit(),
+                c.quorumTls());
     }
 
     private static Map<String, String> superSession(String cs) throws Exception {

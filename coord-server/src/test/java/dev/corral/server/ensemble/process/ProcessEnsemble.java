@@ -49,6 +49,8 @@ final class ProcessEnsemble implements AutoCloseable {
     private final StringBuilder[] history = new StringBuilder[SIZE + 1];
     private final boolean[] paused = new boolean[SIZE + 1];
     private final List<String> jvmOptions;
+    /** Each server's zoo.cfg as the constructor wrote it, before {@link #configure} adds to it. */
+    private final String[] baseConfig = new String[SIZE + 1];
 
     /** {@code name} names the directory under target/ensemble-process-logs that keeps the servers' output. */
     ProcessEnsemble(Path dir, String name) {
@@ -76,7 +78,7 @@ final class ProcessEnsemble implements AutoCloseable {
                 Path home = home(id);
                 Files.createDirectories(dataDir(id));
                 Files.writeString(dataDir(id).resolve("myid"), id + "\n");
-                Files.writeString(home.resolve("zoo.cfg"), "tickTime=200\n"
+                baseConfig[id] = "tickTime=200\n"
                         + "initLimit=10\n"
                         + "syncLimit=5\n"
                         + "minSessionTimeout=400\n"
@@ -86,7 +88,8 @@ final class ProcessEnsemble implements AutoCloseable {
                         + "clientPortAddress=127.0.0.1\n"
                         + "4lw.commands.whitelist=*\n"
                         + "admin.enableServer=false\n"
-                        + servers, StandardCharsets.UTF_8);
+                        + servers;
+                Files.writeString(home.resolve("zoo.cfg"), baseConfig[id], StandardCharsets.UTF_8);
                 Files.writeString(home.resolve("logback.xml"), """
                         <configuration>
                           <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -100,6 +103,26 @@ final class ProcessEnsemble implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Rewrites server {@code id}'s zoo.cfg as the base config plus {@code extra} (key=value lines, replacing any
+     * earlier extra); it takes effect at the server's next start.
+     */
+    void configure(int id, Map<String, String> extra) {
+        StringBuilder cfg = new StringBuilder(baseConfig[id]);
+        extra.forEach((k, v) -> cfg.append(k).append('=').append(v).append('\n'));
+        try {
+            Files.writeString(home(id).resolve("zoo.cfg"), cfg, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        log("server %d: zoo.cfg now adds %s", id, extra.keySet());
+    }
+
+    /** Server {@code id}'s quorum port (its server.N line). */
+    int quorumPort(int id) {
+        return quorumPorts[id];
     }
 
     private Path home(int id) {
