@@ -1,0 +1,53 @@
+package dev.corral.faults.resources;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * One member's memory over a phase, as a leak would show: the maxima, the least-squares slopes of RSS and of the old
+ * generation in MB per hour, and the averages of the first and the last tenth of the samples.
+ */
+public record MemoryTrend(String node, int samples, long maxHeapKb, long maxRssKb, double rssSlopeMbPerHour,
+        double oldSlopeMbPerHour, long rssFirstTenthKb, long rssLastTenthKb, long oldFirstTenthKb,
+        long oldLastTenthKb) {
+
+    /** The trend of one member's samples (in time order); null without samples. */
+    public static MemoryTrend of(String node, List<Sample> s) {
+        if (s.isEmpty()) {
+            return null;
+        }
+        return new MemoryTrend(node, s.size(), s.stream().mapToLong(Sample::heapUsedKb).max().orElse(0),
+                s.stream().mapToLong(Sample::rssKb).max().orElse(0), slopeMbPerHour(s, Sample::rssKb),
+                slopeMbPerHour(s, Sample::oldUsedKb), tenth(s, Sample::rssKb, true), tenth(s, Sample::rssKb, false),
+                tenth(s, Sample::oldUsedKb, true), tenth(s, Sample::oldUsedKb, false));
+    }
+
+    /** Least squares over (seconds, KB), converted to MB per hour; 0 with fewer than two distinct times. */
+    static double slopeMbPerHour(List<Sample> s, ToLongFunction<Sample> kb) {
+        int n = s.size();
+        double mx = s.stream().mapToDouble(Sample::seconds).average().orElse(0);
+        double my = s.stream().mapToDouble(x -> kb.applyAsLong(x)).average().orElse(0);
+        double sxy = 0;
+        double sxx = 0;
+        for (Sample x : s) {
+            sxy += (x.seconds() - mx) * (kb.applyAsLong(x) - my);
+            sxx += (x.seconds() - mx) * (x.seconds() - mx);
+        }
+        return n < 2 || sxx == 0 ? 0 : sxy / sxx * 3600 / 1024;
+    }
+
+    private static long tenth(List<Sample> s, ToLongFunction<Sample> kb, boolean first) {
+        int k = Math.max(1, s.size() / 10);
+        List<Sample> part = first ? s.subList(0, k) : s.subList(s.size() - k, s.size());
+        return Math.round(part.stream().mapToLong(kb).average().orElse(0));
+    }
+
+    /** One line for the report. */
+    public String line() {
+        return String.format(java.util.Locale.ROOT, "%s: %d samples, max heap %d MB, max RSS %d MB; RSS slope %+.1f"
+                + " MB/h (first tenth %d MB, last tenth %d MB); old-gen slope %+.1f MB/h (first tenth %d MB, last"
+                + " tenth %d MB)", node, samples, maxHeapKb / 1024, maxRssKb / 1024, rssSlopeMbPerHour,
+                rssFirstTenthKb / 1024, rssLastTenthKb / 1024, oldSlopeMbPerHour, oldFirstTenthKb / 1024,
+                oldLastTenthKb / 1024);
+    }
+}

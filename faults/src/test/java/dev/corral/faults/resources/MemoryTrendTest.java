@@ -1,0 +1,31 @@
+package dev.corral.faults.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MemoryTrendTest {
+    @Test
+    void aSteadyClimbShowsAsItsSlopeAndAFlatLineAsNone() {
+        List<Sample> leak = new ArrayList<>();
+        List<Sample> flat = new ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            double t = i * 36;   // an hour in 36 s steps
+            long sawtooth = (i % 7) * 1024L;   // GC noise with no trend
+            leak.add(new Sample(t, "n1", 100_000 + i * 1024L, 50_000, 20_000 + i * 512L));
+            flat.add(new Sample(t, "n2", 100_000 + sawtooth, 50_000, 20_000 + sawtooth));
+        }
+        MemoryTrend l = MemoryTrend.of("n1", leak);
+        assertThat(l.rssSlopeMbPerHour()).isCloseTo(100, within(0.01));
+        assertThat(l.oldSlopeMbPerHour()).isCloseTo(50, within(0.01));
+        assertThat(l.maxRssKb()).isEqualTo(100_000 + 100 * 1024L);
+        assertThat(l.rssFirstTenthKb()).isLessThan(l.rssLastTenthKb());
+        MemoryTrend f = MemoryTrend.of("n2", flat);
+        assertThat(Math.abs(f.rssSlopeMbPerHour())).isLessThan(3);
+        assertThat(f.line()).startsWith("n2: 101 samples, max heap 48 MB");
+        assertThat(MemoryTrend.of("n3", List.of())).isNull();
+    }
+}
