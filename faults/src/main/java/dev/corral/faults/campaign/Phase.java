@@ -144,6 +144,13 @@ final class Phase {
                 parts.add("during faults " + rates.window(firstFault, lastHeal));
                 String after = rates.window(lastHeal, end);
                 parts.add("after last heal " + (after == null ? "(no time left)" : after));
+                // by then every write still in flight at the heal has completed or become INFO: the steady rate
+                double settled = lastHeal + o.opTimeout().toMillis() / 1000.0;
+                String steady = rates.window(settled, end);
+                if (steady != null) {
+                    parts.add(String.format(java.util.Locale.ROOT, "from %.0f s (heal + op timeout) %s", settled,
+                            steady));
+                }
             }
             summary.add("rates " + e.getKey().name() + ": " + String.join("; ", parts));
         }
