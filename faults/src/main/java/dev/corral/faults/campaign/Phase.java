@@ -102,6 +102,7 @@ final class Phase {
                 harnessProblems.add("workload thread " + t.getName() + " did not stop");
             }
         }
+        sampler.close();   // the trend is the phase's: healing, final reads and judging are not part of it
         healAll();
         Thread.sleep(o.settle().toMillis());
         List<Result> results = new ArrayList<>();
@@ -119,7 +120,6 @@ final class Phase {
             results.add(Result.of(w.name(), nemesis.name(), rec.history(), faults, judge.judge(w.name(),
                     rec.history()), divergence, problems));
         }
-        sampler.close();
         sampler.write(dir.resolve("resources.csv"));
         summarise(recorders, sampler);
         Files.write(dir.resolve("nemesis.log"), nemesisLog);

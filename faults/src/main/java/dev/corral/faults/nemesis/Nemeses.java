@@ -6,7 +6,8 @@ import java.util.List;
 public final class Nemeses {
     public static final List<String> NAMES = List.of("kill", "kill-one", "kill-leader", "kill-all", "pause",
             "pause-one", "pause-leader", "pause-all", "partition-halves", "leader-isolated", "partition-bridge",
-            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "disk-full", "overload", "none");
+            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "disk-full",
+            "overload", "none");
 
     private Nemeses() {
     }

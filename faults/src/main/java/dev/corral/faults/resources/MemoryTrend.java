@@ -1,13 +1,19 @@
 package dev.corral.faults.resources;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
  * One member's memory over a phase, as a leak would show: the maxima, the least-squares slopes of RSS and of the old
- * generation in MB per hour, and the averages of the first and the last tenth of the samples.
+ * generation in MB per hour, and the averages of the first and the last tenth of the samples. A member restarted
+ * during the phase (a kill) is a new JVM that starts small again: the slope is the one line's slope that fits every
+ * run of the member with an intercept of its own (least squares with one offset per pid), so that restarts neither
+ * hide growth nor pass for shrinking. {@code runs} counts those JVMs.
  */
-public record MemoryTrend(String node, int samples, long maxHeapKb, long maxRssKb, double rssSlopeMbPerHour,
+public record MemoryTrend(String node, int samples, int runs, long maxHeapKb, long maxRssKb, double rssSlopeMbPerHour,
         double oldSlopeMbPerHour, long rssFirstTenthKb, long rssLastTenthKb, long oldFirstTenthKb,
         long oldLastTenthKb) {
 
@@ -16,24 +22,34 @@ public record MemoryTrend(String node, int samples, long maxHeapKb, long maxRssK
         if (s.isEmpty()) {
             return null;
         }
-        return new MemoryTrend(node, s.size(), s.stream().mapToLong(Sample::heapUsedKb).max().orElse(0),
-                s.stream().mapToLong(Sample::rssKb).max().orElse(0), slopeMbPerHour(s, Sample::rssKb),
+        return new MemoryTrend(node, s.size(), byRun(s).size(), s.stream().mapToLong(Sample::heapUsedKb).max()
+                .orElse(0), s.stream().mapToLong(Sample::rssKb).max().orElse(0), slopeMbPerHour(s, Sample::rssKb),
                 slopeMbPerHour(s, Sample::oldUsedKb), tenth(s, Sample::rssKb, true), tenth(s, Sample::rssKb, false),
                 tenth(s, Sample::oldUsedKb, true), tenth(s, Sample::oldUsedKb, false));
     }
 
-    /** Least squares over (seconds, KB), converted to MB per hour; 0 with fewer than two distinct times. */
+    private static Map<Long, List<Sample>> byRun(List<Sample> s) {
+        Map<Long, List<Sample>> runs = new LinkedHashMap<>();
+        s.forEach(x -> runs.computeIfAbsent(x.pid(), p -> new ArrayList<>()).add(x));
+        return runs;
+    }
+
+    /**
+     * Least squares over (seconds, KB) within each run's samples, pooled, converted to MB per hour; 0 without two
+     * distinct times in one run.
+     */
     static double slopeMbPerHour(List<Sample> s, ToLongFunction<Sample> kb) {
-        int n = s.size();
-        double mx = s.stream().mapToDouble(Sample::seconds).average().orElse(0);
-        double my = s.stream().mapToDouble(x -> kb.applyAsLong(x)).average().orElse(0);
         double sxy = 0;
         double sxx = 0;
-        for (Sample x : s) {
-            sxy += (x.seconds() - mx) * (kb.applyAsLong(x) - my);
-            sxx += (x.seconds() - mx) * (x.seconds() - mx);
+        for (List<Sample> run : byRun(s).values()) {
+            double mx = run.stream().mapToDouble(Sample::seconds).average().orElse(0);
+            double my = run.stream().mapToDouble(x -> kb.applyAsLong(x)).average().orElse(0);
+            for (Sample x : run) {
+                sxy += (x.seconds() - mx) * (kb.applyAsLong(x) - my);
+                sxx += (x.seconds() - mx) * (x.seconds() - mx);
+            }
         }
-        return n < 2 || sxx == 0 ? 0 : sxy / sxx * 3600 / 1024;
+        return sxx == 0 ? 0 : sxy / sxx * 3600 / 1024;
     }
 
     private static long tenth(List<Sample> s, ToLongFunction<Sample> kb, boolean first) {
@@ -44,10 +60,10 @@ public record MemoryTrend(String node, int samples, long maxHeapKb, long maxRssK
 
     /** One line for the report. */
     public String line() {
-        return String.format(java.util.Locale.ROOT, "%s: %d samples, max heap %d MB, max RSS %d MB; RSS slope %+.1f"
-                + " MB/h (first tenth %d MB, last tenth %d MB); old-gen slope %+.1f MB/h (first tenth %d MB, last"
-                + " tenth %d MB)", node, samples, maxHeapKb / 1024, maxRssKb / 1024, rssSlopeMbPerHour,
-                rssFirstTenthKb / 1024, rssLastTenthKb / 1024, oldSlopeMbPerHour, oldFirstTenthKb / 1024,
-                oldLastTenthKb / 1024);
+        return String.format(java.util.Locale.ROOT, "%s: %d samples in %d run%s, max heap %d MB, max RSS %d MB; RSS"
+                + " slope %+.1f MB/h (first tenth %d MB, last tenth %d MB); old-gen slope %+.1f MB/h (first tenth %d"
+                + " MB, last tenth %d MB)", node, samples, runs, runs == 1 ? "" : "s", maxHeapKb / 1024,
+                maxRssKb / 1024, rssSlopeMbPerHour, rssFirstTenthKb / 1024, rssLastTenthKb / 1024, oldSlopeMbPerHour,
+                oldFirstTenthKb / 1024, oldLastTenthKb / 1024);
     }
 }

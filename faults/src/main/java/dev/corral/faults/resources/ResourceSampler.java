@@ -62,7 +62,8 @@ public final class ResourceSampler implements AutoCloseable {
                 continue;
             }
             synchronized (samples) {
-                samples.add(new Sample(t, n.toString(), rss, perf.get().heapUsedKb(), perf.get().oldUsedKb()));
+                samples.add(new Sample(t, n.toString(), rss, perf.get().heapUsedKb(), perf.get().oldUsedKb(),
+                        pid.getAsLong()));
             }
         }
     }
@@ -102,7 +103,7 @@ public final class ResourceSampler implements AutoCloseable {
         return out;
     }
 
-    /** resources.csv: seconds, node, rss_kb, heap_used_kb, old_used_kb. */
+    /** resources.csv: seconds, node, rss_kb, heap_used_kb, old_used_kb, pid. */
     public void write(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(Sample.CSV_HEADER);

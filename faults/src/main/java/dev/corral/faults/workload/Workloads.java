@@ -5,8 +5,8 @@ import java.util.List;
 
 /** The workloads by the names scripts/faults takes (those of the vocabulary). */
 public final class Workloads {
-    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter", "total-queue", "sessions",
-            "watches", "flood");
+    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter",
+            "total-queue", "sessions", "watches", "flood");
 
     private Workloads() {
     }
