@@ -11,11 +11,14 @@ import java.util.function.ToLongFunction;
  * generation in MB per hour, and the averages of the first and the last tenth of the samples. A member restarted
  * during the phase (a kill) is a new JVM that starts small again: the slope is the one line's slope that fits every
  * run of the member with an intercept of its own (least squares with one offset per pid), so that restarts neither
- * hide growth nor pass for shrinking. {@code runs} counts those JVMs.
+ * hide growth nor pass for shrinking. A restarted JVM's first {@link #RESTART_WARMUP_SECONDS} are left out of the
+ * slope: its heap and RSS climb while it starts, loads its tree and catches up, which is not a leak. {@code runs}
+ * counts the JVMs.
  */
 public record MemoryTrend(String node, int samples, int runs, long maxHeapKb, long maxRssKb, double rssSlopeMbPerHour,
         double oldSlopeMbPerHour, long rssFirstTenthKb, long rssLastTenthKb, long oldFirstTenthKb,
         long oldLastTenthKb) {
+    static final double RESTART_WARMUP_SECONDS = 30;
 
     /** The trend of one member's samples (in time order); null without samples. */
     public static MemoryTrend of(String node, List<Sample> s) {
@@ -36,12 +39,16 @@ public record MemoryTrend(String node, int samples, int runs, long maxHeapKb, lo
 
     /**
      * Least squares over (seconds, KB) within each run's samples, pooled, converted to MB per hour; 0 without two
-     * distinct times in one run.
+     * distinct times in one run. The member's first run was up before the phase began; later ones are restarts.
      */
     static double slopeMbPerHour(List<Sample> s, ToLongFunction<Sample> kb) {
         double sxy = 0;
         double sxx = 0;
-        for (List<Sample> run : byRun(s).values()) {
+        boolean first = true;
+        for (List<Sample> all : byRun(s).values()) {
+            double from = first ? Double.NEGATIVE_INFINITY : all.get(0).seconds() + RESTART_WARMUP_SECONDS;
+            first = false;
+            List<Sample> run = all.stream().filter(x -> x.seconds() >= from).toList();
             double mx = run.stream().mapToDouble(Sample::seconds).average().orElse(0);
             double my = run.stream().mapToDouble(x -> kb.applyAsLong(x)).average().orElse(0);
             for (Sample x : run) {

@@ -47,4 +47,16 @@ class MemoryTrendTest {
         assertThat(leak.rssSlopeMbPerHour()).isCloseTo(90, within(0.01));
         assertThat(leak.line()).contains("in 3 runs");
     }
+
+    @Test
+    void aRestartedJvmsStartUpClimbIsNotALeak() {
+        List<Sample> s = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            s.add(new Sample(i * 10, "n1", 200_000, 50_000, 30_000, 1));   // flat for 10 minutes
+        }
+        for (int i = 0; i < 60; i++) {   // killed and restarted: 20 s of climbing from 100 MB, then flat at 200 MB
+            s.add(new Sample(600 + i * 10, "n1", i < 3 ? 100_000 + i * 50_000 : 200_000, 50_000, 30_000, 2));
+        }
+        assertThat(MemoryTrend.of("n1", s).rssSlopeMbPerHour()).isZero();
+    }
 }
