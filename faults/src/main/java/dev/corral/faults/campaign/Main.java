@@ -15,22 +15,30 @@ import java.util.Map;
  * The campaign's command line (scripts/faults passes the paths of what it built):
  * {@code --workload register,set --nemesis partition-halves,kill --time 60 --seed 7 --server corral --nodes 3
  * --out DIR --net-prefix crl123 --corral-jar JAR --broken-classes DIR --zk-classpath-file FILE --zk-logback FILE}
- * and optionally {@code --fault S --recover S --warmup S --tick MS --op-timeout S --session-timeout MS --pace MS}.
+ * and optionally {@code --fault S --recover S --warmup S --tick MS --op-timeout S --session-timeout MS --pace MS
+ * --sample S --soak} (--soak: one phase of --time seconds in which the listed nemeses take turns).
  */
 public final class Main {
+    /** Options without a value. */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("soak");
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 usage("unexpected argument " + args[i]);
             }
-            a.put(args[i].substring(2), args[i + 1]);
-        }
-        if (args.length % 2 != 0) {
-            usage("missing value for " + args[args.length - 1]);
+            String key = args[i].substring(2);
+            if (FLAGS.contains(key)) {
+                a.put(key, "true");
+            } else if (i + 1 < args.length) {
+                a.put(key, args[++i]);
+            } else {
+                usage("missing value for " + args[i]);
+            }
         }
         List<String> workloads = list(a.getOrDefault("workload", "register,set,lock"));
         List<String> nemeses = list(a.getOrDefault("nemesis", "partition-halves,leader-isolated,kill,pause"));
@@ -59,7 +67,11 @@ public final class Main {
                 Integer.parseInt(a.getOrDefault("tick", "300")), seconds(a, "warmup", 3), seconds(a, "fault", 10),
                 seconds(a, "recover", 10), seconds(a, "op-timeout", 5),
                 Integer.parseInt(a.getOrDefault("session-timeout", "6000")),
-                Duration.ofMillis(Long.parseLong(a.getOrDefault("pace", "50"))), seconds(a, "settle", 3));
+                Duration.ofMillis(Long.parseLong(a.getOrDefault("pace", "50"))), seconds(a, "settle", 3),
+                seconds(a, "sample", 5), a.containsKey("soak"));
+        if (o.sample().toMillis() < 100) {
+            usage("--sample must be at least 0.1 s");
+        }
         int code = new Run(o, new CheckersJudge()).execute(a.getOrDefault("command", String.join(" ", args)));
         System.exit(code);
     }

@@ -4,7 +4,10 @@ import dev.corral.faults.cluster.Cluster;
 import dev.corral.faults.cluster.Node;
 import dev.corral.faults.history.Op;
 import dev.corral.faults.nemesis.Nemesis;
+import dev.corral.faults.nemesis.OverloadNemesis;
+import dev.corral.faults.resources.ResourceSampler;
 import dev.corral.faults.workload.Client;
+import dev.corral.faults.workload.FloodWorkload;
 import dev.corral.faults.workload.Recorder;
 import dev.corral.faults.workload.Workload;
 import java.io.IOException;
@@ -27,7 +30,8 @@ import org.apache.zookeeper.ZooKeeper;
 /**
  * One nemesis against all the run's workloads at once: set up, run the threads while the nemesis injects and heals
  * on its seeded schedule, stop, heal everything, wait for the ensemble to serve, pause, final reads on every member,
- * judge each history.
+ * judge each history. Throughout, each member's memory is sampled (resources.csv) and each workload's OK rate is
+ * kept per bucket (rates.txt); {@link #summary} gives both for the report.
  */
 final class Phase {
     private final Options o;
@@ -38,8 +42,11 @@ final class Phase {
     private final Path dir;
     private final List<String> nemesisLog = Collections.synchronizedList(new ArrayList<>());
     private final List<String> harnessProblems = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> summary = new ArrayList<>();
     private long origin;
     private int faults;
+    private volatile double firstFault = -1;
+    private volatile double lastHeal = -1;
 
     Phase(Options o, Cluster cluster, Nemesis nemesis, List<Workload> workloads, Judge judge, Path dir) {
         this.o = o;
@@ -55,9 +62,18 @@ final class Phase {
         // String.hashCode is fixed by the JLS: the same seed and nemesis give the same schedule on every JVM.
         Random random = new Random(o.seed() * 1_000_003L + nemesis.name().hashCode());
         setup();
+        if (nemesis instanceof OverloadNemesis overload) {
+            overload.loadSwitch().onNote(this::log);
+            workloads.stream().filter(w -> w instanceof FloodWorkload)
+                    .forEach(w -> ((FloodWorkload) w).drivenBy(overload.loadSwitch()));
+            if (workloads.stream().noneMatch(w -> w instanceof FloodWorkload)) {
+                harnessProblems.add("the overload nemesis needs the flood workload (--workload flood,...)");
+            }
+        }
         Map<Workload, Recorder> recorders = new LinkedHashMap<>();
         workloads.forEach(w -> recorders.put(w, new Recorder()));
         origin = System.nanoTime();
+        ResourceSampler sampler = new ResourceSampler(cluster, o.sample(), origin);
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         for (Workload w : workloads) {
@@ -86,6 +102,7 @@ final class Phase {
                 harnessProblems.add("workload thread " + t.getName() + " did not stop");
             }
         }
+        sampler.close();   // the trend is the phase's: healing, final reads and judging are not part of it
         healAll();
         Thread.sleep(o.settle().toMillis());
         List<Result> results = new ArrayList<>();
@@ -103,8 +120,41 @@ final class Phase {
             results.add(Result.of(w.name(), nemesis.name(), rec.history(), faults, judge.judge(w.name(),
                     rec.history()), divergence, problems));
         }
+        sampler.write(dir.resolve("resources.csv"));
+        summarise(recorders, sampler);
         Files.write(dir.resolve("nemesis.log"), nemesisLog);
         return results;
+    }
+
+    /** Lines for the report: each workload's OK rate and p99 around the faults, each member's memory trend. */
+    List<String> summary() {
+        return List.copyOf(summary);
+    }
+
+    private void summarise(Map<Workload, Recorder> recorders, ResourceSampler sampler) throws IOException {
+        double end = o.phase().toMillis() / 1000.0;
+        for (Map.Entry<Workload, Recorder> e : recorders.entrySet()) {
+            Rates rates = Rates.of(e.getValue().history(), end, o.sample().toMillis() / 1000.0);
+            rates.write(dir.resolve(e.getKey().name()).resolve("rates.txt"));
+            List<String> parts = new ArrayList<>();
+            if (firstFault < 0) {
+                parts.add("no fault: " + rates.window(0, end));
+            } else {
+                parts.add("before first fault " + rates.window(0, firstFault));
+                parts.add("during faults " + rates.window(firstFault, lastHeal));
+                String after = rates.window(lastHeal, end);
+                parts.add("after last heal " + (after == null ? "(no time left)" : after));
+                // by then every write still in flight at the heal has completed or become INFO: the steady rate
+                double settled = lastHeal + o.opTimeout().toMillis() / 1000.0;
+                String steady = rates.window(settled, end);
+                if (steady != null) {
+                    parts.add(String.format(java.util.Locale.ROOT, "from %.0f s (heal + op timeout) %s", settled,
+                            steady));
+                }
+            }
+            summary.add("rates " + e.getKey().name() + ": " + String.join("; ", parts));
+        }
+        sampler.trends().values().forEach(t -> summary.add("memory " + t.line()));
     }
 
     private void log(String line) {
@@ -120,13 +170,20 @@ final class Phase {
         long end = origin + o.phase().toNanos();
         sleep(o.warmup());
         while (System.nanoTime() + o.faultFor().toNanos() <= end) {
+            double at = (System.nanoTime() - origin) / 1e9;
             String what = nemesis.inject(cluster, random);
             if (what != null) {
                 faults++;
                 log(what);
+                if (firstFault < 0) {
+                    firstFault = at;
+                }
             }
             sleep(o.faultFor());
             log(nemesis.heal(cluster));
+            if (what != null) {
+                lastHeal = (System.nanoTime() - origin) / 1e9;
+            }
             sleep(Duration.ofNanos(Math.max(0, Math.min(o.recoverFor().toNanos(), end - System.nanoTime()))));
         }
     }

@@ -15,8 +15,8 @@ final class Report {
     private Report() {
     }
 
-    static void write(Path dir, Options o, String command, List<Result> results, List<String> runProblems,
-            long seconds) throws IOException {
+    static void write(Path dir, Options o, String command, List<Result> results,
+            Map<String, List<String>> phaseSummaries, List<String> runProblems, long seconds) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("fault campaign: server=" + o.server().label + " nodes=" + o.nodes() + " seed=" + o.seed()
                 + " phase=" + o.phase().toSeconds() + "s  wall=" + seconds + "s");
@@ -36,6 +36,12 @@ final class Report {
                     String.join("; ", notes)));
         }
         runProblems.forEach(p -> lines.add("HARNESS: " + p));
+        phaseSummaries.forEach((phase, summary) -> {
+            lines.add("");
+            lines.add("phase " + phase + " (rates: " + phase + "/<workload>/rates.txt; memory: " + phase
+                    + "/resources.csv):");
+            summary.forEach(s -> lines.add("  " + s));
+        });
         lines.add("");
         lines.add("outcome: " + outcome(results, runProblems));
         Files.write(dir.resolve("report.txt"), lines);
@@ -49,6 +55,7 @@ final class Report {
         json.put("wallSeconds", seconds);
         json.put("command", command);
         json.put("results", results);
+        json.put("phases", phaseSummaries);
         json.put("harnessProblems", runProblems);
         json.put("outcome", outcome(results, runProblems));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("report.json").toFile(),

@@ -3,6 +3,7 @@ package dev.corral.faults.campaign;
 import dev.corral.faults.cluster.Cluster;
 import dev.corral.faults.cluster.Network;
 import dev.corral.faults.nemesis.Nemeses;
+import dev.corral.faults.nemesis.Nemesis;
 import dev.corral.faults.workload.Workload;
 import dev.corral.faults.workload.Workloads;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class Run {
         Files.createDirectories(o.out());
         List<Result> results = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        java.util.Map<String, List<String>> summaries = new java.util.LinkedHashMap<>();
         Network net = new Network(o.netPrefix(), o.nodes());
         Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime());
         Thread hook = new Thread(() -> teardown(cluster, net), "teardown");
@@ -42,12 +44,16 @@ public final class Run {
                 problems.add("the ensemble did not start serving within 120 s: " + cluster.modes());
             } else {
                 System.out.println("serving: " + cluster.modes());
-                for (String name : o.nemeses()) {
+                List<Nemesis> phases = o.soak() ? List.of(Nemeses.cycle(o.nemeses()))
+                        : o.nemeses().stream().map(Nemeses::of).toList();
+                for (Nemesis nemesis : phases) {
                     List<Workload> workloads = new ArrayList<>();
                     o.workloads().forEach(w -> workloads.add(Workloads.of(w)));
-                    System.out.println("phase " + name + ": " + o.workloads() + " for " + o.phase().toSeconds() + " s");
-                    Phase phase = new Phase(o, cluster, Nemeses.of(name), workloads, judge, o.out().resolve(name));
+                    System.out.println("phase " + nemesis.name() + ": " + o.workloads() + " for "
+                            + o.phase().toSeconds() + " s");
+                    Phase phase = new Phase(o, cluster, nemesis, workloads, judge, o.out().resolve(nemesis.name()));
                     results.addAll(phase.run());
+                    summaries.put(nemesis.name(), phase.summary());
                 }
             }
         } catch (Exception e) {
@@ -61,7 +67,7 @@ public final class Run {
                 // shutting down already: the hook runs teardown again, harmlessly
             }
         }
-        Report.write(o.out(), o, command, results, problems, (System.nanoTime() - start) / 1_000_000_000L);
+        Report.write(o.out(), o, command, results, summaries, problems, (System.nanoTime() - start) / 1_000_000_000L);
         return Report.exitCode(results, problems);
     }
 

@@ -18,6 +18,7 @@ public final class Checkers {
         BY_WORKLOAD.put("lock", LockChecker::new);
         BY_WORKLOAD.put("sessions", SessionsChecker::new);
         BY_WORKLOAD.put("watches", WatchesChecker::new);
+        BY_WORKLOAD.put("flood", FloodChecker::new);
     }
 
     private Checkers() {}

@@ -91,6 +91,11 @@ public final class Node {
         }
     }
 
+    /** The member JVM's pid while it runs (ip netns exec execs in place), for resource sampling. */
+    public synchronized java.util.OptionalLong pid() {
+        return alive() ? java.util.OptionalLong.of(process.pid()) : java.util.OptionalLong.empty();
+    }
+
     public synchronized boolean alive() {
         return process != null && process.isAlive();
     }

@@ -6,9 +6,15 @@ import java.util.List;
 public final class Nemeses {
     public static final List<String> NAMES = List.of("kill", "kill-one", "kill-leader", "kill-all", "pause",
             "pause-one", "pause-leader", "pause-all", "partition-halves", "leader-isolated", "partition-bridge",
-            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "disk-full", "none");
+            "partition-one-way-in", "partition-one-way-out", "corrupt-log", "corrupt-tree", "wipe", "disk-full",
+            "overload", "none");
 
     private Nemeses() {
+    }
+
+    /** The soak's single nemesis: the named ones take turns, one fault each. */
+    public static Nemesis cycle(List<String> names) {
+        return new CyclingNemesis(names.stream().map(Nemeses::of).toList());
     }
 
     public static Nemesis of(String name) {
@@ -26,6 +32,7 @@ public final class Nemeses {
             case "corrupt-tree" -> new CorruptNemesis(false);
             case "wipe" -> new WipeNemesis();
             case "disk-full" -> new DiskFullNemesis();
+            case "overload" -> new OverloadNemesis();
             case "none" -> new NoNemesis();
             default -> throw new IllegalArgumentException("unknown nemesis '" + name + "' (" + NAMES + ")");
         };

@@ -5,8 +5,8 @@ import java.util.List;
 
 /** The workloads by the names scripts/faults takes (those of the vocabulary). */
 public final class Workloads {
-    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter", "total-queue", "sessions",
-            "watches");
+    public static final List<String> NAMES = List.of("register", "set", "lock", "unique-ids", "counter",
+            "total-queue", "sessions", "watches", "flood");
 
     private Workloads() {
     }
@@ -21,6 +21,7 @@ public final class Workloads {
             case "total-queue" -> new TotalQueueWorkload();
             case "sessions" -> new SessionsWorkload();
             case "watches" -> new WatchesWorkload();
+            case "flood" -> new FloodWorkload();
             default -> throw new IllegalArgumentException("unknown workload '" + name + "' (" + NAMES + ")");
         };
     }

@@ -17,7 +17,7 @@ class CheckersTest {
     @Test
     void everyWorkloadOfTheVocabularyHasItsChecker() {
         assertThat(Checkers.workloads()).containsExactly("register", "set", "unique-ids", "counter", "total-queue",
-                "lock", "sessions", "watches");
+                "lock", "sessions", "watches", "flood");
         for (String w : Checkers.workloads()) {
             assertThat(Checkers.forWorkload(w).name()).isEqualTo(w);
         }
