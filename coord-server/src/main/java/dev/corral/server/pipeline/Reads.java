@@ -1,5 +1,6 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.client.proto.GetChildrenPageResponse;
 import dev.corral.server.acl.AclRules;
 import dev.corral.server.acl.Perms;
 import dev.corral.server.tree.NodeMeta;
@@ -12,7 +13,6 @@ import java.util.List;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.proto.GetEphemeralsResponse;
-import dev.corral.client.proto.GetChildrenPageResponse;
 import org.apache.jute.Record;
 import org.apache.zookeeper.data.Stat;
 import org.apache.zookeeper.proto.ExistsResponse;
@@ -24,6 +24,12 @@ import org.apache.zookeeper.proto.GetDataResponse;
 
 /** Read requests, answered from the store as ZooKeeper's FinalRequestProcessor answers them. */
 final class Reads {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Reads.class);
+    /** Names fetched per store read when a parent is too big for one: bounds what a listing holds at once. */
+    private static final int SCAN_PAGE = 10_000;
+    /** The smallest bound on a getChildren reply (see {@link #listChildren}). */
+    private static final long MIN_REPLY_BOUND = 8L << 20;
+
     private final ServerContext ctx;
 
     Reads(ServerContext ctx) {
@@ -63,11 +69,59 @@ final class Reads {
 
     Record getChildren(ClientConnection conn, String path, boolean watch, boolean withStat) throws KeeperError {
         NodeMeta meta = readable(conn, path);
-        List<String> children = store().children(storePath(path));
+        List<String> children = listChildren(storePath(path), meta);
         if (watch) {
             ctx.watches().add(path, conn, WatchKind.CHILD);
         }
         return withStat ? new GetChildren2Response(children, meta.toStat()) : new GetChildrenResponse(children);
+    }
+
+    /**
+     * Every child of a parent for getChildren, within a bound: the larger of jute.maxbuffer and 8 MiB of names.
+     * ZooKeeper builds any reply, and a stock client (1 MiB by default) drops the connection on one too large for
+     * it; Corral does the same up to the bound, so clients that raised their jute.maxbuffer still get big lists.
+     * Past it the reply is refused with MARSHALLINGERROR (ZooKeeper's answer to a request it cannot process) rather
+     * than built: a parent with millions of children would otherwise take the heap with it (5,000,000 names ran a
+     * 256 MiB server out of memory). Paged getChildren lists such a parent.
+     */
+    private List<String> listChildren(String path, NodeMeta meta) throws KeeperError {
+        long bound = Math.max(ctx.config().juteMaxBuffer(), MIN_REPLY_BOUND);
+        if (meta.numChildren() <= SCAN_PAGE) {
+            List<String> names = store().children(path);          // the common case, served from the cache
+            if (replyBytes(names) <= bound) {
+                return names;
+            }
+            throw tooLarge(path, names.size(), bound);
+        }
+        List<String> names = new ArrayList<>();
+        long bytes = 0;
+        String after = "";
+        while (true) {
+            List<String> page = store().childrenAfter(path, after, SCAN_PAGE);
+            bytes += replyBytes(page);
+            if (bytes > bound) {
+                throw tooLarge(path, meta.numChildren(), bound);
+            }
+            names.addAll(page);
+            if (page.size() < SCAN_PAGE) {
+                return names;
+            }
+            after = page.get(page.size() - 1);
+        }
+    }
+
+    private static long replyBytes(List<String> names) {
+        long bytes = 0;
+        for (String n : names) {
+            bytes += 4 + n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return bytes;
+    }
+
+    private static KeeperError tooLarge(String path, long children, long bound) {
+        LOG.warn("getChildren of {} refused: {} children do not fit a reply of {} bytes (the larger of jute.maxbuffer"
+                + " and 8 MiB); list them with paged getChildren (corral-client)", path, children, bound);
+        return new KeeperError(ErrorCode.MARSHALLING_ERROR);
     }
 
     /**
