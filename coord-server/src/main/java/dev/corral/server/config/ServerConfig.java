@@ -25,7 +25,8 @@ public record ServerConfig(
         int syncLimit,
         Map<Integer, String> servers,
         ClientTlsConfig clientTls,
-        MonitoringConfig monitoring) {
+        MonitoringConfig monitoring,
+        SaslConfig sasl) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -34,48 +35,54 @@ public record ServerConfig(
     public static ServerConfig standalone(String address, int port, Path dataDir) {
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
-                ClientTlsConfig.NONE, MonitoringConfig.OFF);
+                ClientTlsConfig.NONE, MonitoringConfig.OFF, SaslConfig.NONE);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
                 juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
-                clientTls, monitoring);
+                clientTls, monitoring, sasl);
     }
 
     public ServerConfig withTickTime(int tick) {
         return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring);
+                initLimit, syncLimit, servers, clientTls, monitoring, sasl);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring);
+                initLimit, syncLimit, servers, clientTls, monitoring, sasl);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring);
+                initLimit, syncLimit, servers, clientTls, monitoring, sasl);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, sasl);
     }
 
     public ServerConfig withClientTls(ClientTlsConfig tls) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, tls, monitoring);
+                superDigest, initLimit, syncLimit, servers, tls, monitoring, sasl);
+    }
+
+    public ServerConfig withSasl(SaslConfig settings) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, settings);
     }
 
     public ServerConfig withMonitoring(MonitoringConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, settings);
+                superDigest, initLimit, syncLimit, servers, clientTls, settings, sasl);
     }
 }

@@ -46,7 +46,7 @@ public final class LocalEnsemble implements AutoCloseable {
         Path data = dir.resolve("s" + id);
         ServerConfig base = new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff,
                 true, Set.of("*"), null, 20, 10, servers, dev.corral.server.config.ClientTlsConfig.NONE,
-                dev.corral.server.config.MonitoringConfig.OFF);
+                dev.corral.server.config.MonitoringConfig.OFF, dev.corral.server.config.SaslConfig.NONE);
         ServerConfig t = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, data));
         ServerConfig dflt = ServerConfig.standalone("127.0.0.1", 0, data);
         // Keep what the caller changed from the standalone defaults; the rest is this ensemble's.
@@ -55,7 +55,8 @@ public final class LocalEnsemble implements AutoCloseable {
                 t.minSessionTimeout() != dflt.minSessionTimeout() ? t.minSessionTimeout() : base.minSessionTimeout(),
                 t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : base.maxSessionTimeout(),
                 t.juteMaxBuffer(), t.extendedTypesEnabled(), t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
-                : t.fourLetterWords(), t.superDigest(), 20, 10, servers, t.clientTls(), t.monitoring());
+                : t.fourLetterWords(), t.superDigest(), 20, 10, servers, t.clientTls(), t.monitoring(),
+                t.sasl());
     }
 
     void start(int id) throws Exception {

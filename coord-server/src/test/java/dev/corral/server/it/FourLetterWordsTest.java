@@ -116,7 +116,8 @@ class FourLetterWordsTest {
                 c -> new dev.corral.server.config.ServerConfig(c.tickTime(), c.dataDir(), c.dataLogDir(),
                         c.clientPortAddress(), c.clientPort(), c.maxClientCnxns(), c.minSessionTimeout(),
                         c.maxSessionTimeout(), c.juteMaxBuffer(), c.extendedTypesEnabled(), Set.of("*"),
-                        c.superDigest(), c.initLimit(), c.syncLimit(), c.servers(), c.clientTls(), c.monitoring()))) {
+                        c.superDigest(), c.initLimit(), c.syncLimit(), c.servers(), c.clientTls(), c.monitoring(),
+                        c.sasl()))) {
             ours = collect(corral);
         }
         Map<String, String> z = ref.byWord();

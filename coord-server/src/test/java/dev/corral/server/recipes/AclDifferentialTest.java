@@ -312,7 +312,7 @@ class AclDifferentialTest {
         return new ServerConfig(c.tickTime(), c.dataDir(), c.dataLogDir(), c.clientPortAddress(), c.clientPort(),
                 c.maxClientCnxns(), c.minSessionTimeout(), c.maxSessionTimeout(), c.juteMaxBuffer(),
                 c.extendedTypesEnabled(), c.fourLetterWords(), superDigest, c.initLimit(), c.syncLimit(),
-                c.servers(), c.clientTls(), c.monitoring());
+                c.servers(), c.clientTls(), c.monitoring(), c.sasl());
     }
 
     private static Map<String, String> superSession(String cs) throws Exception {
