@@ -22,6 +22,16 @@ public record AuthSchemes(boolean x509, boolean sasl, String letAnySaslUserDoX) 
         this(x509, false, null);
     }
 
+    /** Whether ZooKeeper would have a provider for {@code scheme} (whoAmI names users only through one). */
+    public boolean hasProvider(String scheme) {
+        return switch (scheme) {
+            case "ip", "digest" -> true;
+            case "x509" -> x509;
+            case "sasl" -> sasl;
+            default -> false;
+        };
+    }
+
     /** Whether an ACL entry {@code scheme:id} may be set (the provider's isValid). */
     boolean isValid(String scheme, String id) {
         return switch (scheme) {

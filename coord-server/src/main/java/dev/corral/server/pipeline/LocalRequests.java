@@ -41,6 +41,10 @@ public final class LocalRequests {
         this.watchRestore = new WatchRestore(ctx);
     }
 
+    dev.corral.server.acl.AuthSchemes authSchemes() {
+        return ctx.authSchemes();
+    }
+
     Reads reads() {
         return reads;
     }

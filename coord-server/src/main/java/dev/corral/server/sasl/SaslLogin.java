@@ -88,7 +88,8 @@ public final class SaslLogin {
         } else {
             LOG.info("SASL: JAAS section '{}': DIGEST-MD5 for {} users", section, credentials.size());
         }
-        return new SaslLogin(config, Map.copyOf(credentials), subject);
+        // A HashMap as ZooKeeper's: the callbacks look up a null name when the user is unknown.
+        return new SaslLogin(config, java.util.Collections.unmodifiableMap(credentials), subject);
     }
 
     /**
