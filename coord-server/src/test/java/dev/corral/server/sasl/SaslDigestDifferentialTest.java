@@ -32,7 +32,8 @@ class SaslDigestDifferentialTest {
               org.apache.zookeeper.server.auth.DigestLoginModule required
               user_alice="alice-secret"
               user_bob="bob-secret"
-              user_admin="admin-secret";
+              user_admin="admin-secret"
+              user_super="not-this-one";
             };
             Client {
               org.apache.zookeeper.server.auth.DigestLoginModule required
@@ -45,6 +46,10 @@ class SaslDigestDifferentialTest {
             ClientAdmin {
               org.apache.zookeeper.server.auth.DigestLoginModule required
               username="admin" password="admin-secret";
+            };
+            ClientSuperName {
+              org.apache.zookeeper.server.auth.DigestLoginModule required
+              username="super" password="super-override";
             };
             ClientWrong {
               org.apache.zookeeper.server.auth.DigestLoginModule required
@@ -78,6 +83,9 @@ class SaslDigestDifferentialTest {
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("authProvider.1", SaslTargets.SASL_PROVIDER);
         keys.put("superUser", "admin");
+        // The DIGEST-MD5 password of user "super" comes from here, not from the JAAS section.
+        keys.put("SASLAuthenticationProvider.superPassword", "super-override");
+        keys.put("letAnySaslUserDoX", "any-sasl-user");
         return keys;
     }
 
@@ -139,6 +147,25 @@ class SaslDigestDifferentialTest {
                 out.put("anon.createAuth", outcome(() -> anon.zk().create("/anonAuth", null,
                         ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT)));
             }
+            try (SaslClients.Client bob = connect(target.address(), "ClientBob")) {
+                bob.await(KeeperState.SaslAuthenticated, SETTLE_MS);
+                out.put("bob.createForAnySasl", outcome(() -> bob.zk().create("/anySasl", "y".getBytes(),
+                        acl(new ACL(ZooDefs.Perms.READ, new Id("sasl", "any-sasl-user"))), CreateMode.PERSISTENT)));
+            }
+            try (SaslClients.Client alice = connect(target.address(), "Client")) {
+                alice.await(KeeperState.SaslAuthenticated, SETTLE_MS);
+                out.put("alice.readAnySasl", outcome(() -> new String(alice.zk().getData("/anySasl", false, null))));
+            }
+            try (SaslClients.Client anon = connect(target.address(), null)) {
+                anon.await(KeeperState.SyncConnected, SETTLE_MS);
+                out.put("anon.readAnySasl", outcome(() -> anon.zk().getData("/anySasl", false, null)));
+            }
+            try (SaslClients.Client superName = connect(target.address(), "ClientSuperName")) {
+                out.put("superName.authenticated",
+                        String.valueOf(superName.await(KeeperState.SaslAuthenticated, SETTLE_MS)));
+                out.put("superName.whoAmI", superName.whoAmI());
+                out.put("superName.read", outcome(() -> new String(superName.zk().getData("/a", false, null))));
+            }
             try (SaslClients.Client admin = connect(target.address(), "ClientAdmin")) {
                 out.put("admin.authenticated",
                         String.valueOf(admin.await(KeeperState.SaslAuthenticated, SETTLE_MS)));
@@ -153,7 +180,8 @@ class SaslDigestDifferentialTest {
         assertThat(seen).containsEntry("alice.authenticated", "true").containsEntry("alice.read", "ok:x")
                 .containsEntry("alice.authAcl", "ok:sasl:alice=31").containsEntry("bob.read", "NOAUTH")
                 .containsEntry("anon.read", "NOAUTH").containsEntry("admin.read", "ok:x")
-                .containsEntry("anon.createBadSaslAcl", "INVALIDACL");
+                .containsEntry("anon.createBadSaslAcl", "INVALIDACL").containsEntry("alice.readAnySasl", "ok:y")
+                .containsEntry("anon.readAnySasl", "NOAUTH").containsEntry("superName.read", "ok:x");
         assertThat(seen.get("admin.whoAmI")).contains("super:");
     }
 
