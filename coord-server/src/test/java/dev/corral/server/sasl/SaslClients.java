@@ -32,7 +32,9 @@ final class SaslClients {
 
         /** whoAmI as "scheme:user" in the order the server lists them. */
         String whoAmI() throws Exception {
-            return zk.whoAmI().stream().map(c -> c.getAuthScheme() + ":" + c.getUser())
+            List<ClientInfo> infos = zk.whoAmI();
+            // A client whose authentication failed gets no answer (null), as from either server.
+            return infos == null ? "none" : infos.stream().map(c -> c.getAuthScheme() + ":" + c.getUser())
                     .collect(Collectors.joining(","));
         }
 
