@@ -3,6 +3,7 @@ package dev.corral.server;
 import dev.corral.server.admin.AdminServer;
 import dev.corral.server.monitor.Membership;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.sasl.SaslLogin;
 import dev.corral.server.metrics.MetricsServer;
 import dev.corral.server.replication.PeerStatus;
 import dev.corral.server.ensemble.EnsembleMember;
@@ -52,6 +53,8 @@ public final class CorralServer implements AutoCloseable {
 
     /** {@code exitOnFatal}: the server process exits on a replication error it cannot continue from (Main). */
     public static CorralServer start(ServerConfig config, boolean exitOnFatal) throws Exception {
+        // The JAAS login first: a SASL set-up that cannot work stops start-up before anything is opened.
+        SaslLogin sasl = SaslLogin.open(config.sasl());
         Path dir = config.dataDir().resolve("tree");
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
@@ -61,14 +64,14 @@ public final class CorralServer implements AutoCloseable {
         if (config.servers().isEmpty()) {
             store = RocksZnodeStore.open(dir);
             TreeBootstrap.ensure(store);
-            processor = new RequestProcessor(config, store, StandaloneWritePath::new);
+            processor = new RequestProcessor(config, store, StandaloneWritePath::new, sasl);
         } else {
             int myId = MyId.read(config);
             ReplaceableStore replaceable = new ReplaceableStore(dir);
             store = replaceable;
             TreeBootstrap.ensure(store);
             member = new EnsembleMember(config, myId, replaceable, exitOnFatal);
-            processor = new RequestProcessor(config, store, member.writePaths());
+            processor = new RequestProcessor(config, store, member.writePaths(), sasl);
             member.start(processor);
         }
         processor.start();

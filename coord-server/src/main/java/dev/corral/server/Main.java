@@ -27,6 +27,10 @@ public final class Main {
         try {
             CorralServer server = CorralServer.start(config, true);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "corral-shutdown"));
+        } catch (ConfigException e) {
+            // Found only when starting: the JAAS login of SASL (a file that cannot be read, a keytab that fails).
+            System.err.println("corral: configuration error: " + e.getMessage());
+            System.exit(2);
         } catch (Exception e) {
             System.err.println("corral: cannot start: " + e);
             System.exit(1);

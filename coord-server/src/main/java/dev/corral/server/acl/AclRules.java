@@ -14,8 +14,11 @@ public final class AclRules {
     private AclRules() {
     }
 
-    /** Throws NOAUTH unless one of {@code ids} holds {@code perm} on a node with {@code acl}. */
-    public static void check(List<ACL> acl, int perm, List<Id> ids) throws KeeperError {
+    /**
+     * Throws NOAUTH unless one of {@code ids} holds {@code perm} on a node with {@code acl}; {@code schemes} says how
+     * ids of the optional schemes match.
+     */
+    public static void check(List<ACL> acl, int perm, List<Id> ids, AuthSchemes schemes) throws KeeperError {
         if (acl == null || acl.isEmpty()) {
             return;
         }
@@ -33,7 +36,7 @@ public final class AclRules {
                 return;
             }
             for (Id authId : ids) {
-                if (authId.getScheme().equals(id.getScheme()) && matches(id.getScheme(), authId.getId(), id.getId())) {
+                if (authId.getScheme().equals(id.getScheme()) && matches(schemes, id.getScheme(), authId.getId(), id.getId())) {
                     return;
                 }
             }
@@ -41,9 +44,10 @@ public final class AclRules {
         throw new KeeperError(ErrorCode.NO_AUTH);
     }
 
-    private static boolean matches(String scheme, String authId, String aclId) {
+    private static boolean matches(AuthSchemes schemes, String scheme, String authId, String aclId) {
         return switch (scheme) {
             case "digest", "x509" -> authId.equals(aclId);
+            case "sasl" -> schemes.saslMatches(authId, aclId);
             case "ip" -> ipMatches(authId, aclId);
             default -> false;
         };

@@ -27,7 +27,8 @@ public record ServerConfig(
         ClientTlsConfig clientTls,
         MonitoringConfig monitoring,
         int globalOutstandingLimit,
-        QuorumTlsConfig quorumTls) {
+        QuorumTlsConfig quorumTls,
+        SaslConfig sasl) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -39,60 +40,75 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                QuorumTlsConfig.OFF);
+                QuorumTlsConfig.OFF, SaslConfig.NONE);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
                 juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
-                clientTls, monitoring, globalOutstandingLimit, quorumTls);
+                clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withTickTime(int tick) {
         return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
+                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withClientTls(ClientTlsConfig tls) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit, quorumTls);
+                superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withMonitoring(MonitoringConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit, quorumTls);
+                superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit, quorumTls,
+                sasl);
     }
 
     public ServerConfig withGlobalOutstandingLimit(int limit) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls, sasl);
     }
 
     public ServerConfig withQuorumTls(QuorumTlsConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, settings);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, settings,
+                sasl);
+    }
+
+    public ServerConfig withSasl(SaslConfig settings) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                settings);
     }
 }

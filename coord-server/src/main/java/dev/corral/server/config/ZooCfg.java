@@ -56,6 +56,7 @@ public final class ZooCfg {
         for (String key : values.keySet()) {
             if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
                     && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
+                    && !SaslCfg.isKey(key, values.get(key))
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -105,10 +106,11 @@ public final class ZooCfg {
                 }
             }
         }
+        ClientTlsConfig tls = ClientTlsCfg.parse(values);
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
-                ClientTlsCfg.parse(values), MonitoringConfig.parse(values), outstandingLimit,
-                QuorumTlsCfg.parse(values));
+                tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
+                SaslCfg.parse(values, tls.x509Enabled()));
     }
 
     private static Path resolve(Path base, String dir) {

@@ -1,6 +1,5 @@
 package dev.corral.server.ensemble;
 
-import dev.corral.server.acl.AuthSchemes;
 import dev.corral.server.pipeline.MultiRequest;
 import dev.corral.server.pipeline.Multis;
 import dev.corral.server.pipeline.Operation;
@@ -54,7 +53,7 @@ final class Proposer {
         this.replication = replication;
         this.spec = PendingTree.speculative(ctx.store());
         this.preparer = new TxnPreparer(spec, ctx.config().extendedTypesEnabled(),
-                new AuthSchemes(ctx.config().clientTls().x509Enabled()));
+                ctx.authSchemes());
         this.applier = new TreeApplier(spec);
         this.batch = spec.batch();
     }

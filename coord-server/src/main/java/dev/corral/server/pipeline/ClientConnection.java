@@ -13,6 +13,10 @@ public abstract class ClientConnection implements Watcher {
     long sessionId;
     boolean connected;
     final List<Id> authIds = new ArrayList<>();
+    /** This connection's SASL exchange, made at its first SASL request; disposed when the connection goes. */
+    javax.security.sasl.SaslServer sasl;
+    /** Refused (enforced authentication): its close is queued, and nothing more it sends is served. */
+    boolean refused;
     /** Per-connection figures for the cons and stat words; written by the processor thread only. */
     final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 

@@ -17,7 +17,6 @@ import org.apache.zookeeper.proto.AuthPacket;
 import org.apache.zookeeper.proto.ErrorResponse;
 import org.apache.zookeeper.proto.GetChildrenRequest;
 import org.apache.zookeeper.proto.GetDataRequest;
-import org.apache.zookeeper.proto.GetSASLRequest;
 import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.SetWatches;
 import org.apache.zookeeper.proto.SetWatches2;
@@ -32,11 +31,18 @@ public final class LocalRequests {
     private final WatchOps watchOps;
     private final WatchRestore watchRestore;
 
-    LocalRequests(ServerContext ctx) {
+    private final Authentication authentication;
+
+    LocalRequests(ServerContext ctx, Authentication authentication) {
         this.ctx = ctx;
+        this.authentication = authentication;
         this.reads = new Reads(ctx);
         this.watchOps = new WatchOps(ctx);
         this.watchRestore = new WatchRestore(ctx);
+    }
+
+    dev.corral.server.acl.AuthSchemes authSchemes() {
+        return ctx.authSchemes();
     }
 
     Reads reads() {
@@ -87,13 +93,7 @@ public final class LocalRequests {
         long zxid = ctx.zxids().last();
         switch (r.type()) {
             case OpCode.PING -> ctx.outbox().send(conn, Replies.ok(Xid.PING, zxid, null));
-            case OpCode.SASL -> {
-                // SASL is not offered: the attempt fails with AUTHFAILED and the connection closes.
-                if (decodes(in, new GetSASLRequest())) {
-                    ctx.outbox().send(conn, Replies.error(xid, zxid, ErrorCode.AUTH_FAILED));
-                }
-                ctx.outbox().close(conn);
-            }
+            case OpCode.SASL -> authentication.sasl(conn, xid, in);
             case OpCode.AUTH -> {
                 AuthPacket packet = new AuthPacket();
                 if (decodes(in, packet)) {

@@ -1,6 +1,7 @@
 package dev.corral.server.pipeline;
 
 import dev.corral.server.acl.AuthIds;
+import dev.corral.server.acl.AuthSchemes;
 import dev.corral.server.pipeline.Operation.Kind;
 import dev.corral.server.pipeline.Operation.Reader;
 import dev.corral.server.pipeline.Operation.WriteRule;
@@ -114,7 +115,7 @@ public final class Operations {
                 (l, c, r) -> l.reads().getAcl(c, ((GetACLRequest) r).getPath()));
         read(OpCode.GET_EPHEMERALS, "GETE", GetEphemeralsRequest::new,
                 (l, c, r) -> l.reads().getEphemerals(c, ((GetEphemeralsRequest) r).getPrefixPath()));
-        read(OpCode.WHO_AM_I, "HOMI", null, (l, c, r) -> whoAmI(c));
+        read(OpCode.WHO_AM_I, "HOMI", null, (l, c, r) -> whoAmI(l.authSchemes(), c));
         read(OpCode.ADD_WATCH, "ADDW", AddWatchRequest::new, (l, c, r) -> {
             AddWatchRequest req = (AddWatchRequest) r;
             l.watchOps().add(c, req.getPath(), req.getMode());
@@ -196,15 +197,13 @@ public final class Operations {
         return new Create2Response(((Txn.Create) txn).path(), meta.toStat());
     }
 
-    private static Record whoAmI(ClientConnection conn) {
+    private static Record whoAmI(AuthSchemes schemes, ClientConnection conn) {
         List<ClientInfo> infos = new ArrayList<>();
         for (Id id : AuthIds.inZooKeeperOrder(conn.authIds)) {
-            // As ZooKeeper's digest provider does, name the user, not the hash; super has no provider to name it.
-            String user = switch (id.getScheme()) {
-                case "digest" -> id.getId().split(":", 2)[0];
-                case "super" -> "";
-                default -> id.getId();
-            };
+            // As ZooKeeper's digest provider does, name the user, not the hash; a scheme without a provider (super,
+            // sasl without SASLAuthenticationProvider) has no one to name it.
+            String user = !schemes.hasProvider(id.getScheme()) ? ""
+                    : id.getScheme().equals("digest") ? id.getId().split(":", 2)[0] : id.getId();
             infos.add(new ClientInfo(id.getScheme(), user));
         }
         return new WhoAmIResponse(infos);

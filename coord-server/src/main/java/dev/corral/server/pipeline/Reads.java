@@ -46,7 +46,7 @@ final class Reads {
         }
         NodeMeta meta = lookup(path);
         if (meta != null) {
-            AclRules.check(store().acl(meta.aclId()), Perms.READ, conn.authIds);
+            AclRules.check(store().acl(meta.aclId()), Perms.READ, conn.authIds, ctx.authSchemes());
         }
         if (watch) {
             // ZooKeeper registers the watch whether or not the node exists: it then fires on creation.
@@ -162,10 +162,10 @@ final class Reads {
             throw new KeeperError(ErrorCode.NO_NODE);
         }
         List<ACL> acl = store().acl(meta.aclId());
-        AclRules.check(acl, Perms.READ | Perms.ADMIN, conn.authIds);
+        AclRules.check(acl, Perms.READ | Perms.ADMIN, conn.authIds, ctx.authSchemes());
         Stat stat = meta.toStat();
         try {
-            AclRules.check(acl, Perms.ADMIN, conn.authIds);
+            AclRules.check(acl, Perms.ADMIN, conn.authIds, ctx.authSchemes());
             return new GetACLResponse(acl, stat);
         } catch (KeeperError noAdmin) {
             // Without ADMIN, ZooKeeper hides the password hashes of digest ids.
@@ -210,7 +210,7 @@ final class Reads {
         if (meta == null) {
             throw new KeeperError(ErrorCode.NO_NODE);
         }
-        AclRules.check(store().acl(meta.aclId()), Perms.READ, conn.authIds);
+        AclRules.check(store().acl(meta.aclId()), Perms.READ, conn.authIds, ctx.authSchemes());
         return meta;
     }
 }

@@ -1,6 +1,7 @@
 package dev.corral.server.pipeline;
 
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.sasl.SaslLogin;
 import dev.corral.server.session.SessionTable;
 import dev.corral.server.tree.StoreFailure;
 import dev.corral.server.tree.ZnodeStore;
@@ -34,6 +35,7 @@ public final class RequestProcessor implements AutoCloseable {
     private final ServerContext ctx;
     private final Sessions sessions;
     private final LocalRequests local;
+    private final Authentication authentication;
     private final WritePath writePath;
     private final ContainerSweeper sweeper;
     private final Thread thread;
@@ -41,10 +43,16 @@ public final class RequestProcessor implements AutoCloseable {
 
     /** {@code writePaths} builds the write path: {@code StandaloneWritePath::new}, or an ensemble member's. */
     public RequestProcessor(ServerConfig config, ZnodeStore store, WritePath.Factory writePaths) {
+        this(config, store, writePaths, null);
+    }
+
+    /** {@code sasl}: the server's JAAS login (SASL on the client port), or null when none is configured. */
+    public RequestProcessor(ServerConfig config, ZnodeStore store, WritePath.Factory writePaths, SaslLogin sasl) {
         SessionTable table = new SessionTable(0, System.currentTimeMillis());
         this.ctx = new ServerContext(config, store, table);
         this.sessions = new Sessions(ctx);
-        this.local = new LocalRequests(ctx);
+        this.authentication = new Authentication(ctx, sasl);
+        this.local = new LocalRequests(ctx, authentication);
         this.writePath = writePaths.create(ctx, sessions);
         this.sweeper = new ContainerSweeper(ctx, nowMs());
         long now = nowMs();
@@ -215,6 +223,7 @@ public final class RequestProcessor implements AutoCloseable {
         } else if (work instanceof Work.Disconnected d) {
             writePath.disconnected(d.conn());
             sessions.disconnected(d.conn());
+            authentication.disconnected(d.conn());
         } else if (work instanceof Work.Task t) {
             writePath.beforeTask();
             t.task().run();
@@ -241,6 +250,9 @@ public final class RequestProcessor implements AutoCloseable {
         }
         var session = ctx.sessions().get(conn.sessionId);
         if (session == null || session.closing()) {
+            return;
+        }
+        if (!authentication.admits(conn, r.xid(), r.type())) {
             return;
         }
         session.touch(nowMs());

@@ -16,6 +16,7 @@ import dev.corral.server.watch.WatchManager;
  */
 public final class ServerContext {
     private final ServerConfig config;
+    private final AuthSchemes authSchemes;
     private final ZnodeStore store;
     private final PendingTree view;
     private final TreeApplier applier;
@@ -32,14 +33,20 @@ public final class ServerContext {
         this.store = store;
         this.view = new PendingTree(store);
         this.applier = new TreeApplier(view);
-        this.preparer = new TxnPreparer(view, config.extendedTypesEnabled(),
-                new AuthSchemes(config.clientTls().x509Enabled()));
+        this.authSchemes = new AuthSchemes(config.clientTls().x509Enabled(), config.sasl().saslScheme(),
+                config.sasl().letAnySaslUserDoX());
+        this.preparer = new TxnPreparer(view, config.extendedTypesEnabled(), authSchemes);
         this.sessions = sessions;
         this.zxids = new ZxidClock(store.lastZxid());
     }
 
     public ServerConfig config() {
         return config;
+    }
+
+    /** The ACL schemes this server has providers for (what ACLs may name and how ids match them). */
+    public AuthSchemes authSchemes() {
+        return authSchemes;
     }
 
     /** The store of record (reached directly only to flush or replace it; everything else goes through the view). */

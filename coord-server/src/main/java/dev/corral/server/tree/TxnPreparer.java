@@ -49,7 +49,7 @@ public final class TxnPreparer {
         String parentPath = lastSlash == 0 ? "/" : path.substring(0, lastSlash);
         List<ACL> fixed = AclRules.fixup(acl, ctx.authIds(), schemes);
         NodeMeta parent = require(parentPath);
-        AclRules.check(view.acl(parent.aclId()), Perms.CREATE, ctx.authIds());
+        AclRules.check(view.acl(parent.aclId()), Perms.CREATE, ctx.authIds(), schemes);
         String finalPath = mode.sequential() ? path + sequenceSuffix(parent.childSeq()) : path;
         if (!PathValidator.isValid(finalPath)) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
@@ -72,7 +72,7 @@ public final class TxnPreparer {
         }
         String parentPath = lastSlash == 0 ? "/" : path.substring(0, lastSlash);
         NodeMeta parent = require(parentPath);
-        AclRules.check(view.acl(parent.aclId()), Perms.DELETE, ctx.authIds());
+        AclRules.check(view.acl(parent.aclId()), Perms.DELETE, ctx.authIds(), schemes);
         NodeMeta node = require(path);
         checkVersion(node.version(), version);
         if (node.numChildren() > 0) {
@@ -86,7 +86,7 @@ public final class TxnPreparer {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
         NodeMeta node = require(path);
-        AclRules.check(view.acl(node.aclId()), Perms.WRITE, ctx.authIds());
+        AclRules.check(view.acl(node.aclId()), Perms.WRITE, ctx.authIds(), schemes);
         checkVersion(node.version(), version);
         return new Txn.SetData(path, data);   // null stays null: ZooKeeper keeps it apart from empty data
     }
@@ -97,7 +97,7 @@ public final class TxnPreparer {
         }
         List<ACL> fixed = AclRules.fixup(acl, ctx.authIds(), schemes);
         NodeMeta node = require(path);
-        AclRules.check(view.acl(node.aclId()), Perms.ADMIN, ctx.authIds());
+        AclRules.check(view.acl(node.aclId()), Perms.ADMIN, ctx.authIds(), schemes);
         checkVersion(node.aversion(), aclVersion);
         return new Txn.SetAcl(path, fixed);
     }
@@ -107,7 +107,7 @@ public final class TxnPreparer {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
         NodeMeta node = require(path);
-        AclRules.check(view.acl(node.aclId()), Perms.READ, ctx.authIds());
+        AclRules.check(view.acl(node.aclId()), Perms.READ, ctx.authIds(), schemes);
         checkVersion(node.version(), version);
         return new Txn.Check(path);
     }

@@ -28,6 +28,7 @@ public final class ErrorCode {
     public static final int EPHEMERAL_ON_LOCAL_SESSION = -120;
     public static final int NO_WATCHER = -121;
     public static final int RECONFIG_DISABLED = -123;
+    public static final int SESSION_CLOSED_REQUIRE_SASL_AUTH = -124;
     public static final int QUOTA_EXCEEDED = -125;
     public static final int THROTTLED_OP = -127;
 

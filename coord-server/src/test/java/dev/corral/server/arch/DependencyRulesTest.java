@@ -82,6 +82,18 @@ class DependencyRulesTest {
     }
 
     @Test
+    void saslKnowsOnlyItsConfigAndTheJdk() {
+        // The JAAS login and the SaslServers it makes: the pipeline drives them; they know nothing of requests.
+        noClasses().that().resideInAPackage("dev.corral.server.sasl..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.rocksdb..",
+                        "dev.corral.server.pipeline..", "dev.corral.server.net..", "dev.corral.server.storage..",
+                        "dev.corral.server.ensemble..", "dev.corral.server.replication..", "dev.corral.server.tree..",
+                        "dev.corral.server.session..", "dev.corral.server.watch..", "dev.corral.server.wire..",
+                        "dev.corral.server.acl..")
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.corral.server.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Runs the stock zkCli ({@code org.apache.zookeeper.ZooKeeperMain}) in a child JVM with commands on stdin. */
-final class ZkCli {
+public final class ZkCli {
     private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ .*");
 
     private ZkCli() {
@@ -59,12 +59,12 @@ final class ZkCli {
     }
 
     /** Runs {@code commands} in one zkCli session; returns what zkCli printed, without log lines. */
-    static List<String> run(String connectString, List<String> commands) {
+    public static List<String> run(String connectString, List<String> commands) {
         return run(connectString, commands, List.of());
     }
 
     /** As {@link #run(String, List)}, with extra JVM arguments (the client's system properties, say). */
-    static List<String> run(String connectString, List<String> commands, List<String> jvmArgs) {
+    public static List<String> run(String connectString, List<String> commands, List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -98,7 +98,7 @@ final class ZkCli {
      * The output with what may differ between two servers masked: times, session ids, and zxid values (ZooKeeper
      * spends a zxid on every failed write, an error txn; Corral spends none, so later zxids drift apart).
      */
-    static List<String> normalized(List<String> lines) {
+    public static List<String> normalized(List<String> lines) {
         List<String> out = new ArrayList<>();
         for (String l : lines) {
             out.add(l.replaceAll("^(ctime|mtime) = .*", "$1 = <time>")
