@@ -6,20 +6,27 @@ import java.util.Set;
 /**
  * The AdminServer's snapshot and restore settings, ZooKeeper 3.9's keys and defaults: {@code admin.snapshot.enabled}
  * and {@code admin.restore.enabled} (true), {@code admin.rateLimiterIntervalInMS} (300000: five minutes). Each key
- * falls back to its {@code zookeeper.}-prefixed system property, as ZooKeeper reads them.
+ * falls back to its {@code zookeeper.}-prefixed system property, as ZooKeeper reads them. Also the config file's
+ * text ({@code initialConfig}, "" when built in code), as ZooKeeper keeps it for initial_configuration.
  */
-public record AdminDataConfig(boolean snapshotEnabled, boolean restoreEnabled, long rateLimiterIntervalMs) {
-    public static final AdminDataConfig DEFAULTS = new AdminDataConfig(true, true, 300_000);
+public record AdminDataConfig(boolean snapshotEnabled, boolean restoreEnabled, long rateLimiterIntervalMs,
+                              String initialConfig) {
+    public static final AdminDataConfig DEFAULTS = new AdminDataConfig(true, true, 300_000, "");
 
     static final Set<String> KEYS = Set.of("admin.snapshot.enabled", "admin.restore.enabled",
             "admin.rateLimiterIntervalInMS");
 
     public AdminDataConfig withRateLimiterIntervalMs(long ms) {
-        return new AdminDataConfig(snapshotEnabled, restoreEnabled, ms);
+        return new AdminDataConfig(snapshotEnabled, restoreEnabled, ms, initialConfig);
     }
 
     public AdminDataConfig withEnabled(boolean snapshot, boolean restore) {
-        return new AdminDataConfig(snapshot, restore, rateLimiterIntervalMs);
+        return new AdminDataConfig(snapshot, restore, rateLimiterIntervalMs, initialConfig);
+    }
+
+    /** The config file's text as read at start-up, which the initial_configuration command reports. */
+    public AdminDataConfig withInitialConfig(String text) {
+        return new AdminDataConfig(snapshotEnabled, restoreEnabled, rateLimiterIntervalMs, text);
     }
 
     static AdminDataConfig parse(Map<String, String> values) throws ConfigException {
@@ -36,7 +43,7 @@ public record AdminDataConfig(boolean snapshotEnabled, boolean restoreEnabled, l
             throw new ConfigException("invalid value for key 'admin.rateLimiterIntervalInMS': '" + interval
                     + "' (expected a number of milliseconds, 0 or more)");
         }
-        return new AdminDataConfig(snapshot, restore, ms);
+        return new AdminDataConfig(snapshot, restore, ms, "");
     }
 
     private static String value(Map<String, String> values, String key, String dflt) {
