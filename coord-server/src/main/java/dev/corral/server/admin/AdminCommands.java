@@ -87,10 +87,9 @@ final class AdminCommands {
         add(new Command("hash", Set.of(), false, true, s -> map("digests", List.of())));
         add(new Command("get_trace_mask", Set.of("gtmk"), false, s -> map("tracemask", traceMask)));
         add(new Command("set_trace_mask", Set.of("stmk"), false, null));
-        // ZooKeeper reports the config file's text as read at start-up; Corral does not keep it (null, as an
-        // embedded ZooKeeper server reports).
+        // The config file's text as read at start-up ("" for a server configured in code, as ZooKeeper's).
         add(new Command("initial_configuration", Set.of("icfg"), false, true, s -> map("initial_configuration",
-                null)));
+                config.monitoring().adminData().initialConfig())));
         add(new Command("last_snapshot", Set.of("lsnp"), false, true, s -> map(
                 "zxid", Long.toHexString(data.lastSnapshotZxid()), "timestamp", data.lastSnapshotTime())));
         // Corral has no observers: nothing to reset, none to list.
