@@ -61,6 +61,20 @@ class EnsembleAdminTest {
                 assertThat(metrics).contains("\ncorral_zab_log_fsyncs_total ");
                 assertThat(metrics.contains("\nquorum_size 3.0")).as("quorum_size on " + id).isEqualTo(id == leader);
             }
+            // A member snapshots its own tree; restore is refused (a member's tree follows the replicated log).
+            int follower = leader == 1 ? 2 : 1;
+            HttpResponse<byte[]> snap = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ensemble.running[follower].adminPort() + "/commands/snapshot"))
+                    .header("Authorization", "digest any:one").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(snap.statusCode()).isEqualTo(200);
+            assertThat(snap.headers().firstValue("last_zxid")).isPresent();
+            HttpResponse<String> restore = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + ensemble.running[leader].adminPort() + "/commands/restore"))
+                    .header("Authorization", "digest any:one")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(snap.body())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(restore.statusCode()).isEqualTo(501);
+            assertThat(JSON.readTree(restore.body()).get("error").asText()).contains("standalone");
             // Two members gone: the last one has no quorum, is no longer serving, and says so.
             int survivor = leader == 1 ? 2 : 1;
             for (int id = 1; id <= 3; id++) {
