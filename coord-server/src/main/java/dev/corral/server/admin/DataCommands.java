@@ -74,6 +74,7 @@ final class DataCommands implements AutoCloseable {
             }
             if (!snapshotLimiter.allow()) {
                 LOG.warn("Snapshot request was rate limited");
+                processor.countEvent("snapshot_rate_limited_count");
                 return done(429, "snapshot", null, Map.of());
             }
             boolean streaming = !request.query().containsKey("streaming")
@@ -81,6 +82,7 @@ final class DataCommands implements AutoCloseable {
             return processor.snapshot().handle((image, error) -> {
                 if (error != null) {
                     LOG.warn("Exception occurred when taking the snapshot via the snapshot admin command", error);
+                    processor.countEvent("snapshot_error_count");
                     return reply(500, "snapshot", null, Map.of());
                 }
                 lastSnapshotZxid = image.lastZxid();
@@ -115,6 +117,7 @@ final class DataCommands implements AutoCloseable {
             }
             if (!restoreLimiter.allow()) {
                 LOG.warn("Restore request was rate limited");
+                processor.countEvent("restore_rate_limited_count");
                 return done(429, "restore", null, Map.of());
             }
             return CompletableFuture.supplyAsync(() -> {
@@ -126,6 +129,7 @@ final class DataCommands implements AutoCloseable {
                     return AdminCommands.json(200, "restore", fields, null);
                 } catch (Exception e) {
                     LOG.warn("Exception occurred when restore snapshot via the restore command", e);
+                    processor.countEvent("restore_error_count");
                     return reply(500, "restore", null, Map.of());
                 }
             }, loader);

@@ -265,4 +265,9 @@ public final class ReplicatedWritePath implements WritePath {
     public String mode() {
         return status.mode();
     }
+
+    @Override
+    public java.util.Map<String, Object> roleFields() {
+        return replication.leaderFields();
+    }
 }

@@ -46,6 +46,10 @@ public final class RequestProcessor implements AutoCloseable {
     private final ContainerSweeper sweeper;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Arrival times of the writes a standalone round applied: their latency ends with the round's fsync. */
+    private final long[] roundWrites = new long[MAX_ROUND];
+    private int roundWriteCount;
+    private final boolean standalone;
 
     /** {@code writePaths} builds the write path: {@code StandaloneWritePath::new}, or an ensemble member's. */
     public RequestProcessor(ServerConfig config, ZnodeStore store, WritePath.Factory writePaths) {
@@ -59,6 +63,7 @@ public final class RequestProcessor implements AutoCloseable {
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
         this.thread = new Thread(this::run, "corral-requests");
+        this.standalone = "standalone".equals(writePath.mode());
     }
 
     public void start() {
@@ -160,8 +165,10 @@ public final class RequestProcessor implements AutoCloseable {
         CompletableFuture<SnapshotImage> result = new CompletableFuture<>();
         execute(() -> {
             try {
+                long t0 = System.nanoTime();
                 ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
                 TreeArchive.Summary summary = TreeArchive.write(ctx.store(), out);
+                ctx.stages().snapshotTime.add((System.nanoTime() - t0) / 1_000_000L);
                 result.complete(new SnapshotImage(out.toByteArray(), summary.lastZxid()));
             } catch (IOException | RuntimeException e) {
                 result.completeExceptionally(e);
@@ -185,6 +192,7 @@ public final class RequestProcessor implements AutoCloseable {
         if (!(ctx.store() instanceof SwappableStore swappable)) {
             throw new IllegalStateException("this server's store cannot be replaced");
         }
+        long t0 = System.nanoTime();
         ZnodeStore staging = swappable.openStaging();
         try {
             TreeArchive.read(in, staging);
@@ -199,9 +207,18 @@ public final class RequestProcessor implements AutoCloseable {
                     ctx.outbox().close(conn);
                 }
             }
+            ctx.stages().restoreTime.add((System.nanoTime() - t0) / 1_000_000L);
             return null;
         });
         return lastZxid();
+    }
+
+    /**
+     * Counts an admin event under its mntr name (snapshot_rate_limited_count, restore_error_count, ...), between
+     * requests.
+     */
+    public void countEvent(String name) {
+        execute(() -> ctx.stages().count(name));
     }
 
     /** Which of an admin command's checks a request failed, if any (ZooKeeper's handleAuthorization). */
@@ -282,7 +299,7 @@ public final class RequestProcessor implements AutoCloseable {
                 if (writePath.sweeps()) {
                     sweeper.maybeRun(now, writePath::sweep);
                 }
-                writePath.endRound();
+                endRound();
                 ctx.outbox().flush();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -294,6 +311,23 @@ public final class RequestProcessor implements AutoCloseable {
                 Runtime.getRuntime().halt(70);
             }
         }
+    }
+
+    /** Ends the round on the write path; standalone, that is the fsync the round's write replies wait for. */
+    private void endRound() {
+        if (roundWriteCount == 0) {
+            writePath.endRound();
+            return;
+        }
+        long t0 = System.nanoTime();
+        writePath.endRound();
+        long done = System.nanoTime();
+        StageStats stages = ctx.stages();
+        stages.fsyncTime.add((done - t0) / 1_000_000L);
+        for (int i = 0; i < roundWriteCount; i++) {
+            stages.updateLatency.add((done - roundWrites[i]) / 1_000_000L);
+        }
+        roundWriteCount = 0;
     }
 
     private void handle(Work work) {
@@ -338,12 +372,19 @@ public final class RequestProcessor implements AutoCloseable {
         conn.stats.received++;
         ctx.stats().received++;
         Operation op = Operations.get(r.type());
+        boolean taken = false;
         try {
-            if (!guarded(r, () -> writePath.take(r, op))) {
+            taken = guarded(r, () -> writePath.take(r, op));
+            if (!taken) {
                 answerLocally(r, op);
             }
         } finally {
             long latency = (System.nanoTime() - r.receivedNanos()) / 1_000_000L;
+            if (op != null && op.kind() == Operation.Kind.READ) {
+                ctx.stages().readLatency.add(latency);
+            } else if (taken && standalone && op != null && op.replicated() && roundWriteCount < MAX_ROUND) {
+                roundWrites[roundWriteCount++] = r.receivedNanos();
+            }
             conn.stats.completed(op == null ? "NA" : op.name(), r.xid(), ctx.zxids().last(), latency,
                     System.currentTimeMillis());
             ctx.stats().completed(latency);

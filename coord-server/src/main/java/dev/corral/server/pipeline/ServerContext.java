@@ -26,6 +26,7 @@ public final class ServerContext {
     private final SessionBindings bindings = new SessionBindings();
     private final ZxidClock zxids;
     private final RequestStats stats = new RequestStats();
+    private final StageStats stages = new StageStats();
 
     ServerContext(ServerConfig config, ZnodeStore store, SessionTable sessions) {
         this.config = config;
@@ -82,5 +83,9 @@ public final class ServerContext {
 
     RequestStats stats() {
         return stats;
+    }
+
+    StageStats stages() {
+        return stages;
     }
 }

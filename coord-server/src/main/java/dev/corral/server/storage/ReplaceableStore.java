@@ -153,6 +153,11 @@ public final class ReplaceableStore implements SwappableStore {
     }
 
     @Override
+    public java.util.Map<String, Long> engineFigures() {
+        return current.engineFigures();
+    }
+
+    @Override
     public void close() {
         current.close();
     }

@@ -274,6 +274,13 @@ class AdminServerTest {
             assertThat(ready.json().get("mode").asText()).isEqualTo("standalone");
             ZooKeeper zk = Servers.connect("127.0.0.1:" + server.port(), 30000, null);
             zk.exists("/", false);
+            zk.create("/timed", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            // The stages Corral times fill ZooKeeper's summaries: reads, writes up to their fsync, the fsync.
+            JsonNode mntr = get(port, "/commands/mntr", null).json();
+            for (String name : List.of("readlatency", "updatelatency", "fsynctime")) {
+                assertThat(mntr.get("cnt_" + name).asLong()).as(name).isPositive();
+            }
+            assertThat(mntr.get("p99_readlatency").asLong()).isGreaterThanOrEqualTo(mntr.get("min_readlatency").asLong());
             assertThat(get(port, "/commands/srvr", null).json().at("/server_stats/packets_received").asLong())
                     .isPositive();
             get(port, "/commands/srst", null);

@@ -57,8 +57,21 @@ class EnsembleAdminTest {
                 assertThat(json(admin, "/commands/voting_view").get("current_config").size()).isEqualTo(3);
                 assertThat(json(admin, "/commands/srvr").at("/server_stats/server_state").asText())
                         .isEqualTo(id == leader ? "leader" : "follower");
+                JsonNode mntr = json(admin, "/commands/mntr");
+                // ZooKeeper's leader-only fields, on the leader only.
+                assertThat(mntr.has("synced_followers")).as("synced_followers on " + id).isEqualTo(id == leader);
+                if (id == leader) {
+                    assertThat(mntr.get("learners").asInt()).isEqualTo(2);
+                    assertThat(mntr.get("synced_followers").asInt()).isEqualTo(2);
+                    assertThat(mntr.get("leader_uptime").asLong()).isPositive();
+                    assertThat(mntr.has("max_proposal_size")).isTrue();
+                }
                 String metrics = get(ensemble.running[id].metricsPort(), "/metrics").body();
                 assertThat(metrics).contains("\ncorral_zab_log_fsyncs_total ");
+                assertThat(metrics).contains("\ncorral_zab_log_bytes_total ", "\ncorral_zab_log_syncs_total ",
+                        "\ncorral_zab_log_sync_time_ms_total ");
+                assertThat(metrics.contains("\nsynced_followers 2.0")).as("synced_followers on " + id)
+                        .isEqualTo(id == leader);
                 assertThat(metrics.contains("\nquorum_size 3.0")).as("quorum_size on " + id).isEqualTo(id == leader);
             }
             // A member snapshots its own tree; restore is refused (a member's tree follows the replicated log).
