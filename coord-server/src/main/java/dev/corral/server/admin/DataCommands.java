@@ -74,15 +74,15 @@ final class DataCommands implements AutoCloseable {
             }
             if (!snapshotLimiter.allow()) {
                 LOG.warn("Snapshot request was rate limited");
-                processor.countEvent("snapshot_rate_limited_count");
+                processor.admin().countEvent("snapshot_rate_limited_count");
                 return done(429, "snapshot", null, Map.of());
             }
             boolean streaming = !request.query().containsKey("streaming")
                     || Boolean.parseBoolean(request.query().get("streaming"));
-            return processor.snapshot().handle((image, error) -> {
+            return processor.admin().snapshot().handle((image, error) -> {
                 if (error != null) {
                     LOG.warn("Exception occurred when taking the snapshot via the snapshot admin command", error);
-                    processor.countEvent("snapshot_error_count");
+                    processor.admin().countEvent("snapshot_error_count");
                     return reply(500, "snapshot", null, Map.of());
                 }
                 lastSnapshotZxid = image.lastZxid();
@@ -108,7 +108,7 @@ final class DataCommands implements AutoCloseable {
                 LOG.warn("Restore command is disabled");
                 return done(503, "restore", null, Map.of());
             }
-            if (ensemble || !processor.restorable()) {
+            if (ensemble || !processor.admin().restorable()) {
                 // ZooKeeper swaps the tree of the one server asked, leaving its ensemble diverged; Corral's
                 // members apply the ZAB log over their tree, so a local swap would be undone or corrupt it.
                 return done(501, "restore", "restore is only supported on a standalone server: an ensemble member's"
@@ -117,19 +117,20 @@ final class DataCommands implements AutoCloseable {
             }
             if (!restoreLimiter.allow()) {
                 LOG.warn("Restore request was rate limited");
-                processor.countEvent("restore_rate_limited_count");
+                processor.admin().countEvent("restore_rate_limited_count");
                 return done(429, "restore", null, Map.of());
             }
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    long zxid = processor.restore(new BufferedInputStream(new ByteArrayInputStream(request.body())));
+                    long zxid = processor.admin().restore(
+                            new BufferedInputStream(new ByteArrayInputStream(request.body())));
                     LOG.info("Restored the tree from an uploaded snapshot: last zxid 0x{}", Long.toHexString(zxid));
                     Map<String, Object> fields = new LinkedHashMap<>();
                     fields.put("last_zxid", zxid);
                     return AdminCommands.json(200, "restore", fields, null);
                 } catch (Exception e) {
                     LOG.warn("Exception occurred when restore snapshot via the restore command", e);
-                    processor.countEvent("restore_error_count");
+                    processor.admin().countEvent("restore_error_count");
                     return reply(500, "restore", null, Map.of());
                 }
             }, loader);
@@ -153,7 +154,7 @@ final class DataCommands implements AutoCloseable {
             if (ids == null || ids.isEmpty()) {
                 return done(401, name, "Not authenticated", Map.of());
             }
-            return processor.access(ids, ALL, "/").thenCompose(access -> switch (access) {
+            return processor.admin().access(ids, ALL, "/").thenCompose(access -> switch (access) {
                 case GRANTED -> action.run();
                 case NO_AUTH -> done(403, name, "Not authorized", Map.of());
                 case NO_NODE -> done(500, name, "Error occurred during auth", Map.of());
