@@ -160,6 +160,7 @@ public final class ReplicatedWritePath implements WritePath {
             return;
         }
         ctx.outbox().send(conn, reply(w, env, metas));
+        ctx.writeAnswered(w.receivedNanos());
         if (env.type() == OpCode.CLOSE_SESSION) {
             forwarder.closeClient(conn);
             return;

@@ -85,6 +85,14 @@ public final class ServerContext {
         return stats;
     }
 
+    /**
+     * A write's reply is queued now, the write being durable (an ensemble's commit): mntr's updatelatency from its
+     * arrival, {@code receivedNanos}.
+     */
+    public void writeAnswered(long receivedNanos) {
+        stages.updateLatency.add((System.nanoTime() - receivedNanos) / 1_000_000L);
+    }
+
     StageStats stages() {
         return stages;
     }

@@ -42,6 +42,14 @@ class EnsembleAdminTest {
             ensemble.startAll();
             await().atMost(Duration.ofSeconds(60)).until(() -> ensemble.leader() > 0 && ensemble.allActive());
             int leader = ensemble.leader();
+            // Writes through every member: each times them to their commit (mntr's updatelatency).
+            for (int id = 1; id <= 3; id++) {
+                try (org.apache.zookeeper.ZooKeeper zk = dev.corral.server.it.Servers.connect(
+                        "127.0.0.1:" + ensemble.running[id].port(), 30000, null)) {
+                    zk.create("/w" + id, null, org.apache.zookeeper.ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                            org.apache.zookeeper.CreateMode.PERSISTENT);
+                }
+            }
             for (int id = 1; id <= 3; id++) {
                 int admin = ensemble.running[id].adminPort();
                 assertThat(get(admin, "/ready").statusCode()).as("ready " + id).isEqualTo(200);
@@ -58,6 +66,7 @@ class EnsembleAdminTest {
                 assertThat(json(admin, "/commands/srvr").at("/server_stats/server_state").asText())
                         .isEqualTo(id == leader ? "leader" : "follower");
                 JsonNode mntr = json(admin, "/commands/mntr");
+                assertThat(mntr.get("cnt_updatelatency").asLong()).as("updatelatency on " + id).isPositive();
                 // ZooKeeper's leader-only fields, on the leader only.
                 assertThat(mntr.has("synced_followers")).as("synced_followers on " + id).isEqualTo(id == leader);
                 if (id == leader) {
