@@ -84,7 +84,8 @@ final class ServerCollector implements MultiCollector {
             }
         });
         f.engineFigures().forEach((name, value) -> gauge(out, "corral_" + name, value));
-        // Corral's commit latency: from a write's arrival to the fsync that made it durable (standalone), in ms.
+        // Corral's commit latency: a write from arrival to durable and answered (fsync standalone, commit on a
+        // member), in ms: updatelatency's figures under Corral's name.
         f.summaries().stream().filter(sf -> sf.name().equals("updatelatency")).findFirst()
                 .ifPresent(sf -> summary(out, new SummaryFigure("corral_commit_latency_ms", sf.count(), sf.sum(),
                         sf.quantiles())));

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * The request stages Corral times, under the names of ZooKeeper's mntr summaries that measure the same thing:
- * {@code readlatency} (a read, from arrival to its reply queued), {@code updatelatency} (a standalone write, from
- * arrival to the end of the fsync that makes it durable: when its reply may leave), {@code fsynctime} (the
+ * {@code readlatency} (a read, from arrival to its reply queued), {@code updatelatency} (a write, from arrival to
+ * its reply: after the round's fsync standalone, at its commit on an ensemble member), {@code fsynctime} (the
  * standalone round's fsync), {@code snapshottime} / {@code restore_time} (the admin commands), and the admin
  * commands' counters. Owned by the processor thread.
  */
