@@ -12,7 +12,7 @@ import dev.corral.server.storage.ReplaceableStore;
 import dev.corral.server.net.ClientServer;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.pipeline.StandaloneWritePath;
-import dev.corral.server.storage.RocksZnodeStore;
+import dev.corral.server.storage.StoreOptions;
 import dev.corral.server.tree.TreeBootstrap;
 import dev.corral.server.tree.ZnodeStore;
 import java.nio.file.Files;
@@ -62,7 +62,8 @@ public final class CorralServer implements AutoCloseable {
         RequestProcessor processor;
         EnsembleMember member = null;
         if (config.servers().isEmpty()) {
-            store = RocksZnodeStore.open(dir);
+            // Replaceable so that the AdminServer's restore can swap the tree; with RocksDB's write-ahead log.
+            store = new ReplaceableStore(dir, StoreOptions.defaults());
             TreeBootstrap.ensure(store);
             processor = new RequestProcessor(config, store, StandaloneWritePath::new, sasl);
         } else {

@@ -65,6 +65,22 @@ final class LeaderRole {
         return epoch;
     }
 
+    /** Learners with a session here (connected, in any phase). */
+    int learnerCount() {
+        return sessions.size();
+    }
+
+    /** Learners synced with this leader (past the NEWLEADER exchange). */
+    int syncedCount() {
+        int n = 0;
+        for (Session s : sessions.values()) {
+            if (s.synced()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     boolean established() {
         return established;
     }

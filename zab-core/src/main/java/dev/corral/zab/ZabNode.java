@@ -314,6 +314,16 @@ public final class ZabNode {
         return isEstablishedLeader();
     }
 
+    /** While leading: the learners connected to this leader (ZooKeeper's mntr "learners"), else 0. */
+    public int learners() {
+        return role == Role.LEADING ? leader.learnerCount() : 0;
+    }
+
+    /** While leading: the learners synced with this leader (mntr's "synced_followers"), else 0. */
+    public int syncedFollowers() {
+        return role == Role.LEADING ? leader.syncedCount() : 0;
+    }
+
     /** True if this peer is a follower that has received UPTODATE (it serves the current epoch). */
     public boolean isSyncedFollower() {
         return role == Role.FOLLOWING && follower.isBroadcasting();

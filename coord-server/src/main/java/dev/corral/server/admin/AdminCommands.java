@@ -1,6 +1,7 @@
 package dev.corral.server.admin;
 
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.http.HttpEndpoint;
 import dev.corral.server.http.HttpReply;
 import dev.corral.server.monitor.DirSizes;
 import dev.corral.server.monitor.Environment;
@@ -27,12 +28,21 @@ import java.util.function.IntSupplier;
  * the processor thread, the same one the four-letter words use.
  */
 final class AdminCommands {
-    /** A command's body: the fields before {@code command} and {@code error}; stats is null when not needed. */
-    private record Command(String name, Set<String> aliases, boolean needsStats,
+    /**
+     * A command's body: the fields before {@code command} and {@code error}; stats is null when not needed.
+     * {@code gated}: answers only while the server serves (ZooKeeper's serverRequired), checked by itself when the
+     * body needs no stats (those check it on the snapshot).
+     */
+    private record Command(String name, Set<String> aliases, boolean needsStats, boolean gated,
                            Function<ServerStats, Map<String, Object>> body) {
+        Command(String name, Set<String> aliases, boolean needsStats, Function<ServerStats, Map<String, Object>> body) {
+            this(name, aliases, needsStats, false, body);
+        }
     }
 
-    private static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
+    private static final String NOT_SERVING = DataCommands.NOT_SERVING;
+    /** ZooTrace's default text trace mask (client requests, server packets, sessions, warnings). */
+    private static final long DEFAULT_TRACE_MASK = 306;
 
     private final ServerConfig config;
     private final IntSupplier clientPort;
@@ -40,12 +50,16 @@ final class AdminCommands {
     private final Membership member;
     private final Map<String, Command> byName = new TreeMap<>();
     private final Map<String, Command> byAlias = new TreeMap<>();
+    private final DataCommands data;
+    /** Kept and reported as ZooKeeper's stmk/gtmk do; Corral has no trace logging that it would filter. */
+    private volatile long traceMask = DEFAULT_TRACE_MASK;
 
     AdminCommands(ServerConfig config, IntSupplier clientPort, RequestProcessor processor, Membership member) {
         this.config = config;
         this.clientPort = clientPort;
         this.processor = processor;
         this.member = member;
+        this.data = new DataCommands(config, processor, member != null);
         add(new Command("ruok", Set.of(), false, s -> new LinkedHashMap<>()));
         add(new Command("server_stats", Set.of("srvr"), true, s -> serverStats(s, false)));
         add(new Command("stats", Set.of("stat"), true, s -> serverStats(s, true)));
@@ -66,9 +80,27 @@ final class AdminCommands {
         add(new Command("voting_view", Set.of(), false, s -> votingView()));
         add(new Command("zabstate", Set.of(), true, this::zabState));
         add(new Command("monitor", Set.of("mntr"), true, s -> new LinkedHashMap<>(MonitorFields.of(s, 0))));
-        // Listed so that they answer as ZooKeeper does without credentials; see run().
+        // Answered by DataCommands (authorization, rate limits): see run().
         add(new Command("snapshot", Set.of("snap"), false, null));
         add(new Command("restore", Set.of("rest"), false, null));
+        // Corral keeps no digest of its tree per txn (ZooKeeper's zookeeper.digest.enabled): the history is empty.
+        add(new Command("hash", Set.of(), false, true, s -> map("digests", List.of())));
+        add(new Command("get_trace_mask", Set.of("gtmk"), false, s -> map("tracemask", traceMask)));
+        add(new Command("set_trace_mask", Set.of("stmk"), false, null));
+        // The config file's text as read at start-up ("" for a server configured in code, as ZooKeeper's).
+        add(new Command("initial_configuration", Set.of("icfg"), false, true, s -> map("initial_configuration",
+                config.monitoring().adminData().initialConfig())));
+        add(new Command("last_snapshot", Set.of("lsnp"), false, true, s -> map(
+                "zxid", Long.toHexString(data.lastSnapshotZxid()), "timestamp", data.lastSnapshotTime())));
+        // Corral has no observers: nothing to reset, none to list.
+        add(new Command("observer_connection_stat_reset", Set.of("orst"), false, true, s -> new LinkedHashMap<>()));
+        add(new Command("observers", Set.of("obsr"), false, true, s -> map("synced_observers", 0,
+                "observers", List.of())));
+    }
+
+    /** Stops what the commands run on their own threads. */
+    void close() {
+        data.close();
     }
 
     private void add(Command c) {
@@ -82,18 +114,28 @@ final class AdminCommands {
         return byName.keySet();
     }
 
-    CompletableFuture<HttpReply> run(String name, String authorization) {
+    CompletableFuture<HttpReply> run(String name, HttpEndpoint.Request request) {
         Command c = byAlias.get(name);
         if (c == null) {
             // ZooKeeper answers an unknown command with 200 and the error in the body.
             return done(200, reply(name, new LinkedHashMap<>(), "Unknown command: " + name));
         }
-        if (c.body() == null) {
-            // snapshot and restore need ALL on / for the Authorization header's identity, which Corral does not
-            // check yet: without credentials this is ZooKeeper's answer; with them, a refusal until both exist.
-            return authorization == null
-                    ? done(401, reply(c.name(), new LinkedHashMap<>(), "Auth info is missing for the command"))
-                    : done(403, reply(c.name(), new LinkedHashMap<>(), c.name() + " is not supported by Corral yet"));
+        if (c.name().equals("snapshot")) {
+            return data.snapshot(request);
+        }
+        if (c.name().equals("restore")) {
+            return data.restore(request);
+        }
+        if (request.method().equals("POST")) {
+            return done(500, wrongMethod(c.name(), "POST"));
+        }
+        if (c.name().equals("set_trace_mask")) {
+            return done(200, setTraceMask(request.query().get("traceMask")));
+        }
+        if (c.gated()) {
+            return processor.figures().thenApply(f -> f.serving()
+                    ? ok(reply(c.name(), c.body().apply(null), null))
+                    : ok(reply(c.name(), new LinkedHashMap<>(), NOT_SERVING)));
         }
         if (c.name().equals("connection_stat_reset") || c.name().equals("stat_reset")) {
             return processor.resetStats(c.name().equals("connection_stat_reset"))
@@ -106,6 +148,32 @@ final class AdminCommands {
         return processor.stats().thenApply(s -> s.serving() || c.name().equals("zabstate")
                 ? ok(reply(c.name(), c.body().apply(s), null))
                 : ok(reply(c.name(), new LinkedHashMap<>(), NOT_SERVING)));
+    }
+
+    /**
+     * ZooKeeper's servlet gets no response from a GET command POSTed (or restore fetched with GET) and fails: Jetty
+     * answers 500. Corral answers the same status, with the reason in the body.
+     */
+    static Map<String, Object> wrongMethod(String name, String method) {
+        return reply(name, new LinkedHashMap<>(), name + " does not accept " + method);
+    }
+
+    private Map<String, Object> setTraceMask(String text) {
+        if (text == null) {
+            return reply("set_trace_mask", new LinkedHashMap<>(), "setTraceMask requires long traceMask argument");
+        }
+        try {
+            traceMask = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return reply("set_trace_mask", new LinkedHashMap<>(),
+                    "setTraceMask requires long traceMask argument, got " + text);
+        }
+        return reply("set_trace_mask", map("tracemask", traceMask), null);
+    }
+
+    /** A reply of {@code fields} then {@code command} and {@code error}, as JSON with {@code status}. */
+    static HttpReply json(int status, String name, Map<String, Object> fields, String error) {
+        return HttpReply.json(status, Json.write(reply(name, fields, error)));
     }
 
     private static CompletableFuture<HttpReply> done(int status, Map<String, Object> body) {

@@ -22,15 +22,23 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
+    /**
+     * The largest request body buffered (a restore's snapshot): a larger one is answered 413 from its Content-Length,
+     * before anything is read. It bounds what an unauthenticated client can make the server buffer.
+     */
+    private static final int MAX_UPLOAD_BYTES = 256 << 20;
+
     private final HttpEndpoint endpoint;
+    private final AdminCommands commands;
 
     /** Starts serving; {@code member} is null for a standalone server. */
     public AdminServer(ServerConfig config, IntSupplier clientPort, RequestProcessor processor, Membership member)
             throws InterruptedException {
         MonitoringConfig settings = config.monitoring();
-        AdminCommands commands = new AdminCommands(config, clientPort, processor, member);
+        commands = new AdminCommands(config, clientPort, processor, member);
         String base = settings.commandUrl();
-        endpoint = new HttpEndpoint("admin", settings.adminAddress(), settings.adminPort(), request -> {
+        endpoint = new HttpEndpoint("admin", settings.adminAddress(), settings.adminPort(), MAX_UPLOAD_BYTES,
+                request -> {
             String path = request.path();
             if (path.equals("/ready")) {
                 return ready(processor);
@@ -39,7 +47,7 @@ public final class AdminServer implements AutoCloseable {
                 return CompletableFuture.completedFuture(HttpReply.text(200, "text/html", list(base, commands)));
             }
             if (path.startsWith(base + "/")) {
-                return commands.run(path.substring(base.length() + 1), request.authorization());
+                return commands.run(path.substring(base.length() + 1), request);
             }
             return CompletableFuture.completedFuture(HttpReply.text(404, "text/plain", "Not Found\n"));
         });
@@ -75,5 +83,6 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        commands.close();
     }
 }

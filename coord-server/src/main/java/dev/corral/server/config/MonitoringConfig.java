@@ -18,7 +18,15 @@ import java.util.Set;
  * @param exportJvmInfo {@code metricsProvider.exportJvmInfo}: add the JVM's own metrics to /metrics
  */
 public record MonitoringConfig(boolean adminEnabled, String adminAddress, int adminPort, String commandUrl,
-                               boolean metricsEnabled, String metricsHost, int metricsPort, boolean exportJvmInfo) {
+                               boolean metricsEnabled, String metricsHost, int metricsPort, boolean exportJvmInfo,
+                               AdminDataConfig adminData) {
+
+    /** The settings with ZooKeeper's snapshot and restore defaults. */
+    public MonitoringConfig(boolean adminEnabled, String adminAddress, int adminPort, String commandUrl,
+                            boolean metricsEnabled, String metricsHost, int metricsPort, boolean exportJvmInfo) {
+        this(adminEnabled, adminAddress, adminPort, commandUrl, metricsEnabled, metricsHost, metricsPort,
+                exportJvmInfo, AdminDataConfig.DEFAULTS);
+    }
 
     public static final String PROMETHEUS_PROVIDER =
             "org.apache.zookeeper.metrics.prometheus.PrometheusMetricsProvider";
@@ -27,9 +35,15 @@ public record MonitoringConfig(boolean adminEnabled, String adminAddress, int ad
             "org.apache.zookeeper.metrics.impl.DefaultMetricsProvider",
             "org.apache.zookeeper.metrics.impl.NullMetricsProvider");
 
-    public static final Set<String> KEYS = Set.of("admin.enableServer", "admin.serverAddress", "admin.serverPort",
-            "admin.commandURL", "metricsProvider.className", "metricsProvider.httpHost", "metricsProvider.httpPort",
-            "metricsProvider.exportJvmInfo");
+    public static final Set<String> KEYS = keys();
+
+    private static Set<String> keys() {
+        Set<String> keys = new java.util.HashSet<>(Set.of("admin.enableServer", "admin.serverAddress",
+                "admin.serverPort", "admin.commandURL", "metricsProvider.className", "metricsProvider.httpHost",
+                "metricsProvider.httpPort", "metricsProvider.exportJvmInfo"));
+        keys.addAll(AdminDataConfig.KEYS);
+        return Set.copyOf(keys);
+    }
 
     /** Nothing served: what a config built in code (tests, embedding) gets unless it asks. */
     public static final MonitoringConfig OFF = new MonitoringConfig(false, "0.0.0.0", 8080, "/commands", false,
@@ -42,7 +56,12 @@ public record MonitoringConfig(boolean adminEnabled, String adminAddress, int ad
 
     public MonitoringConfig withMetrics(String host, int port) {
         return new MonitoringConfig(adminEnabled, adminAddress, adminPort, commandUrl, true, host, port,
-                exportJvmInfo);
+                exportJvmInfo, adminData);
+    }
+
+    public MonitoringConfig withAdminData(AdminDataConfig data) {
+        return new MonitoringConfig(adminEnabled, adminAddress, adminPort, commandUrl, metricsEnabled, metricsHost,
+                metricsPort, exportJvmInfo, data);
     }
 
     /**
@@ -73,7 +92,7 @@ public record MonitoringConfig(boolean adminEnabled, String adminAddress, int ad
         boolean jvm = bool("metricsProvider.exportJvmInfo", values.getOrDefault("metricsProvider.exportJvmInfo",
                 "true"));
         return new MonitoringConfig(adminEnabled, adminAddress, adminPort, commandUrl, metrics, metricsHost,
-                metricsPort, jvm);
+                metricsPort, jvm, AdminDataConfig.parse(values));
     }
 
     private static String adminValue(Map<String, String> values, String key, String dflt) {

@@ -44,7 +44,14 @@ public final class ZooCfg {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
-        return parse(props, file.toAbsolutePath().getParent());
+        ServerConfig config = parse(props, file.toAbsolutePath().getParent());
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return config.withMonitoring(config.monitoring().withAdminData(
+                    config.monitoring().adminData().withInitialConfig(text)));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
     }
 
     /** Validates {@code props}; relative directories resolve against {@code base}. */

@@ -208,6 +208,31 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         m.put("zab_committed", s.committed());
         m.put("zab_snapshots_sent", s.snapshotsSent());
         m.put("zab_snapshots_installed", s.snapshotsInstalled());
+        var logFigures = log.figures();
+        m.put("zab_log_bytes", logFigures.bytesWritten());
+        m.put("zab_log_syncs", logFigures.fsyncs());
+        m.put("zab_log_sync_time_ms", logFigures.fsyncNanos() / 1_000_000);
+        return m;
+    }
+
+    @Override
+    public java.util.Map<String, Object> leaderFields() {
+        ZabDriver.LeaderFigures f = driver.leaderFigures();
+        if (f == null) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("learners", (long) f.learners());
+        m.put("synced_followers", (long) f.syncedFollowers());
+        // Corral has no observers or non-voting followers, and answers sync as a replicated empty txn: no
+        // pending-sync table.
+        m.put("synced_non_voting_followers", 0L);
+        m.put("synced_observers", 0L);
+        m.put("pending_syncs", 0L);
+        m.put("leader_uptime", f.uptimeMs());
+        m.put("last_proposal_size", f.lastProposalSize());
+        m.put("max_proposal_size", f.maxProposalSize());
+        m.put("min_proposal_size", f.minProposalSize());
         return m;
     }
 

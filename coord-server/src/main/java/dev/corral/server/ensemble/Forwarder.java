@@ -28,8 +28,11 @@ final class Forwarder {
     private sealed interface Slot {
     }
 
-    /** A forwarded request awaiting its commit; {@code body} is kept to build the reply. */
-    record WriteSlot(int xid, int type, byte[] body) implements Slot {
+    /**
+     * A forwarded request awaiting its commit; {@code body} is kept to build the reply, {@code receivedNanos} to
+     * time it (mntr's updatelatency).
+     */
+    record WriteSlot(int xid, int type, byte[] body, long receivedNanos) implements Slot {
     }
 
     private record ReadSlot(Work.Request request) implements Slot {
@@ -96,7 +99,8 @@ final class Forwarder {
             return true;
         }
         byte[] body = Arrays.copyOfRange(r.frame(), r.bodyOffset(), r.frame().length);
-        slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new WriteSlot(r.xid(), r.type(), body));
+        slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new WriteSlot(r.xid(), r.type(), body,
+                r.receivedNanos()));
         if (!toLeader(new PeerFrame.Forward(replication.myId(), conn.sessionId(), r.xid(), r.type(),
                 new ArrayList<>(conn.authIds()), body), conn, status)) {
             closeClient(conn);

@@ -160,6 +160,7 @@ public final class ReplicatedWritePath implements WritePath {
             return;
         }
         ctx.outbox().send(conn, reply(w, env, metas));
+        ctx.writeAnswered(w.receivedNanos());
         if (env.type() == OpCode.CLOSE_SESSION) {
             forwarder.closeClient(conn);
             return;
@@ -264,5 +265,10 @@ public final class ReplicatedWritePath implements WritePath {
     @Override
     public String mode() {
         return status.mode();
+    }
+
+    @Override
+    public java.util.Map<String, Object> roleFields() {
+        return replication.leaderFields();
     }
 }

@@ -9,4 +9,9 @@ public interface Replication {
 
     /** Sends a host frame to a peer; false if there is no connection to it now. */
     boolean send(int peer, byte[] frame);
+
+    /** mntr's leader-only fields while this member leads (ZooKeeper's names), else empty. */
+    default java.util.Map<String, Object> leaderFields() {
+        return java.util.Map.of();
+    }
 }

@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
-    /** Requests carry no bodies worth keeping (restore is refused); this only bounds what is buffered. */
-    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** What an endpoint buffers of a request body unless told otherwise (only the admin restore posts a body). */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
     private static final long ANSWER_TIMEOUT_SECONDS = 30;
 
     /** Answers one request. */
@@ -44,14 +46,24 @@ public final class HttpEndpoint implements AutoCloseable {
         CompletableFuture<HttpReply> handle(Request request);
     }
 
-    /** A request: method, path (decoded, without the query), the Authorization header or null. */
-    public record Request(String method, String path, String authorization) {
+    /**
+     * A request: method, path (decoded, without the query), the query's parameters (first value of each), the
+     * Authorization header or null, the peer's IP address, and the body (empty for none).
+     */
+    public record Request(String method, String path, Map<String, String> query, String authorization,
+                          String remoteIp, byte[] body) {
     }
 
     private final EventLoopGroup group;
     private final Channel channel;
 
     public HttpEndpoint(String name, String host, int port, Handler handler) throws InterruptedException {
+        this(name, host, port, DEFAULT_MAX_REQUEST_BYTES, handler);
+    }
+
+    /** {@code maxRequestBytes}: the largest body buffered; a larger one is answered 413 and not handled. */
+    public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Handler handler)
+            throws InterruptedException {
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-" + name, true));
         try {
             channel = new ServerBootstrap()
@@ -60,7 +72,7 @@ public final class HttpEndpoint implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES),
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes),
                                     new Dispatch(handler));
                         }
                     })
@@ -96,8 +108,15 @@ public final class HttpEndpoint implements AutoCloseable {
                 write(ctx, HttpReply.text(400, "text/plain", "Bad Request\n"), false);
                 return;
             }
-            Request request = new Request(req.method().name(), new QueryStringDecoder(req.uri()).path(),
-                    req.headers().get(HttpHeaderNames.AUTHORIZATION));
+            QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+            Map<String, String> query = new LinkedHashMap<>();
+            uri.parameters().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
+            byte[] body = new byte[req.content().readableBytes()];
+            req.content().readBytes(body);
+            String remoteIp = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                    ? a.getAddress().getHostAddress() : "";
+            Request request = new Request(req.method().name(), uri.path(), query,
+                    req.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp, body);
             CompletableFuture<HttpReply> answer;
             try {
                 answer = handler.handle(request);
@@ -117,6 +136,7 @@ public final class HttpEndpoint implements AutoCloseable {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(reply.body()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+            reply.headers().forEach((k, v) -> response.headers().set(k, v));
             HttpUtil.setContentLength(response, reply.body().length);
             HttpUtil.setKeepAlive(response, keepAlive);
             var done = ctx.writeAndFlush(response);

@@ -1,9 +1,14 @@
 package dev.corral.server.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-/** One HTTP answer: status, content type and body. */
-public record HttpReply(int status, String contentType, byte[] body) {
+/** One HTTP answer: status, content type, body, and any extra headers (e.g. the snapshot's last_zxid). */
+public record HttpReply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    public HttpReply(int status, String contentType, byte[] body) {
+        this(status, contentType, body, Map.of());
+    }
+
     public static HttpReply json(int status, String json) {
         return new HttpReply(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }

@@ -4,12 +4,15 @@ import dev.corral.server.monitor.Membership;
 import dev.corral.server.monitor.MonitorFields;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.pipeline.ServerFigures;
+import dev.corral.server.pipeline.SummaryFigure;
 import dev.corral.zab.Role;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +71,24 @@ final class ServerCollector implements MultiCollector {
             gauge(out, "corral_zab_epoch", member.status().epoch());
             member.zabCounters().forEach((name, value) -> counter(out, "corral_" + name, value));
         }
+        // ZooKeeper's summaries (readlatency, updatelatency, fsynctime, ...) as Prometheus summaries, its counters
+        // and a leader's gauges under their mntr names.
+        for (SummaryFigure sf : f.summaries()) {
+            summary(out, sf);
+        }
+        f.stageFields().forEach((name, value) -> {
+            if (!name.startsWith("avg_") && !name.startsWith("min_") && !name.startsWith("max_")
+                    && !name.startsWith("cnt_") && !name.startsWith("sum_") && !name.matches("p[0-9]+_.*")
+                    && value instanceof Number n) {
+                gauge(out, name, n.doubleValue());
+            }
+        });
+        f.engineFigures().forEach((name, value) -> gauge(out, "corral_" + name, value));
+        // Corral's commit latency: a write from arrival to durable and answered (fsync standalone, commit on a
+        // member), in ms: updatelatency's figures under Corral's name.
+        f.summaries().stream().filter(sf -> sf.name().equals("updatelatency")).findFirst()
+                .ifPresent(sf -> summary(out, new SummaryFigure("corral_commit_latency_ms", sf.count(), sf.sum(),
+                        sf.quantiles())));
         gauge(out, "corral_last_zxid", f.zxid());
         gauge(out, "corral_serving", f.serving() ? 1 : 0);
         return new MetricSnapshots(out);
@@ -76,6 +97,15 @@ final class ServerCollector implements MultiCollector {
     private static void gauge(List<MetricSnapshot> out, String name, double value) {
         out.add(GaugeSnapshot.builder().name(name).help(name)
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(value).build()).build());
+    }
+
+    private static void summary(List<MetricSnapshot> out, SummaryFigure f) {
+        SummarySnapshot.SummaryDataPointSnapshot.Builder point = SummarySnapshot.SummaryDataPointSnapshot.builder()
+                .count(f.count()).sum(f.sum());
+        Quantiles.Builder quantiles = Quantiles.builder();
+        f.quantiles().forEach((q, v) -> quantiles.quantile(q, v));
+        point.quantiles(quantiles.build());
+        out.add(SummarySnapshot.builder().name(f.name()).help(f.name()).dataPoint(point.build()).build());
     }
 
     private static void counter(List<MetricSnapshot> out, String name, double value) {

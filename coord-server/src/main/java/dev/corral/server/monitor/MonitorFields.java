@@ -56,6 +56,7 @@ public final class MonitorFields {
             known.put("open_file_descriptor_count", unix.getOpenFileDescriptorCount());
             known.put("max_file_descriptor_count", unix.getMaxFileDescriptorCount());
         }
+        known.putAll(s.stageFields());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", ServerVersion.FULL);
         m.put("server_state", s.mode());
@@ -63,6 +64,8 @@ public final class MonitorFields {
             Object v = known.get(f.name());
             m.put(f.name(), v != null ? v : f.isDouble() ? (Object) 0.0 : (Object) 0L);
         }
+        // What ZooKeeper prints only in some roles (a leader's learners and proposal sizes) comes after.
+        s.stageFields().forEach(m::putIfAbsent);
         return m;
     }
 

@@ -40,6 +40,11 @@ public final class RequestProcessor implements AutoCloseable {
     private final ContainerSweeper sweeper;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Arrival times of the writes a standalone round applied: their latency ends with the round's fsync. */
+    private final long[] roundWrites = new long[MAX_ROUND];
+    private int roundWriteCount;
+    private final boolean standalone;
+    private final AdminTasks admin;
 
     /** {@code writePaths} builds the write path: {@code StandaloneWritePath::new}, or an ensemble member's. */
     public RequestProcessor(ServerConfig config, ZnodeStore store, WritePath.Factory writePaths) {
@@ -59,6 +64,8 @@ public final class RequestProcessor implements AutoCloseable {
         // Sessions outlive a restart: each gets a full timeout from now to reconnect.
         store.forEachSession(s -> table.add(s.sessionId(), s.password(), s.timeoutMs(), now));
         this.thread = new Thread(this::run, "corral-requests");
+        this.standalone = "standalone".equals(writePath.mode());
+        this.admin = new AdminTasks(this, ctx);
     }
 
     public void start() {
@@ -152,6 +159,11 @@ public final class RequestProcessor implements AutoCloseable {
         });
     }
 
+    /** What the AdminServer's snapshot, restore and authorization run on this processor. */
+    public AdminTasks admin() {
+        return admin;
+    }
+
     /** Runs {@code action} on the processor thread once everything queued before it is done; waits for it. */
     public <T> T onProcessorThread(Supplier<T> action) throws InterruptedException, ExecutionException {
         CompletableFuture<T> done = new CompletableFuture<>();
@@ -199,7 +211,7 @@ public final class RequestProcessor implements AutoCloseable {
                 if (writePath.sweeps()) {
                     sweeper.maybeRun(now, writePath::sweep);
                 }
-                writePath.endRound();
+                endRound();
                 ctx.outbox().flush();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -211,6 +223,23 @@ public final class RequestProcessor implements AutoCloseable {
                 Runtime.getRuntime().halt(70);
             }
         }
+    }
+
+    /** Ends the round on the write path; standalone, that is the fsync the round's write replies wait for. */
+    private void endRound() {
+        if (roundWriteCount == 0) {
+            writePath.endRound();
+            return;
+        }
+        long t0 = System.nanoTime();
+        writePath.endRound();
+        long done = System.nanoTime();
+        StageStats stages = ctx.stages();
+        stages.fsyncTime.add((done - t0) / 1_000_000L);
+        for (int i = 0; i < roundWriteCount; i++) {
+            stages.updateLatency.add((done - roundWrites[i]) / 1_000_000L);
+        }
+        roundWriteCount = 0;
     }
 
     private void handle(Work work) {
@@ -259,12 +288,19 @@ public final class RequestProcessor implements AutoCloseable {
         conn.stats.received++;
         ctx.stats().received++;
         Operation op = Operations.get(r.type());
+        boolean taken = false;
         try {
-            if (!guarded(r, () -> writePath.take(r, op))) {
+            taken = guarded(r, () -> writePath.take(r, op));
+            if (!taken) {
                 answerLocally(r, op);
             }
         } finally {
             long latency = (System.nanoTime() - r.receivedNanos()) / 1_000_000L;
+            if (op != null && op.kind() == Operation.Kind.READ) {
+                ctx.stages().readLatency.add(latency);
+            } else if (taken && standalone && op != null && op.replicated() && roundWriteCount < MAX_ROUND) {
+                roundWrites[roundWriteCount++] = r.receivedNanos();
+            }
             conn.stats.completed(op == null ? "NA" : op.name(), r.xid(), ctx.zxids().last(), latency,
                     System.currentTimeMillis());
             ctx.stats().completed(latency);

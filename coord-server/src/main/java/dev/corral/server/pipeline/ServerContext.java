@@ -27,6 +27,7 @@ public final class ServerContext {
     private final SessionBindings bindings = new SessionBindings();
     private final ZxidClock zxids;
     private final RequestStats stats = new RequestStats();
+    private final StageStats stages = new StageStats();
 
     ServerContext(ServerConfig config, ZnodeStore store, SessionTable sessions) {
         this.config = config;
@@ -89,5 +90,17 @@ public final class ServerContext {
 
     RequestStats stats() {
         return stats;
+    }
+
+    /**
+     * A write's reply is queued now, the write being durable (an ensemble's commit): mntr's updatelatency from its
+     * arrival, {@code receivedNanos}.
+     */
+    public void writeAnswered(long receivedNanos) {
+        stages.updateLatency.add((System.nanoTime() - receivedNanos) / 1_000_000L);
+    }
+
+    StageStats stages() {
+        return stages;
     }
 }

@@ -1,9 +1,12 @@
 package dev.corral.server.pipeline;
 
+import java.util.Map;
+
 /**
  * The server's figures as counts only, for /metrics: what {@link ServerStats} reports without the per-connection,
  * per-watch and per-session lists, so that taking it on the processor thread costs little (a scrape every few
- * seconds must not slow requests).
+ * seconds must not slow requests). {@code stageFields} as in {@link ServerStats}; {@code engineFigures}: the store
+ * engine's own figures (RocksDB's).
  */
 public record ServerFigures(
         boolean serving,
@@ -21,5 +24,8 @@ public record ServerFigures(
         long ephemeralsCount,
         int sessionCount,
         long uptimeMs,
-        long approximateDataSize) {
+        long approximateDataSize,
+        Map<String, Object> stageFields,
+        java.util.List<SummaryFigure> summaries,
+        Map<String, Long> engineFigures) {
 }

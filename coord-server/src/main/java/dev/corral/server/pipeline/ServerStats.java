@@ -8,7 +8,8 @@ import java.util.Set;
  * A consistent snapshot of what the four-letter words and metrics report, taken on the processor thread.
  * {@code watchesBySession} holds what ZooKeeper keeps in its data-watch table (every kind but getChildren's), as
  * wchs, wchc and wchp list only that table; {@code watchTableCount} is mntr's watch_count: both of ZooKeeper's
- * tables, where a persistent (non-recursive) watch sits in both.
+ * tables, where a persistent (non-recursive) watch sits in both. {@code stageFields}: mntr's timed stages and
+ * counters and the role's fields, by ZooKeeper's names ({@code StageStats}, {@code WritePath#roleFields}).
  */
 public record ServerStats(
         boolean serving,
@@ -28,7 +29,8 @@ public record ServerStats(
         Map<Long, Long> sessionTimeouts,
         long uptimeMs,
         int watchTableCount,
-        long approximateDataSize) {
+        long approximateDataSize,
+        Map<String, Object> stageFields) {
 
     /** One client connection, as cons prints it. */
     public record Connection(String address, long received, long sent, long sessionId, String lastOp,

@@ -26,7 +26,14 @@ final class StatsSnapshot {
                 ctx.view().descendantCount("/") + 2, rs.received, ctx.outbox().sent, queued, rs.min(), rs.average(),
                 rs.maxLatency, ctx.bindings().all().size(),
                 ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ephemerals, ctx.sessions().size(),
-                System.currentTimeMillis() - rs.startedMs, ctx.view().approximateDataSize());
+                System.currentTimeMillis() - rs.startedMs, ctx.view().approximateDataSize(),
+                stageFields(ctx, writePath), ctx.stages().figures(), ctx.store().engineFigures());
+    }
+
+    static Map<String, Object> stageFields(ServerContext ctx, WritePath writePath) {
+        Map<String, Object> m = ctx.stages().fields();
+        m.putAll(writePath.roleFields());
+        return m;
     }
 
     static ServerStats take(ServerContext ctx, WritePath writePath, int queued) {
@@ -57,6 +64,7 @@ final class StatsSnapshot {
         return new ServerStats(writePath.serving(), writePath.mode(), ctx.zxids().last(), nodeCount, rs.received,
                 ctx.outbox().sent, queued, rs.min(), rs.average(), rs.maxLatency, conns, watches,
                 ctx.sessions().size(), ephemerals, timeouts, System.currentTimeMillis() - rs.startedMs,
-                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ctx.view().approximateDataSize());
+                ctx.watches().count() + ctx.watches().count(WatchKind.PERSISTENT), ctx.view().approximateDataSize(),
+                stageFields(ctx, writePath));
     }
 }

@@ -55,4 +55,9 @@ public interface WritePath {
 
     /** What srvr prints as Mode: "standalone", "leader", "follower" or "looking". */
     String mode();
+
+    /** mntr fields of this server's role (an ensemble leader's learners, proposal sizes ...), in ZooKeeper's names. */
+    default java.util.Map<String, Object> roleFields() {
+        return java.util.Map.of();
+    }
 }

@@ -62,6 +62,21 @@ public final class ZabDriver implements AutoCloseable {
     /** Counters for tests and four-letter words. */
     public record Stats(long readies, long persists, long snapshotsSent, long snapshotsInstalled, long committed) {}
 
+    /**
+     * What ZooKeeper's mntr prints only on a leader: learners connected and synced, how long it has led (ms), and
+     * the sizes of its proposals (bytes; -1 before the first, as ZooKeeper's BufferStats).
+     */
+    public record LeaderFigures(int learners, int syncedFollowers, long uptimeMs, long lastProposalSize,
+                                long minProposalSize, long maxProposalSize) {
+    }
+
+    private volatile int learners;
+    private volatile int syncedFollowers;
+    private volatile long leadingSinceNanos;
+    private volatile long lastProposalSize = -1;
+    private volatile long minProposalSize = -1;
+    private volatile long maxProposalSize = -1;
+
     private sealed interface Event {}
 
     private record Inbound(int from, Message message) implements Event {}
@@ -212,6 +227,10 @@ public final class ZabDriver implements AutoCloseable {
      * leader, and with {@link ProposalOutcomeUnknownException} if it stops leading before the commit was seen.
      */
     public CompletableFuture<Zxid> propose(byte[] payload) {
+        long size = payload.length;
+        lastProposalSize = size;
+        minProposalSize = minProposalSize < 0 ? size : Math.min(minProposalSize, size);
+        maxProposalSize = Math.max(maxProposalSize, size);
         PeerStatus s = status;
         if (!s.canPropose() || stopped) {
             return CompletableFuture.failedFuture(new NotLeaderException(stopped ? -1 : s.leaderId()));
@@ -242,6 +261,15 @@ public final class ZabDriver implements AutoCloseable {
     }
 
     /** This peer's role, leader and epoch right now. */
+    /** The leader's figures, or null while this peer does not lead an established epoch. */
+    public LeaderFigures leaderFigures() {
+        if (!status.canPropose()) {
+            return null;
+        }
+        return new LeaderFigures(learners, syncedFollowers, (System.nanoTime() - leadingSinceNanos) / 1_000_000,
+                lastProposalSize, minProposalSize, maxProposalSize);
+    }
+
     public PeerStatus status() {
         return status;
     }
@@ -577,6 +605,8 @@ public final class ZabDriver implements AutoCloseable {
     }
 
     private void publishStatus() {
+        learners = node.learners();
+        syncedFollowers = node.syncedFollowers();
         long epoch = switch (node.role()) {
             case LEADING -> node.leaderEpoch() >= 0 ? node.leaderEpoch() : node.currentEpoch();
             default -> node.currentEpoch();
@@ -586,6 +616,9 @@ public final class ZabDriver implements AutoCloseable {
         if (!s.equals(status)) {
             PeerStatus before = status;
             status = s;
+            if (s.canPropose() && !before.canPropose()) {
+                leadingSinceNanos = System.nanoTime();
+            }
             LOG.info("server {}: {}", config.myId(), s);
             if (before.canPropose() && !s.canPropose()) {
                 failPending(new ProposalOutcomeUnknownException("server " + config.myId() + " stopped leading"));

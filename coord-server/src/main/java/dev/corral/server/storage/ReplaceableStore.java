@@ -2,6 +2,7 @@ package dev.corral.server.storage;
 
 import dev.corral.server.tree.NodeMeta;
 import dev.corral.server.tree.SessionRecord;
+import dev.corral.server.tree.SwappableStore;
 import dev.corral.server.tree.ZnodeStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,15 +19,45 @@ import org.apache.zookeeper.data.ACL;
  * applies, so after a crash the member re-applies the log's committed txns above the tree's last flush, and the log
  * is trimmed only up to a flush ({@code EnsembleMember}).
  */
-public final class ReplaceableStore implements ZnodeStore {
-    private static final StoreOptions OPTIONS = StoreOptions.defaults().withoutWriteAheadLog();
-
+public final class ReplaceableStore implements SwappableStore {
     private final Path dir;
+    private final StoreOptions options;
     private volatile RocksZnodeStore current;
 
+    /** An ensemble member's store: no write-ahead log of its own (the ZAB log holds every txn). */
     public ReplaceableStore(Path dir) {
+        this(dir, StoreOptions.defaults().withoutWriteAheadLog());
+    }
+
+    /** A store with {@code options}: a standalone server's keeps RocksDB's write-ahead log (the defaults). */
+    public ReplaceableStore(Path dir, StoreOptions options) {
         this.dir = dir;
-        this.current = RocksZnodeStore.open(dir, OPTIONS);
+        this.options = options;
+        this.current = RocksZnodeStore.open(dir, options);
+    }
+
+    private Path stagingDir() {
+        return dir.resolveSibling(dir.getFileName() + ".staging");
+    }
+
+    @Override
+    public ZnodeStore openStaging() {
+        Dirs.deleteQuietly(stagingDir());
+        // Loading is one sequential write of a whole tree: no write-ahead log, the last commit flushes.
+        return RocksZnodeStore.open(stagingDir(), StoreOptions.defaults().withoutWriteAheadLog());
+    }
+
+    @Override
+    public void installStaging(ZnodeStore staging) {
+        staging.close();
+        replaceWith(stagingDir());
+        Dirs.deleteQuietly(stagingDir());
+    }
+
+    @Override
+    public void discardStaging(ZnodeStore staging) {
+        staging.close();
+        Dirs.deleteQuietly(stagingDir());
     }
 
     /** Makes the store a copy of the checkpoint in {@code snapshot} (which is left in place). */
@@ -38,7 +69,7 @@ public final class ReplaceableStore implements ZnodeStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install snapshot " + snapshot + " into " + dir, e);
         }
-        current = RocksZnodeStore.open(dir, OPTIONS);
+        current = RocksZnodeStore.open(dir, options);
     }
 
     @Override
@@ -124,6 +155,11 @@ public final class ReplaceableStore implements ZnodeStore {
     @Override
     public void checkpoint(Path target) {
         current.checkpoint(target);
+    }
+
+    @Override
+    public java.util.Map<String, Long> engineFigures() {
+        return current.engineFigures();
     }
 
     @Override

@@ -279,6 +279,19 @@ public final class ZabLogStore implements AutoCloseable {
         write(r, null, plainWrite);
     }
 
+    /** The log's own figures: bytes written (batches' data size), fsyncs and their total time. */
+    public record Figures(long bytesWritten, long fsyncs, long fsyncNanos) {
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fsyncs = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong fsyncNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Cheap to read from any thread (/metrics). */
+    public Figures figures() {
+        return new Figures(bytesWritten.get(), fsyncs.get(), fsyncNanos.get());
+    }
+
     /** Makes everything written so far durable (one WAL fsync). Any thread; a no-op once closed. */
     public void sync() {
         synchronized (closeLock) {
@@ -286,7 +299,10 @@ public final class ZabLogStore implements AutoCloseable {
                 return;
             }
             try {
+                long t0 = System.nanoTime();
                 db.syncWal();
+                fsyncNanos.addAndGet(System.nanoTime() - t0);
+                fsyncs.incrementAndGet();
             } catch (RocksDBException e) {
                 throw new StoreException("cannot sync ZAB log " + dir + ": " + e.getMessage(), e);
             }
@@ -344,7 +360,13 @@ public final class ZabLogStore implements AutoCloseable {
                 batch.put(entryKey(t.counter()), entryValue(t));
                 newLast = t.zxid();
             }
+            long t0 = System.nanoTime();
             db.write(how, batch);
+            bytesWritten.addAndGet(batch.getDataSize());
+            if (how == syncWrite) {
+                fsyncNanos.addAndGet(System.nanoTime() - t0);
+                fsyncs.incrementAndGet();
+            }
         } catch (RocksDBException e) {
             throw new StoreException("cannot persist to ZAB log " + dir + ": " + e.getMessage(), e);
         }

@@ -95,6 +95,15 @@ public interface ZnodeStore extends AutoCloseable {
      */
     void checkpoint(java.nio.file.Path target);
 
+    /**
+     * The store engine's own figures by metric name (without the corral_ prefix), for /metrics: e.g. RocksDB's key
+     * estimate, pending compaction bytes, running compactions, block cache usage and capacity. Called on the
+     * processor thread; cheap (no scan).
+     */
+    default java.util.Map<String, Long> engineFigures() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 

@@ -33,12 +33,14 @@ class MonitoringConfigTest {
 
     @Test
     void readsTheKeys() throws Exception {
-        MonitoringConfig m = load("admin.enableServer=false\nadmin.serverAddress=127.0.0.1\nadmin.serverPort=9090\n"
+        String text = "admin.enableServer=false\nadmin.serverAddress=127.0.0.1\nadmin.serverPort=9090\n"
                 + "admin.commandURL=/cmds\nmetricsProvider.className=" + MonitoringConfig.PROMETHEUS_PROVIDER + "\n"
                 + "metricsProvider.httpHost=127.0.0.2\nmetricsProvider.httpPort=7001\n"
-                + "metricsProvider.exportJvmInfo=false\n").monitoring();
+                + "metricsProvider.exportJvmInfo=false\nadmin.snapshot.enabled=false\n"
+                + "admin.restore.enabled=false\nadmin.rateLimiterIntervalInMS=1000\n";
+        MonitoringConfig m = load(text).monitoring();
         assertThat(m).isEqualTo(new MonitoringConfig(false, "127.0.0.1", 9090, "/cmds", true, "127.0.0.2", 7001,
-                false));
+                false, new AdminDataConfig(false, false, 1000, "dataDir=d\n" + text)));
     }
 
     @Test
@@ -53,6 +55,18 @@ class MonitoringConfigTest {
             System.clearProperty("zookeeper.admin.serverPort");
             System.clearProperty("zookeeper.admin.enableServer");
         }
+    }
+
+    @Test
+    void snapshotAndRestoreDefaultsAreZooKeepers() throws Exception {
+        AdminDataConfig d = load("").monitoring().adminData();
+        assertThat(d.snapshotEnabled()).isTrue();
+        assertThat(d.restoreEnabled()).isTrue();
+        assertThat(d.rateLimiterIntervalMs()).isEqualTo(300_000);
+        assertThatThrownBy(() -> load("admin.snapshot.enabled=yes\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.snapshot.enabled");
+        assertThatThrownBy(() -> load("admin.rateLimiterIntervalInMS=-5\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.rateLimiterIntervalInMS");
     }
 
     @Test

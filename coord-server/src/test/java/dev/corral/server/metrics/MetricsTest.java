@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -127,6 +128,17 @@ class MetricsTest {
         }
         assertThat(ours.values().get("packets_received")).isPositive();
         assertThat(ours.types()).containsKeys("corral_last_zxid", "corral_serving");
+        // The request stages Corral times, as ZooKeeper's summaries (same names, same type), filled by the work.
+        for (String name : List.of("readlatency", "updatelatency", "fsynctime")) {
+            assertThat(ours.types().get(name)).as(name).isEqualTo("summary").isEqualTo(zk.types().get(name));
+            assertThat(ours.values().get(name + "_count")).as(name + "_count").isPositive();
+        }
+        // Corral's own: commit latency and the store engine's figures.
+        assertThat(ours.types().get("corral_commit_latency_ms")).isEqualTo("summary");
+        assertThat(ours.values().get("corral_rocksdb_estimate_num_keys")).isPositive();
+        assertThat(ours.values().get("corral_rocksdb_block_cache_capacity_bytes")).isPositive();
+        assertThat(ours.values()).containsKeys("corral_rocksdb_estimate_pending_compaction_bytes",
+                "corral_rocksdb_num_running_compactions", "corral_rocksdb_block_cache_usage_bytes");
         // exportJvmInfo: the JVM's metrics are there (under the 1.x client's names; see docs/operations.md).
         assertThat(ours.types().keySet()).anyMatch(n -> n.startsWith("jvm_memory"));
         assertThat(zk.types().keySet()).anyMatch(n -> n.startsWith("jvm_memory"));
