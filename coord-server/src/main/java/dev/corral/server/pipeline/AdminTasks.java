@@ -112,7 +112,7 @@ public final class AdminTasks {
             for (int bit = 1; bit <= perms; bit <<= 1) {
                 if ((perms & bit) != 0) {
                     try {
-                        AclRules.check(acl, bit, ids);
+                        AclRules.check(acl, bit, ids, ctx.authSchemes());
                     } catch (KeeperError e) {
                         result.complete(Access.NO_AUTH);
                         return;
