@@ -152,6 +152,8 @@ public final class ConfigCommands implements Runnable {
         CommandSpec spec;
         @Mixin
         StateOptions state;
+        @Option(names = "--editor", description = "Editor command, given the file as its last argument (default: $VISUAL, $EDITOR, vi)")
+        String editorCommand;
 
         @Override
         public Integer call() throws Exception {
@@ -161,7 +163,8 @@ public final class ConfigCommands implements Runnable {
                 Path f = Files.createTempFile("corral-mesos-config-v" + cur.version() + "-", ".json");
                 byte[] before = ConfigCodec.encode(cur.config());
                 Files.write(f, before);
-                String editor = Optional.ofNullable(System.getenv("VISUAL")).filter(s -> !s.isBlank())
+                String editor = Optional.ofNullable(editorCommand)
+                        .or(() -> Optional.ofNullable(System.getenv("VISUAL"))).filter(s -> !s.isBlank())
                         .or(() -> Optional.ofNullable(System.getenv("EDITOR")).filter(s -> !s.isBlank())).orElse("vi");
                 int code = new ProcessBuilder("sh", "-c", editor + " \"$0\"", f.toString()).inheritIO().start().waitFor();
                 if (code != 0) {
