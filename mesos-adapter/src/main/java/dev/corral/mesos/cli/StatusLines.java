@@ -41,7 +41,7 @@ final class StatusLines {
         }
         String legacy = configs.version(0).flatMap(StatusLines::decode).map(FrameworkConfig::specHash)
                 .orElse(v.config().specHash());
-        RolloutPlan plan = RolloutPlan.compute(frameworkName, v.version(), v.config(), tasks, legacy);
+        RolloutPlan plan = RolloutPlan.compute(frameworkName, v.version(), v.config(), tasks, legacy, System.currentTimeMillis());
         out.println("rollout:      " + plan.phase() + " - " + plan.summary());
         int entries = new ServiceRegistry(client, frameworkName).read(v.config().discovery()).size();
         out.println("discovery:    " + v.config().discovery().servicePath() + " (" + entries + " instance(s))");

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * named, before anything is written or applied.
  * <pre>
  * {"command": "sleep 600", "cpus": 0.1, "mem": 32.0, "instances": 3, "environment": {"MODE": "blue"},
- *  "failover_timeout": "7d", "discovery": {"base": "/discovery", "service": "web", "port": 8080}}
+ *  "failover_timeout": "7d", "discovery": {"base": "/discovery", "service": "web", "port": 8080}, "rollout_settle": "0s"}
  * </pre>
  */
 public final class ConfigCodec {
@@ -30,7 +30,7 @@ public final class ConfigCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP = Set.of("command", "cpus", "mem", "instances", "environment", "failover_timeout",
-            "discovery");
+            "discovery", "rollout_settle");
     private static final Set<String> DISCOVERY = Set.of("base", "service", "port");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -51,6 +51,7 @@ public final class ConfigCodec {
         d.put("base", c.discovery().base());
         d.put("service", c.discovery().service());
         c.discovery().port().ifPresentOrElse(p -> d.put("port", p), () -> d.putNull("port"));
+        o.put("rollout_settle", Durations.format(c.rolloutSettle()));
         try {
             return (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
@@ -137,7 +138,14 @@ public final class ConfigCodec {
             }
             port = Optional.of(p.intValue());
         }
-        return new FrameworkConfig(command, cpus, mem, instances, env, failover.get(), new Discovery(base, service, port));
+        JsonNode rs = root.get("rollout_settle");
+        Optional<Duration> settle = rs == null || rs.isNull() ? Optional.of(Duration.ZERO)
+                : rs.isTextual() ? Durations.parse(rs.textValue()) : Optional.empty();
+        if (settle.isEmpty() || settle.get().isNegative() || settle.get().compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidConfigException("rollout_settle", "must be a duration from \"0s\" to \"1h\", got " + shown(rs));
+        }
+        return new FrameworkConfig(command, cpus, mem, instances, env, failover.get(), new Discovery(base, service, port),
+                settle.get());
     }
 
     private static void unknown(JsonNode o, Set<String> known, String prefix) throws InvalidConfigException {

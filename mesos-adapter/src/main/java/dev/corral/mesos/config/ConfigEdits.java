@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * {@code key=value} edits as {@code config set} takes them: {@code command}, {@code cpus}, {@code mem},
- * {@code instances}, {@code failover_timeout}, {@code env.NAME} (empty value removes it), {@code discovery.base},
+ * {@code instances}, {@code failover_timeout}, {@code rollout_settle}, {@code env.NAME} (empty value removes it), {@code discovery.base},
  * {@code discovery.service}, {@code discovery.port} (empty: none). The result is validated like any document.
  */
 public final class ConfigEdits {
@@ -23,6 +23,7 @@ public final class ConfigEdits {
         String base = c.discovery().base();
         String service = c.discovery().service();
         Optional<Integer> port = c.discovery().port();
+        java.time.Duration settle = c.rolloutSettle();
         for (String a : assignments) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
@@ -37,6 +38,8 @@ public final class ConfigEdits {
                 case "instances" -> instances = (int) whole(key, value);
                 case "failover_timeout" -> failover = Durations.parse(value)
                         .orElseThrow(() -> new InvalidConfigException(key, "must be a duration such as 7d, 2h, 30s; got \"" + value + "\""));
+                case "rollout_settle" -> settle = Durations.parse(value)
+                        .orElseThrow(() -> new InvalidConfigException(key, "must be a duration such as 0s, 30s; got \"" + value + "\""));
                 case "discovery.base" -> base = value;
                 case "discovery.service" -> service = value;
                 case "discovery.port" -> port = value.isBlank() ? Optional.empty() : Optional.of((int) whole(key, value));
@@ -49,14 +52,14 @@ public final class ConfigEdits {
                         }
                     } else {
                         throw new InvalidConfigException(key, "is not a known field (command, cpus, mem, instances, "
-                                + "failover_timeout, env.NAME, discovery.base, discovery.service, discovery.port)");
+                                + "failover_timeout, rollout_settle, env.NAME, discovery.base, discovery.service, discovery.port)");
                     }
                 }
             }
         }
         // Round-trip through the codec so an edit is validated exactly like a whole document.
         FrameworkConfig edited = new FrameworkConfig(command, cpus, mem, instances, env, failover,
-                new Discovery(base, service, port));
+                new Discovery(base, service, port), settle);
         return ConfigCodec.decode(ConfigCodec.encode(edited));
     }
 
@@ -70,7 +73,7 @@ public final class ConfigEdits {
 
     private static long whole(String key, String value) throws InvalidConfigException {
         try {
-            return Long.parseLong(value.trim());
+            return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new InvalidConfigException(key, "must be a whole number, got \"" + value + "\"");
         }

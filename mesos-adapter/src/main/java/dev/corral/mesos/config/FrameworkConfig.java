@@ -11,11 +11,12 @@ import java.util.TreeMap;
 
 /**
  * A framework's configuration, as stored (one JSON document, see {@link ConfigCodec}): what each task runs, how many
- * instances, the FrameworkInfo failover timeout, and where running tasks are announced. Instances of a valid document
+ * instances, the FrameworkInfo failover timeout, where running tasks are announced, and how long a replacement must
+ * have been TASK_RUNNING before a rollout replaces the next task ({@code rolloutSettle}, default 0). Instances of a valid document
  * only: the codec validates before building one.
  */
 public record FrameworkConfig(String command, double cpus, double mem, int instances, SortedMap<String, String> environment,
-                              Duration failoverTimeout, Discovery discovery) {
+                              Duration failoverTimeout, Discovery discovery, Duration rolloutSettle) {
 
     public FrameworkConfig {
         environment = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(environment));
@@ -25,15 +26,15 @@ public record FrameworkConfig(String command, double cpus, double mem, int insta
     public static FrameworkConfig seed(String frameworkName, String command, double cpus, double mem, int instances,
                                        Duration failoverTimeout) {
         return new FrameworkConfig(command, cpus, mem, instances, new TreeMap<>(), failoverTimeout,
-                new Discovery(Discovery.DEFAULT_BASE, frameworkName, java.util.Optional.empty()));
+                new Discovery(Discovery.DEFAULT_BASE, frameworkName, java.util.Optional.empty()), Duration.ZERO);
     }
 
     public FrameworkConfig withInstances(int n) {
-        return new FrameworkConfig(command, cpus, mem, n, environment, failoverTimeout, discovery);
+        return new FrameworkConfig(command, cpus, mem, n, environment, failoverTimeout, discovery, rolloutSettle);
     }
 
     public FrameworkConfig withCommand(String c) {
-        return new FrameworkConfig(c, cpus, mem, instances, environment, failoverTimeout, discovery);
+        return new FrameworkConfig(c, cpus, mem, instances, environment, failoverTimeout, discovery, rolloutSettle);
     }
 
     /**

@@ -529,7 +529,8 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     }
 
     private RolloutPlan plan(ConfigStore.Versioned v) throws Exception {
-        return RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), store.tasks(), legacyHash);
+        return RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), store.tasks(), legacyHash,
+                System.currentTimeMillis());
     }
 
     // ---- configuration rollout and service discovery (exec thread) ----
@@ -547,7 +548,8 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         try {
             ConfigStore.Versioned v = applied;
             List<TaskRecord> tasks = store.tasks();
-            RolloutPlan plan = RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), tasks, legacyHash);
+            RolloutPlan plan = RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), tasks, legacyHash,
+                    System.currentTimeMillis());
             Map<String, TaskRecord> known = tasks.stream().collect(Collectors.toMap(TaskRecord::taskId, Function.identity()));
             long now = System.currentTimeMillis();
             killSent.keySet().retainAll(plan.kills().stream().map(RolloutPlan.Kill::taskId).toList());

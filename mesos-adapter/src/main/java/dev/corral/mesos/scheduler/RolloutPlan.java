@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * <p>Rules: slots at or above the instance count are stopped (scale down); an empty slot is launched (scale up, or the
  * second half of a replacement); a slot whose task runs another spec is replaced, kill first then launch, one slot at
- * a time: the lowest such slot, and only while every other slot of the current spec is TASK_RUNNING and none waits
- * for a launch. A slot whose task of this version ended (failed, killed by an operator) is not relaunched: that stops
+ * a time: the lowest such slot, and only while every other slot of the current spec is TASK_RUNNING (for at least
+ * the document's {@code rollout_settle}) and none waits for a launch. A slot whose task of this version ended (failed, killed by an operator) is not relaunched: that stops
  * the rollout, and says so, until a new version is set.
  */
 public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<Kill> kills, String summary) {
@@ -36,7 +36,7 @@ public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<
      * @param legacyHash the spec hash to assume for records written before tasks carried one (the seed version's)
      */
     public static RolloutPlan compute(String frameworkName, int version, FrameworkConfig config, List<TaskRecord> tasks,
-                                      String legacyHash) {
+                                      String legacyHash, long nowMillis) {
         TaskIds ids = new TaskIds(frameworkName);
         String hash = config.specHash();
         int n = config.instances();
@@ -54,6 +54,7 @@ public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<
         int running = 0;
         int starting = 0;
         int stopping = 0;
+        int settling = 0;
         for (Map.Entry<Integer, List<TaskRecord>> e : bySlot.entrySet()) {
             int slot = e.getKey();
             List<TaskRecord> live = e.getValue().stream().filter(RolloutPlan::live).toList();
@@ -67,8 +68,12 @@ public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<
             if (!current.isEmpty()) {
                 stale.forEach(t -> kills.add(new Kill(t.taskId(), "superseded in slot " + slot + " (config v" + version + ")")));
                 stopping += stale.size();
-                if (current.stream().anyMatch(TaskRecord::isRunning)) {
+                Optional<TaskRecord> up = current.stream().filter(TaskRecord::isRunning).findFirst();
+                if (up.isPresent()) {
                     running++;
+                    if (nowMillis - up.get().updatedMillis() < config.rolloutSettle().toMillis()) {
+                        settling++;
+                    }
                 } else {
                     starting++;
                 }
@@ -90,7 +95,7 @@ public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<
                 }
             }
         }
-        boolean settled = starting == 0 && failed.isEmpty();
+        boolean settled = starting == 0 && settling == 0 && failed.isEmpty();
         if (!toReplace.isEmpty() && settled) {
             int slot = toReplace.get(0);
             bySlot.get(slot).stream().filter(RolloutPlan::live).forEach(t ->
@@ -101,6 +106,7 @@ public record RolloutPlan(int version, Phase phase, List<Launch> launches, List<
         String summary = "config v" + version + ": " + running + "/" + n + " running the current spec"
                 + (toReplace.isEmpty() ? "" : ", " + toReplace.size() + " to replace")
                 + (starting == 0 ? "" : ", " + starting + " starting")
+                + (settling == 0 || toReplace.isEmpty() ? "" : ", " + settling + " settling")
                 + (stopping == 0 ? "" : ", " + stopping + " stopping")
                 + (failed.isEmpty() ? "" : "; rollout stopped: " + String.join("; ", failed));
         return new RolloutPlan(version, phase, launches, kills, summary);
