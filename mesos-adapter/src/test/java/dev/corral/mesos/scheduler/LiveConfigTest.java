@@ -40,6 +40,8 @@ import org.apache.curator.x.discovery.ServiceType;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -232,9 +234,15 @@ class LiveConfigTest {
         return -1;
     }
 
-    @Test
-    void aRolloutInterruptedByKillingTheLeadingSchedulerIsFinishedByTheNextLeader() throws Exception {
-        World w = new World("ri", 5);
+    /**
+     * Two ways a leader goes: it stops (its election node goes at once), or its session is expired on the server while
+     * it still runs (it learns it is deposed only when it reconnects; its fenced writes fail from then on).
+     */
+    @ParameterizedTest(name = "session expired: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRolloutInterruptedByKillingTheLeadingSchedulerIsFinishedByTheNextLeader(boolean expire) throws Exception {
+        World w = new World(expire ? "rx" : "ri", 5);
+        String fw = w.name;
         Instance s1 = w.instance("s1:1");
         await().atMost(Duration.ofSeconds(10)).until(() -> s1.scheduler().isLeader());
         Instance s2 = w.instance("s2:2");
@@ -247,13 +255,20 @@ class LiveConfigTest {
             return ts.stream().anyMatch(t -> t.taskId().endsWith("-v1") && t.isRunning())
                     && ts.stream().filter(t -> !t.taskId().endsWith("-v1") && !t.isTerminal()).count() >= 2;
         });
-        s1.kill();
+        if (expire) {
+            org.apache.zookeeper.ZooKeeper zk = s1.client().getZookeeperClient().getZooKeeper();
+            ZkTarget.expireSession(zk.getSessionId(), zk.getSessionPasswd());
+        } else {
+            s1.kill();
+        }
         long oldLive = w.store.tasks().stream().filter(t -> !t.taskId().endsWith("-v1") && !t.isTerminal()).count();
         assertThat(oldLive).as("the rollout was interrupted half-way").isGreaterThanOrEqualTo(1);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> s2.scheduler().isLeader() && s2.scheduler().isReconciled());
+        await().atMost(Duration.ofSeconds(30)).until(() -> s2.scheduler().isLeader() && s2.scheduler().isReconciled());
         w.awaitSettled(s2, 1, 5);
-        assertThat(w.running()).containsExactly("ri-0-v1", "ri-1-v1", "ri-2-v1", "ri-3-v1", "ri-4-v1");
+        // The expired one learns it was deposed when its client reconnects (until then its writes are fenced off).
+        await().atMost(Duration.ofSeconds(30)).until(() -> !s1.scheduler().isLeader());
+        assertThat(w.running()).containsExactly(fw + "-0-v1", fw + "-1-v1", fw + "-2-v1", fw + "-3-v1", fw + "-4-v1");
         // Nothing launched twice, nothing started over: each id once, every replacement still the first one.
         assertThat(w.cluster.launchCounts()).hasSize(10).allSatisfy((task, n) -> assertThat(n).as(task).isEqualTo(1));
         assertThat(w.store.tasks()).allSatisfy(t -> assertThat(t.launches()).as(t.taskId()).isEqualTo(1));
