@@ -81,6 +81,17 @@ class ConfigDocumentTest {
     }
 
     @Test
+    void runWithoutTaskFlagsNeedsAStoredDocument() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new CorralMesos());
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute("run", "--master", "127.0.0.1:1", "--zk", "zk://" + ZkTarget.connectString()
+                + ZkTarget.uniqueRoot("cfg-none"), "--framework-name", "web", "--advertise", "x:1");
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("no configuration stored at").contains("give the task flags (--command ...) to seed it");
+    }
+
+    @Test
     void twoOperatorsEditingAtOnceOneWinsTheOtherIsTold() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
