@@ -1,8 +1,6 @@
 package dev.corral.mesos.cli;
 
-import dev.corral.mesos.config.ConfigCodec;
 import dev.corral.mesos.config.ConfigStore;
-import dev.corral.mesos.config.FrameworkConfig;
 import dev.corral.mesos.config.InvalidConfigException;
 import dev.corral.mesos.discovery.ServiceRegistry;
 import dev.corral.mesos.ha.FrameworkPaths;
@@ -39,19 +37,10 @@ final class StatusLines {
                     + "); the scheduler keeps running the last valid version");
             return;
         }
-        String legacy = configs.version(0).flatMap(StatusLines::decode).map(FrameworkConfig::specHash)
-                .orElse(v.config().specHash());
+        String legacy = configs.seedSpecHash().orElse(v.config().specHash());
         RolloutPlan plan = RolloutPlan.compute(frameworkName, v.version(), v.config(), tasks, legacy, System.currentTimeMillis());
         out.println("rollout:      " + plan.phase() + " - " + plan.summary());
         int entries = new ServiceRegistry(client, frameworkName).read(v.config().discovery()).size();
         out.println("discovery:    " + v.config().discovery().servicePath() + " (" + entries + " instance(s))");
-    }
-
-    private static Optional<FrameworkConfig> decode(byte[] data) {
-        try {
-            return Optional.of(ConfigCodec.decode(data));
-        } catch (InvalidConfigException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -32,6 +32,9 @@ public final class ConfigStore {
     /** A valid document and its version. */
     public record Versioned(int version, FrameworkConfig config) {}
 
+    /** What a starting scheduler runs, and why not the stored version if it cannot. */
+    public record Startup(Versioned running, Optional<String> problem) {}
+
     private final CuratorFramework client;
     private final FrameworkPaths paths;
 
@@ -76,6 +79,52 @@ public final class ConfigStore {
             return new Versioned(0, seed);
         } catch (KeeperException.NodeExistsException e) {
             return current().orElseThrow(() -> new IllegalStateException("configuration vanished while seeding"));
+        }
+    }
+
+    /**
+     * What a scheduler instance starts with: the stored document (seeded from {@code seed} if none is stored and a seed
+     * is given). If the stored one does not validate (written around the CLI), the newest kept valid version, and why.
+     */
+    public Startup startup(Optional<FrameworkConfig> seed) throws Exception {
+        try {
+            if (seed.isPresent()) {
+                Versioned v = seed(seed.get());
+                if (!v.config().equals(seed.get())) {
+                    LOG.info("Configuration version {} is stored and rules; the task flags only seed version 0", v.version());
+                }
+                return new Startup(v, Optional.empty());
+            }
+            return new Startup(current().orElseThrow(() -> new IllegalStateException("no configuration stored at "
+                    + paths.config() + ": give the task flags (--command ...) to seed it")), Optional.empty());
+        } catch (InvalidConfigException e) {
+            List<Stored> kept = new ArrayList<>(history());
+            Collections.reverse(kept);
+            for (Stored h : kept) {
+                Optional<FrameworkConfig> c = decodeQuietly(h.data());
+                if (c.isPresent()) {
+                    String problem = "stored configuration refused (" + e.getMessage() + "); running version " + h.version();
+                    LOG.error("{}", problem);
+                    return new Startup(new Versioned(h.version(), c.get()), Optional.of(problem));
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The spec hash of version 0, if kept: what task records written before records carried a hash were launched
+     * with (the kit's flags, which seed version 0).
+     */
+    public Optional<String> seedSpecHash() throws Exception {
+        return version(0).flatMap(ConfigStore::decodeQuietly).map(FrameworkConfig::specHash);
+    }
+
+    private static Optional<FrameworkConfig> decodeQuietly(byte[] data) {
+        try {
+            return Optional.of(ConfigCodec.decode(data));
+        } catch (InvalidConfigException e) {
+            return Optional.empty();
         }
     }
 

@@ -4,7 +4,6 @@ import dev.corral.mesos.config.ConfigStore;
 import dev.corral.mesos.config.ConfigWatch;
 import dev.corral.mesos.config.Discovery;
 import dev.corral.mesos.config.FrameworkConfig;
-import dev.corral.mesos.config.InvalidConfigException;
 import dev.corral.mesos.detect.MasterSource;
 import dev.corral.mesos.discovery.ServiceRegistry;
 import dev.corral.mesos.ha.Fence;
@@ -130,50 +129,15 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
 
     /** Seeds (or loads) the configuration, starts watching it, then joins the election. */
     public void start() throws Exception {
-        applied = initialConfig();
-        legacyHash = configs.version(0).flatMap(FrameworkScheduler::decodeQuietly).map(FrameworkConfig::specHash)
-                .orElse(applied.config().specHash());
+        ConfigStore.Startup startup = configs.startup(config.seed());
+        applied = startup.running();
+        startup.problem().ifPresent(p -> lastError = p);
+        legacyHash = configs.seedSpecHash().orElse(applied.config().specHash());
         configWatch = new ConfigWatch(client, store.paths(), this::configChanged, bad ->
                 lastError = "configuration version " + bad.version() + " refused (" + bad.problem().getMessage()
                         + "); still running version " + applied.version());
         configWatch.start();
         election.start();
-    }
-
-    private ConfigStore.Versioned initialConfig() throws Exception {
-        Optional<FrameworkConfig> seed = config.seed();
-        try {
-            if (seed.isPresent()) {
-                ConfigStore.Versioned v = configs.seed(seed.get());
-                if (!v.config().equals(seed.get())) {
-                    LOG.info("Configuration version {} is stored and rules; the task flags only seed version 0", v.version());
-                }
-                return v;
-            }
-            return configs.current().orElseThrow(() -> new IllegalStateException(
-                    "no configuration stored at " + store.paths().config() + ": give the task flags (--command ...) to seed it"));
-        } catch (InvalidConfigException e) {
-            // Written around the CLI: run the newest kept version that is valid, and say so.
-            List<ConfigStore.Stored> kept = new ArrayList<>(configs.history());
-            java.util.Collections.reverse(kept);
-            for (ConfigStore.Stored h : kept) {
-                Optional<FrameworkConfig> c = decodeQuietly(h.data());
-                if (c.isPresent()) {
-                    lastError = "stored configuration refused (" + e.getMessage() + "); running version " + h.version();
-                    LOG.error("{}", lastError);
-                    return new ConfigStore.Versioned(h.version(), c.get());
-                }
-            }
-            throw e;
-        }
-    }
-
-    private static Optional<FrameworkConfig> decodeQuietly(byte[] data) {
-        try {
-            return Optional.of(dev.corral.mesos.config.ConfigCodec.decode(data));
-        } catch (InvalidConfigException e) {
-            return Optional.empty();
-        }
     }
 
     /** A new valid version (watch thread): every instance keeps it; the leader converges on it. */
