@@ -535,7 +535,9 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
                 send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
             }
             Discovery d = v.config().discovery();
-            if (syncedDiscovery != null && !syncedDiscovery.servicePath().equals(d.servicePath())) {
+            if (syncedDiscovery == null) {
+                clearEarlierServices(d);
+            } else if (!syncedDiscovery.servicePath().equals(d.servicePath())) {
                 registry.clear(fence, syncedDiscovery);
             }
             registry.sync(fence, d, tasks);
@@ -551,6 +553,24 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         } catch (Exception e) {
             LOG.warn("Converging on the configuration failed: {}", e.toString());
             lastError = e.toString();
+        }
+    }
+
+    /**
+     * A new leader removes this framework's entries under the service paths of earlier kept versions: the discovery
+     * settings may have changed while no leader (or a dying one) could move the entries.
+     */
+    private void clearEarlierServices(Discovery current) throws Exception {
+        Set<String> done = new HashSet<>(Set.of(current.servicePath()));
+        for (ConfigStore.Stored h : configs.history()) {
+            try {
+                Discovery earlier = h.decode().discovery();
+                if (done.add(earlier.servicePath())) {
+                    registry.clear(fence, earlier);
+                }
+            } catch (dev.corral.mesos.config.InvalidConfigException skipped) {
+                // Never applied.
+            }
         }
     }
 

@@ -345,5 +345,25 @@ class LiveConfigTest {
         // A valid version after the broken one is applied.
         w.configs.set(1, w.configs.history().get(0).decode().withInstances(2));
         await().atMost(LONG).untilAsserted(() -> assertThat(s2.scheduler().appliedConfig().version()).isEqualTo(2));
+
+        // The service is renamed while no scheduler leads: the next leader moves the entries.
+        await().atMost(LONG).until(() -> w.running().size() == 2 && w.discovered().size() == 3);
+        s2.kill();
+        FrameworkConfig renamed = w.configs.current().orElseThrow().config();
+        renamed = new FrameworkConfig(renamed.command(), renamed.cpus(), renamed.mem(), renamed.instances(),
+                renamed.environment(), renamed.failoverTimeout(), new Discovery(w.discovery.base(), "dv-renamed",
+                w.discovery.port()), renamed.rolloutSettle());
+        w.configs.set(2, renamed);
+        Instance s3 = w.instance("s3:3");
+        await().atMost(Duration.ofSeconds(20)).until(() -> s3.scheduler().isLeader() && s3.scheduler().isReconciled());
+        await().atMost(LONG).untilAsserted(() -> {
+            assertThat(w.discovered()).containsOnlyKeys("elsewhere-1");
+            try (ServiceDiscovery<Void> sd = ServiceDiscoveryBuilder.builder(Void.class).client(w.tool)
+                    .basePath(w.discovery.base()).build()) {
+                sd.start();
+                assertThat(sd.queryForInstances("dv-renamed")).extracting(ServiceInstance::getId)
+                        .containsExactlyInAnyOrderElementsOf(w.running());
+            }
+        });
     }
 }
