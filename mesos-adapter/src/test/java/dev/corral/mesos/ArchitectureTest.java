@@ -38,15 +38,26 @@ class ArchitectureTest {
     void theKitDoesNotDependOnTheTestMaster() {
         // The test master is for tests and demos; only the command line (its `test-master` command) may start it.
         noClasses().that().resideInAnyPackage("dev.corral.mesos.detect..", "dev.corral.mesos.ha..",
-                        "dev.corral.mesos.state..", "dev.corral.mesos.scheduler..")
+                        "dev.corral.mesos.state..", "dev.corral.mesos.scheduler..", "dev.corral.mesos.config..",
+                        "dev.corral.mesos.discovery..")
                 .should().dependOnClassesThat().resideInAPackage("dev.corral.mesos.testmaster..")
                 .check(MAIN);
     }
 
     @Test
     void detectionAndHaUseNoHttpAndTheSchedulerNoCoordinationInternals() {
-        noClasses().that().resideInAnyPackage("dev.corral.mesos.detect..", "dev.corral.mesos.ha..", "dev.corral.mesos.state..")
+        noClasses().that().resideInAnyPackage("dev.corral.mesos.detect..", "dev.corral.mesos.ha..", "dev.corral.mesos.state..",
+                        "dev.corral.mesos.config..", "dev.corral.mesos.discovery..")
                 .should().dependOnClassesThat().resideInAnyPackage("java.net.http..", "com.sun.net.httpserver..")
+                .check(MAIN);
+    }
+
+    @Test
+    void configurationAndDiscoveryKnowNothingOfTheSchedulerOrTheCommandLine() {
+        // The scheduler applies configuration and keeps discovery; the other way round would make the stored formats
+        // depend on how one scheduler works.
+        noClasses().that().resideInAnyPackage("dev.corral.mesos.config..", "dev.corral.mesos.discovery..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.corral.mesos.scheduler..", "dev.corral.mesos.cli..")
                 .check(MAIN);
     }
 }

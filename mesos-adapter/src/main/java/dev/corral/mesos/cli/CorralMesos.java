@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         description = "Highly available Mesos framework scheduler on a ZooKeeper-protocol coordination service.",
         subcommands = {CorralMesos.Run.class, CorralMesos.Leader.class, CorralMesos.Status.class, CorralMesos.Tasks.class,
                 CorralMesos.DetectMaster.class, CorralMesos.FrameworkIdCmd.class, CorralMesos.Kill.class,
-                CorralMesos.TestMasterCmd.class})
+                ConfigCommands.class, DiscoverCommand.class, CorralMesos.TestMasterCmd.class})
 public final class CorralMesos implements Runnable {
 
     @Spec
@@ -74,7 +74,8 @@ public final class CorralMesos implements Runnable {
         @Option(names = "--failover-timeout", defaultValue = "7d", converter = DurationConverter.class,
                 description = "FrameworkInfo.failover_timeout (default: ${DEFAULT-VALUE})")
         Duration failoverTimeout;
-        @Option(names = "--command", required = true, description = "Shell command of each task")
+        @Option(names = "--command", description = "Shell command of each task. This and the other task flags only seed "
+                + "the stored configuration's first version; once stored, `config set` changes it (then --command may be left out)")
         String command;
         @Option(names = "--cpus", defaultValue = "0.1")
         double cpus;
@@ -96,7 +97,8 @@ public final class CorralMesos implements Runnable {
             try (CuratorFramework client = state.connect();
                  MasterSource masters = MasterSource.of(master, MasterDetector.DEFAULT_SESSION_TIMEOUT);
                  FrameworkScheduler scheduler = new FrameworkScheduler(client, new StateStore(client, state.paths()), masters,
-                         SchedulerConfig.of(state.frameworkName, failoverTimeout, new TaskSpec(command, cpus, mem, instances), address))) {
+                         SchedulerConfig.of(state.frameworkName, failoverTimeout,
+                                 command == null ? null : new TaskSpec(command, cpus, mem, instances), address))) {
                 scheduler.start();
                 out(spec).println("instance " + address + " running; state at " + state.paths().root());
                 out(spec).flush();
@@ -189,6 +191,7 @@ public final class CorralMesos implements Runnable {
                 Map<String, Integer> byState = new TreeMap<>();
                 store.tasks().forEach(t -> byState.merge(t.state(), 1, Integer::sum));
                 out.println("tasks:        " + (byState.isEmpty() ? "(none)" : byState.toString()));
+                StatusLines.config(out, client, state.paths(), state.frameworkName, store.tasks());
                 return 0;
             }
         }

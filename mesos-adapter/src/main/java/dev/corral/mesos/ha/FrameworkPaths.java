@@ -44,6 +44,16 @@ public record FrameworkPaths(String root) {
         return root + "/requests";
     }
 
+    /** The framework's configuration document; its znode version is the document version. */
+    public String config() {
+        return root + "/config";
+    }
+
+    /** Past configuration versions, one child {@code v-%010d} per version, written with it; the newest are kept. */
+    public String configHistory() {
+        return root + "/config-history";
+    }
+
     /** The lock operators take for actions that must not interleave (e.g. scale, kill, teardown). */
     public String operatorLock() {
         return root + "/locks/operator";

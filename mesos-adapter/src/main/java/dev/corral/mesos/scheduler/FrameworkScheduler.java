@@ -1,6 +1,11 @@
 package dev.corral.mesos.scheduler;
 
+import dev.corral.mesos.config.ConfigStore;
+import dev.corral.mesos.config.ConfigWatch;
+import dev.corral.mesos.config.Discovery;
+import dev.corral.mesos.config.FrameworkConfig;
 import dev.corral.mesos.detect.MasterSource;
+import dev.corral.mesos.discovery.ServiceRegistry;
 import dev.corral.mesos.ha.Fence;
 import dev.corral.mesos.ha.FencedException;
 import dev.corral.mesos.ha.LeaderElection;
@@ -9,6 +14,7 @@ import dev.corral.mesos.state.OperatorRequests;
 import dev.corral.mesos.state.StateStore;
 import dev.corral.mesos.state.TaskRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -26,6 +33,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.Environment;
 import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -49,9 +57,18 @@ import org.slf4j.LoggerFactory;
  *       unacknowledged one is resent by Mesos);</li>
  *   <li>after subscribing, the leader reconciles: explicitly for every task it knows, until each has answered, then
  *       implicitly; it launches nothing before that, so nothing is launched twice;</li>
- *   <li>every write is fenced; a fenced-off write means another instance leads, and this one abdicates.</li>
+ *   <li>every write is fenced; a fenced-off write means another instance leads, and this one abdicates;</li>
+ *   <li>what to run comes from the stored configuration document (flags only seed its first version); every instance
+ *       watches it, and the leader converges the tasks on each new version ({@link RolloutPlan}: scale, one-at-a-time
+ *       replacement), computed from the stored state alone so a new leader continues a half-done rollout;</li>
+ *   <li>running tasks are kept registered for Curator service discovery ({@link ServiceRegistry}), re-synced with
+ *       the task store after every reconciliation, so no stale entry survives a failover.</li>
  * </ul>
  * All scheduler state is owned by one thread.
+ *
+ * <p>Size: over 400 lines because the Mesos event handling, reconciliation and the config rollout share the one
+ * state-owning thread and its invariants (nothing launched before reconciliation, intents before launches); splitting
+ * them would spread those invariants over classes that must then share mutable state.
  */
 public final class FrameworkScheduler implements LeadershipListener, SchedulerConnection.Handler, AutoCloseable {
 
@@ -65,7 +82,13 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     private final ScheduledExecutorService exec;
     private final ExecutorService calls;
     private final OperatorRequests requests;
+    private final ConfigStore configs;
+    private final ServiceRegistry registry;
     private CuratorCache requestWatch;
+    private ConfigWatch configWatch;
+    private volatile ConfigStore.Versioned applied;
+    private volatile String legacyHash = "";
+    private volatile RolloutPlan rollout;
 
     // Owned by exec.
     private Fence fence;
@@ -78,6 +101,9 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
     private volatile boolean reconciled;
     private volatile int reconciliations;
     private volatile String lastError = "";
+    private ScheduledFuture<?> convergeTimer;
+    private Discovery syncedDiscovery;
+    private final Map<String, Long> killSent = new HashMap<>();
 
     public FrameworkScheduler(CuratorFramework client, StateStore store, MasterSource masters, SchedulerConfig config) {
         this.client = client;
@@ -86,6 +112,8 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         this.config = config;
         this.election = new LeaderElection(client, store.paths(), config.address(), this);
         this.requests = new OperatorRequests(client, store.paths());
+        this.configs = new ConfigStore(client, store.paths());
+        this.registry = new ServiceRegistry(client, config.frameworkName());
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "scheduler " + config.address());
             t.setDaemon(true);
@@ -99,8 +127,38 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         });
     }
 
+    /** Seeds (or loads) the configuration, starts watching it, then joins the election. */
     public void start() throws Exception {
+        ConfigStore.Startup startup = configs.startup(config.seed());
+        applied = startup.running();
+        startup.problem().ifPresent(p -> lastError = p);
+        legacyHash = configs.seedSpecHash().orElse(applied.config().specHash());
+        configWatch = new ConfigWatch(client, store.paths(), this::configChanged, bad ->
+                lastError = "configuration version " + bad.version() + " refused (" + bad.problem().getMessage()
+                        + "); still running version " + applied.version());
+        configWatch.start();
         election.start();
+    }
+
+    /** A new valid version (watch thread): every instance keeps it; the leader converges on it. */
+    private void configChanged(ConfigStore.Versioned v) {
+        ConfigStore.Versioned before = applied;
+        if (before != null && v.version() <= before.version() && v.config().equals(before.config())) {
+            return;
+        }
+        applied = v;
+        LOG.info("Configuration version {} {}", v.version(), isLeader() ? "received; applying" : "received (standby)");
+        exec.execute(this::converge);
+    }
+
+    /** The configuration version this instance runs (the leader applies it; a standby holds it ready). */
+    public ConfigStore.Versioned appliedConfig() {
+        return applied;
+    }
+
+    /** The leader's latest rollout plan, if it has made one. */
+    public Optional<RolloutPlan> rollout() {
+        return Optional.ofNullable(rollout);
     }
 
     public boolean isLeader() {
@@ -160,6 +218,13 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
 
     private void stopLeading() {
         fence = null;
+        if (convergeTimer != null) {
+            convergeTimer.cancel(false);
+            convergeTimer = null;
+        }
+        syncedDiscovery = null;
+        killSent.clear();
+        rollout = null;
         if (requestWatch != null) {
             requestWatch.close();
             requestWatch = null;
@@ -186,7 +251,7 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         FrameworkInfo.Builder info = FrameworkInfo.newBuilder()
                 .setUser(config.user())
                 .setName(config.frameworkName())
-                .setFailoverTimeout(config.failoverTimeout().toMillis() / 1000.0)
+                .setFailoverTimeout(applied.config().failoverTimeout().toMillis() / 1000.0)
                 .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.PARTITION_AWARE));
         Optional<FrameworkID> id;
         try {
@@ -279,6 +344,12 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
                     frameworkId.get().getValue(), fence.epoch(), masterEndpoint(), explicitlyReconciled, reconciliations);
             send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
             serveRequests();
+            converge();
+            if (convergeTimer == null) {
+                // Re-checks what a lost KILL or a missed watch would otherwise leave undone.
+                long every = Math.max(200, config.reconcileRetry().toMillis());
+                convergeTimer = exec.scheduleWithFixedDelay(this::converge, every, every, TimeUnit.MILLISECONDS);
+            }
             return;
         }
         Map<String, TaskRecord> known = store.tasks().stream().collect(Collectors.toMap(TaskRecord::taskId, Function.identity()));
@@ -333,6 +404,7 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             suppressed = false;
             send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
         }
+        converge();
     }
 
     /** Mesos says the task never reached an agent: launching it (again) cannot make two copies. */
@@ -365,41 +437,37 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             }
             return;
         }
-        Map<String, TaskRecord> known = store.tasks().stream().collect(Collectors.toMap(TaskRecord::taskId, Function.identity()));
-        List<String> wanted = new ArrayList<>();
-        for (int i = 0; i < config.spec().instances(); i++) {
-            String id = config.frameworkName() + "-" + i;
-            TaskRecord r = known.get(id);
-            if (r == null || relaunchable(r)) {
-                wanted.add(id);
-            }
-        }
+        ConfigStore.Versioned v = applied;
+        FrameworkConfig c = v.config();
+        // Planned afresh from the store: what an earlier batch of offers launched is already recorded as intended.
+        List<RolloutPlan.Launch> wanted = new ArrayList<>(plan(v).launches());
         for (Offer offer : offers) {
             double cpus = scalar(offer, "cpus");
             double mem = scalar(offer, "mem");
             List<TaskInfo> launch = new ArrayList<>();
-            while (!wanted.isEmpty() && cpus + 1e-6 >= config.spec().cpus() && mem + 1e-6 >= config.spec().mem()) {
-                String id = wanted.remove(0);
-                TaskRecord intent = Optional.ofNullable(known.get(id))
+            while (!wanted.isEmpty() && cpus + 1e-6 >= c.cpus() && mem + 1e-6 >= c.mem()) {
+                RolloutPlan.Launch l = wanted.remove(0);
+                TaskRecord intent = l.relaunch()
                         .map(r -> r.withStatus(TaskRecord.INTENDED, Optional.empty(), Optional.empty(), ""))
-                        .orElse(TaskRecord.intended(id))
-                        .withLaunch(offer.getAgentId().getValue());
+                        .orElse(TaskRecord.intended(l.taskId()))
+                        .withLaunch(offer.getAgentId().getValue(), offer.getHostname(), c.specHash());
                 store.recordIntent(fence, intent); // before LAUNCH
                 launch.add(TaskInfo.newBuilder()
-                        .setName(id)
-                        .setTaskId(TaskID.newBuilder().setValue(id))
+                        .setName(l.taskId())
+                        .setTaskId(TaskID.newBuilder().setValue(l.taskId()))
                         .setAgentId(offer.getAgentId())
-                        .addResources(scalarResource("cpus", config.spec().cpus()))
-                        .addResources(scalarResource("mem", config.spec().mem()))
-                        .setCommand(CommandInfo.newBuilder().setShell(true).setValue(config.spec().command()))
+                        .addResources(scalarResource("cpus", c.cpus()))
+                        .addResources(scalarResource("mem", c.mem()))
+                        .setCommand(command(c))
                         .build());
-                cpus -= config.spec().cpus();
-                mem -= config.spec().mem();
+                cpus -= c.cpus();
+                mem -= c.mem();
             }
             if (launch.isEmpty()) {
                 decline(offer, 5);
             } else {
-                LOG.info("Launching {} on {}", launch.stream().map(TaskInfo::getName).toList(), offer.getAgentId().getValue());
+                LOG.info("Launching {} on {} (config v{})", launch.stream().map(TaskInfo::getName).toList(),
+                        offer.getAgentId().getValue(), v.version());
                 send(Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(frameworkId.get())
                         .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
                                 .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
@@ -411,6 +479,98 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
         if (wanted.isEmpty() && !suppressed) {
             suppressed = true;
             send(Call.newBuilder().setType(Call.Type.SUPPRESS).setFrameworkId(frameworkId.get()).build());
+        }
+    }
+
+    private static CommandInfo command(FrameworkConfig c) {
+        CommandInfo.Builder b = CommandInfo.newBuilder().setShell(true).setValue(c.command());
+        if (!c.environment().isEmpty()) {
+            Environment.Builder env = Environment.newBuilder();
+            c.environment().forEach((k, val) -> env.addVariables(Environment.Variable.newBuilder().setName(k).setValue(val)));
+            b.setEnvironment(env);
+        }
+        return b.build();
+    }
+
+    private RolloutPlan plan(ConfigStore.Versioned v) throws Exception {
+        return RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), store.tasks(), legacyHash,
+                System.currentTimeMillis());
+    }
+
+    // ---- configuration rollout and service discovery (exec thread) ----
+
+    /**
+     * Brings tasks and discovery entries towards the applied configuration: kills what the plan says (each behind a
+     * fenced record write, so a deposed leader kills nothing), revives offers when something waits to launch (offers
+     * do the launching), and re-syncs the service's entries with the task store. Idempotent; runs after every status
+     * update, configuration version and reconciliation, and on a timer while leading.
+     */
+    private void converge() {
+        if (fence == null || !reconciled || frameworkId.isEmpty()) {
+            return;
+        }
+        try {
+            ConfigStore.Versioned v = applied;
+            List<TaskRecord> tasks = store.tasks();
+            RolloutPlan plan = RolloutPlan.compute(config.frameworkName(), v.version(), v.config(), tasks, legacyHash,
+                    System.currentTimeMillis());
+            Map<String, TaskRecord> known = tasks.stream().collect(Collectors.toMap(TaskRecord::taskId, Function.identity()));
+            long now = System.currentTimeMillis();
+            killSent.keySet().retainAll(plan.kills().stream().map(RolloutPlan.Kill::taskId).toList());
+            for (RolloutPlan.Kill k : plan.kills()) {
+                Long last = killSent.get(k.taskId());
+                if (last != null && now - last < Math.max(1000, config.reconcileRetry().toMillis())) {
+                    continue; // sent recently; a lost KILL is sent again later
+                }
+                TaskRecord r = known.get(k.taskId());
+                store.update(fence, r.withMessage("kill requested: " + k.reason()));
+                killSent.put(k.taskId(), now);
+                LOG.info("Killing {}: {}", k.taskId(), k.reason());
+                Call.Kill.Builder kill = Call.Kill.newBuilder().setTaskId(TaskID.newBuilder().setValue(k.taskId()));
+                r.agentId().ifPresent(a -> kill.setAgentId(AgentID.newBuilder().setValue(a)));
+                send(Call.newBuilder().setType(Call.Type.KILL).setFrameworkId(frameworkId.get()).setKill(kill).build());
+            }
+            if (!plan.launches().isEmpty() && suppressed) {
+                suppressed = false;
+                send(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(frameworkId.get()).build());
+            }
+            Discovery d = v.config().discovery();
+            if (syncedDiscovery == null) {
+                clearEarlierServices(d);
+            } else if (!syncedDiscovery.servicePath().equals(d.servicePath())) {
+                registry.clear(fence, syncedDiscovery);
+            }
+            registry.sync(fence, d, tasks);
+            syncedDiscovery = d;
+            RolloutPlan before = rollout;
+            rollout = plan;
+            if (before == null || !before.summary().equals(plan.summary())) {
+                // One machine-readable line per rollout state change (scripts/mesos-demo and the tests look for it).
+                LOG.info("Rollout {}: {}", plan.phase(), plan.summary());
+            }
+        } catch (FencedException e) {
+            abdicate(e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("Converging on the configuration failed: {}", e.toString());
+            lastError = e.toString();
+        }
+    }
+
+    /**
+     * A new leader removes this framework's entries under the service paths of earlier kept versions: the discovery
+     * settings may have changed while no leader (or a dying one) could move the entries.
+     */
+    private void clearEarlierServices(Discovery current) throws Exception {
+        Set<String> done = new HashSet<>(Set.of(current.servicePath()));
+        for (ConfigStore.Stored h : configs.history()) {
+            try {
+                Discovery earlier = h.decode().discovery();
+                if (done.add(earlier.servicePath())) {
+                    registry.clear(fence, earlier);
+                }
+            } catch (dev.corral.mesos.config.InvalidConfigException skipped) {
+                // Never applied.
+            }
         }
     }
 
@@ -503,6 +663,9 @@ public final class FrameworkScheduler implements LeadershipListener, SchedulerCo
             exec.submit(this::stopLeading).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("close: {}", e.toString());
+        }
+        if (configWatch != null) {
+            configWatch.close();
         }
         election.close();
         exec.shutdownNow();

@@ -137,6 +137,8 @@ public final class SimulatedAgent implements AutoCloseable {
                     .directory(sandbox.toFile())
                     .redirectOutput(sandbox.resolve("stdout").toFile())
                     .redirectError(sandbox.resolve("stderr").toFile());
+            // CommandInfo.environment first, as a real agent's executor does; the MESOS_* variables are the agent's own.
+            info.getCommand().getEnvironment().getVariablesList().forEach(v -> pb.environment().put(v.getName(), v.getValue()));
             pb.environment().put("MESOS_TASK_ID", info.getTaskId().getValue());
             pb.environment().put("MESOS_SANDBOX", sandbox.toString());
             pb.environment().put("MESOS_AGENT_ID", id.getValue());

@@ -3,6 +3,7 @@ package dev.corral.mesos.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.mesos.config.ConfigStore;
 import dev.corral.mesos.detect.MasterDetector;
 import dev.corral.mesos.detect.ZkUrl;
 import dev.corral.mesos.ha.Coordination;
@@ -139,6 +140,9 @@ class SchedulerFailoverTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> r.elected.size() == 1);
             new StateStore(c, paths).recordIntent(r.lastFence(), TaskRecord.intended("in-2").withLaunch("agent-0"));
         }
+        // The flags only seed the stored configuration; scaling to 3 is a new version of it.
+        ConfigStore configs = new ConfigStore(c, paths);
+        configs.set(0, configs.current().orElseThrow().config().withInstances(3));
 
         Instance s2 = instance(masters, paths, "s2:2", new TaskSpec("sleep 120", 0.1, 16, 3));
         await().atMost(Duration.ofSeconds(20)).until(() -> allRunning(s2.store(), 3));
