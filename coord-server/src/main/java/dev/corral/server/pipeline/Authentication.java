@@ -41,7 +41,14 @@ final class Authentication {
         if (conn.refused) {
             return;
         }
-        byte[] token = Jute.read(in, new GetSASLRequest()).getToken();
+        byte[] token;
+        try {
+            token = Jute.read(in, new GetSASLRequest()).getToken();
+        } catch (IOException | RuntimeException e) {
+            // ZooKeeper drops a connection whose SASL packet does not parse, without a reply (BadInputTest).
+            ctx.outbox().close(conn);
+            return;
+        }
         byte[] response = null;
         if (conn.sasl == null && login != null) {
             conn.sasl = login.newServer();
