@@ -95,8 +95,12 @@ public final class HttpEndpoint implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (tls != null) {
-                                ch.pipeline().addLast(tls.unified() ? new OptionalSslHandler(tls.context())
-                                        : tls.context().newHandler(ch.alloc()));
+                                if (tls.unified()) {
+                                    ch.pipeline().addLast(new OptionalSslHandler(tls.context()));
+                                } else {
+                                    ch.pipeline().addLast(new PlainOnTlsPort(tls.context()),
+                                            tls.context().newHandler(ch.alloc()));
+                                }
                             }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes),
                                     new Dispatch(handler));
