@@ -38,6 +38,19 @@ public final class AuthIds {
         return new ArrayList<>(set);
     }
 
+    /**
+     * The ids of an authenticated client certificate's subject (RFC 2253), as X509AuthenticationProvider gives them:
+     * {@code super:<subject>} first when it is the configured superUser, then {@code x509:<subject>}.
+     */
+    public static List<Id> x509(String subject, String superUser) {
+        List<Id> ids = new ArrayList<>(2);
+        if (subject.equals(superUser)) {
+            ids.add(new Id("super", subject));
+        }
+        ids.add(new Id("x509", subject));
+        return List.copyOf(ids);
+    }
+
     public static Id ip(String address) {
         return new Id("ip", address);
     }

@@ -1,5 +1,6 @@
 package dev.corral.server.admin;
 
+import dev.corral.server.config.ConfigException;
 import dev.corral.server.config.MonitoringConfig;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.http.HttpEndpoint;
@@ -33,12 +34,12 @@ public final class AdminServer implements AutoCloseable {
 
     /** Starts serving; {@code member} is null for a standalone server. */
     public AdminServer(ServerConfig config, IntSupplier clientPort, RequestProcessor processor, Membership member)
-            throws InterruptedException {
+            throws InterruptedException, ConfigException {
         MonitoringConfig settings = config.monitoring();
         commands = new AdminCommands(config, clientPort, processor, member);
         String base = settings.commandUrl();
         endpoint = new HttpEndpoint("admin", settings.adminAddress(), settings.adminPort(), MAX_UPLOAD_BYTES,
-                request -> {
+                AdminSsl.of(config.adminTls()), request -> {
             String path = request.path();
             if (path.equals("/ready")) {
                 return ready(processor);
@@ -51,7 +52,9 @@ public final class AdminServer implements AutoCloseable {
             }
             return CompletableFuture.completedFuture(HttpReply.text(404, "text/plain", "Not Found\n"));
         });
-        LOG.info("AdminServer on {}:{}{}", settings.adminAddress(), endpoint.port(), base);
+        LOG.info("AdminServer on {}:{}{} ({})", settings.adminAddress(), endpoint.port(), base,
+                config.adminTls().forceHttps() ? "HTTPS" : config.adminTls().portUnification() ? "HTTP and HTTPS"
+                        : "HTTP");
     }
 
     public int port() {

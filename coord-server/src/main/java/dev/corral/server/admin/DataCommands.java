@@ -31,6 +31,7 @@ final class DataCommands implements AutoCloseable {
     static final String NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
 
     private final ServerConfig config;
+    private final AdminX509 x509;
     private final RequestProcessor processor;
     private final boolean ensemble;
     private final RateLimiter snapshotLimiter;
@@ -45,6 +46,7 @@ final class DataCommands implements AutoCloseable {
         this.config = config;
         this.processor = processor;
         this.ensemble = ensemble;
+        this.x509 = new AdminX509(config);
         AdminDataConfig data = config.monitoring().adminData();
         // ZooKeeper builds the snapshot limiter with TimeUnit.MICROSECONDS and the restore limiter with
         // MILLISECONDS from the same admin.rateLimiterIntervalInMS: by default one snapshot per 300 ms and one
@@ -150,7 +152,8 @@ final class DataCommands implements AutoCloseable {
             if (request.authorization() == null) {
                 return done(401, name, "Auth info is missing for the command", Map.of());
             }
-            List<Id> ids = AdminAuth.authenticate(request.authorization(), request.remoteIp(), config.superDigest());
+            List<Id> ids = AdminAuth.authenticate(request.authorization(), request.remoteIp(), config.superDigest(),
+                    request.clientCertificates(), x509);
             if (ids == null || ids.isEmpty()) {
                 return done(401, name, "Not authenticated", Map.of());
             }

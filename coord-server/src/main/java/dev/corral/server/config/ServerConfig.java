@@ -28,7 +28,8 @@ public record ServerConfig(
         MonitoringConfig monitoring,
         int globalOutstandingLimit,
         QuorumTlsConfig quorumTls,
-        SaslConfig sasl) {
+        SaslConfig sasl,
+        AdminTlsConfig adminTls) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -40,75 +41,82 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                QuorumTlsConfig.OFF, SaslConfig.NONE);
+                QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
                 juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
                 clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withTickTime(int tick) {
         return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
                 initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
                 initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
                 initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
                 superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withClientTls(ClientTlsConfig tls) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
                 superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withMonitoring(MonitoringConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
                 superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit, quorumTls,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withGlobalOutstandingLimit(int limit) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls, sasl);
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls, sasl, adminTls);
     }
 
     public ServerConfig withQuorumTls(QuorumTlsConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
                 superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, settings,
-                sasl);
+                sasl, adminTls);
     }
 
     public ServerConfig withSasl(SaslConfig settings) {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
                 superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                settings);
+                settings, adminTls);
+    }
+
+    public ServerConfig withAdminTls(AdminTlsConfig settings) {
+        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
+                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
+                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
+                sasl, settings);
     }
 }

@@ -63,7 +63,7 @@ public final class ZooCfg {
         for (String key : values.keySet()) {
             if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
                     && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
-                    && !SaslCfg.isKey(key, values.get(key))
+                    && !SaslCfg.isKey(key, values.get(key)) && !AdminTlsCfg.KEYS.contains(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -117,7 +117,7 @@ public final class ZooCfg {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
-                SaslCfg.parse(values, tls.x509Enabled()));
+                SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

@@ -21,12 +21,20 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,10 +56,18 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /**
      * A request: method, path (decoded, without the query), the query's parameters (first value of each), the
-     * Authorization header or null, the peer's IP address, and the body (empty for none).
+     * Authorization header or null, the peer's IP address, the body (empty for none), and the certificate chain the
+     * client presented in the TLS handshake (empty over plain HTTP or when it presented none).
      */
     public record Request(String method, String path, Map<String, String> query, String authorization,
-                          String remoteIp, byte[] body) {
+                          String remoteIp, byte[] body, List<X509Certificate> clientCertificates) {
+    }
+
+    /**
+     * HTTPS on the endpoint's port: {@code unified} serves plain HTTP too, telling the two apart by the first bytes
+     * (Netty's OptionalSslHandler), as Jetty's UnifiedConnectionFactory does for ZooKeeper's admin.portUnification.
+     */
+    public record Tls(SslContext context, boolean unified) {
     }
 
     private final EventLoopGroup group;
@@ -64,6 +80,12 @@ public final class HttpEndpoint implements AutoCloseable {
     /** {@code maxRequestBytes}: the largest body buffered; a larger one is answered 413 and not handled. */
     public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Handler handler)
             throws InterruptedException {
+        this(name, host, port, maxRequestBytes, null, handler);
+    }
+
+    /** As above, over TLS when {@code tls} is not null. */
+    public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Tls tls, Handler handler)
+            throws InterruptedException {
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-" + name, true));
         try {
             channel = new ServerBootstrap()
@@ -72,6 +94,14 @@ public final class HttpEndpoint implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                if (tls.unified()) {
+                                    ch.pipeline().addLast(new OptionalSslHandler(tls.context()));
+                                } else {
+                                    ch.pipeline().addLast(new PlainOnTlsPort(tls.context()),
+                                            tls.context().newHandler(ch.alloc()));
+                                }
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes),
                                     new Dispatch(handler));
                         }
@@ -116,7 +146,7 @@ public final class HttpEndpoint implements AutoCloseable {
             String remoteIp = ctx.channel().remoteAddress() instanceof InetSocketAddress a
                     ? a.getAddress().getHostAddress() : "";
             Request request = new Request(req.method().name(), uri.path(), query,
-                    req.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp, body);
+                    req.headers().get(HttpHeaderNames.AUTHORIZATION), remoteIp, body, clientCertificates(ctx));
             CompletableFuture<HttpReply> answer;
             try {
                 answer = handler.handle(request);
@@ -130,6 +160,25 @@ public final class HttpEndpoint implements AutoCloseable {
                 }
                 write(ctx, reply, keepAlive);
             });
+        }
+
+        /** The chain of a TLS connection whose client presented a certificate; empty otherwise. */
+        private static List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                return List.of();
+            }
+            try {
+                List<X509Certificate> chain = new ArrayList<>();
+                for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
+                    if (c instanceof X509Certificate x) {
+                        chain.add(x);
+                    }
+                }
+                return List.copyOf(chain);
+            } catch (SSLPeerUnverifiedException e) {
+                return List.of();
+            }
         }
 
         private static void write(ChannelHandlerContext ctx, HttpReply reply, boolean keepAlive) {

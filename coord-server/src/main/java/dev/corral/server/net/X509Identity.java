@@ -1,9 +1,9 @@
 package dev.corral.server.net;
 
+import dev.corral.server.acl.AuthIds;
 import dev.corral.server.config.ClientTlsConfig;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
@@ -51,12 +51,7 @@ final class X509Identity {
             return Optional.empty();
         }
         String subject = cert.getSubjectX500Principal().getName();
-        List<Id> ids = new ArrayList<>(2);
-        if (subject.equals(superUser)) {
-            ids.add(new Id("super", subject));
-        }
-        ids.add(new Id("x509", subject));
         LOG.debug("authenticated x509 id '{}'", subject);
-        return Optional.of(List.copyOf(ids));
+        return Optional.of(AuthIds.x509(subject, superUser));
     }
 }

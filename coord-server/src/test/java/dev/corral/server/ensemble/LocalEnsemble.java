@@ -47,7 +47,8 @@ public final class LocalEnsemble implements AutoCloseable {
         ServerConfig base = new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff,
                 true, Set.of("*"), null, 20, 10, servers, dev.corral.server.config.ClientTlsConfig.NONE,
                 dev.corral.server.config.MonitoringConfig.OFF, ServerConfig.DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                dev.corral.server.config.QuorumTlsConfig.OFF, dev.corral.server.config.SaslConfig.NONE);
+                dev.corral.server.config.QuorumTlsConfig.OFF, dev.corral.server.config.SaslConfig.NONE,
+                dev.corral.server.config.AdminTlsConfig.PLAIN);
         ServerConfig t = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, data));
         ServerConfig dflt = ServerConfig.standalone("127.0.0.1", 0, data);
         // Keep what the caller changed from the standalone defaults; the rest is this ensemble's.
@@ -57,7 +58,7 @@ public final class LocalEnsemble implements AutoCloseable {
                 t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : base.maxSessionTimeout(),
                 t.juteMaxBuffer(), t.extendedTypesEnabled(), t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
                 : t.fourLetterWords(), t.superDigest(), 20, 10, servers, t.clientTls(), t.monitoring(),
-                t.globalOutstandingLimit(), t.quorumTls(), t.sasl());
+                t.globalOutstandingLimit(), t.quorumTls(), t.sasl(), t.adminTls());
     }
 
     void start(int id) throws Exception {

@@ -117,7 +117,7 @@ class FourLetterWordsTest {
                         c.clientPortAddress(), c.clientPort(), c.maxClientCnxns(), c.minSessionTimeout(),
                         c.maxSessionTimeout(), c.juteMaxBuffer(), c.extendedTypesEnabled(), Set.of("*"),
                         c.superDigest(), c.initLimit(), c.syncLimit(), c.servers(), c.clientTls(), c.monitoring(),
-                        c.globalOutstandingLimit(), c.quorumTls(), c.sasl()))) {
+                        c.globalOutstandingLimit(), c.quorumTls(), c.sasl(), c.adminTls()))) {
             ours = collect(corral);
         }
         Map<String, String> z = ref.byWord();

@@ -313,7 +313,7 @@ class AclDifferentialTest {
                 c.maxClientCnxns(), c.minSessionTimeout(), c.maxSessionTimeout(), c.juteMaxBuffer(),
                 c.extendedTypesEnabled(), c.fourLetterWords(), superDigest, c.initLimit(), c.syncLimit(),
                 c.servers(), c.clientTls(), c.monitoring(), c.globalOutstandingLimit(),
-                c.quorumTls(), c.sasl());
+                c.quorumTls(), c.sasl(), c.adminTls());
     }
 
     private static Map<String, String> superSession(String cs) throws Exception {
