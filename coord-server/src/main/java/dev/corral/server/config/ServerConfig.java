@@ -45,78 +45,135 @@ public record ServerConfig(
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns, min, max,
-                juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest, initLimit, syncLimit, servers,
-                clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> {
+            b.minSessionTimeout = min;
+            b.maxSessionTimeout = max;
+        });
     }
 
     public ServerConfig withTickTime(int tick) {
-        return new ServerConfig(tick, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.tickTime = tick);
     }
 
     public ServerConfig withJuteMaxBuffer(int max) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, max, extendedTypesEnabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.juteMaxBuffer = max);
     }
 
     public ServerConfig withExtendedTypes(boolean enabled) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, enabled, fourLetterWords, superDigest,
-                initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.extendedTypesEnabled = enabled);
     }
 
     public ServerConfig withMaxClientCnxns(int max) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, max,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.maxClientCnxns = max);
+    }
+
+    public ServerConfig withFourLetterWords(Set<String> words) {
+        return edit(b -> b.fourLetterWords = words);
+    }
+
+    public ServerConfig withSuperDigest(String digest) {
+        return edit(b -> b.superDigest = digest);
+    }
+
+    /** The ensemble: {@code server.N} lines by id, with the initLimit and syncLimit (in ticks) of its members. */
+    public ServerConfig withServers(Map<Integer, String> members, int init, int sync) {
+        return edit(b -> {
+            b.servers = members;
+            b.initLimit = init;
+            b.syncLimit = sync;
+        });
+    }
+
+    public ServerConfig withClientPort(String address, int port) {
+        return edit(b -> {
+            b.clientPortAddress = address;
+            b.clientPort = port;
+        });
     }
 
     public ServerConfig withClientTls(ClientTlsConfig tls) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, tls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.clientTls = tls);
     }
 
     public ServerConfig withMonitoring(MonitoringConfig settings) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, settings, globalOutstandingLimit, quorumTls,
-                sasl, adminTls);
+        return edit(b -> b.monitoring = settings);
     }
 
     public ServerConfig withGlobalOutstandingLimit(int limit) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, limit, quorumTls, sasl, adminTls);
+        return edit(b -> b.globalOutstandingLimit = limit);
     }
 
     public ServerConfig withQuorumTls(QuorumTlsConfig settings) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, settings,
-                sasl, adminTls);
+        return edit(b -> b.quorumTls = settings);
     }
 
     public ServerConfig withSasl(SaslConfig settings) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                settings, adminTls);
+        return edit(b -> b.sasl = settings);
     }
 
     public ServerConfig withAdminTls(AdminTlsConfig settings) {
-        return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
-                minSessionTimeout, maxSessionTimeout, juteMaxBuffer, extendedTypesEnabled, fourLetterWords,
-                superDigest, initLimit, syncLimit, servers, clientTls, monitoring, globalOutstandingLimit, quorumTls,
-                sasl, settings);
+        return edit(b -> b.adminTls = settings);
+    }
+
+    /**
+     * A copy with {@code change} applied: the one place besides ZooCfg that lists every component, so that a new
+     * setting adds a field here and a with-method rather than touching every other with-method.
+     */
+    private ServerConfig edit(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return new ServerConfig(c.tickTime, c.dataDir, c.dataLogDir, c.clientPortAddress, c.clientPort,
+                c.maxClientCnxns, c.minSessionTimeout, c.maxSessionTimeout, c.juteMaxBuffer, c.extendedTypesEnabled,
+                c.fourLetterWords, c.superDigest, c.initLimit, c.syncLimit, c.servers, c.clientTls, c.monitoring,
+                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls);
+    }
+
+    /** The components of a config being edited by {@link #edit}. */
+    private static final class Copy {
+        int tickTime;
+        Path dataDir;
+        Path dataLogDir;
+        String clientPortAddress;
+        int clientPort;
+        int maxClientCnxns;
+        int minSessionTimeout;
+        int maxSessionTimeout;
+        int juteMaxBuffer;
+        boolean extendedTypesEnabled;
+        Set<String> fourLetterWords;
+        String superDigest;
+        int initLimit;
+        int syncLimit;
+        Map<Integer, String> servers;
+        ClientTlsConfig clientTls;
+        MonitoringConfig monitoring;
+        int globalOutstandingLimit;
+        QuorumTlsConfig quorumTls;
+        SaslConfig sasl;
+        AdminTlsConfig adminTls;
+
+        Copy(ServerConfig c) {
+            tickTime = c.tickTime;
+            dataDir = c.dataDir;
+            dataLogDir = c.dataLogDir;
+            clientPortAddress = c.clientPortAddress;
+            clientPort = c.clientPort;
+            maxClientCnxns = c.maxClientCnxns;
+            minSessionTimeout = c.minSessionTimeout;
+            maxSessionTimeout = c.maxSessionTimeout;
+            juteMaxBuffer = c.juteMaxBuffer;
+            extendedTypesEnabled = c.extendedTypesEnabled;
+            fourLetterWords = c.fourLetterWords;
+            superDigest = c.superDigest;
+            initLimit = c.initLimit;
+            syncLimit = c.syncLimit;
+            servers = c.servers;
+            clientTls = c.clientTls;
+            monitoring = c.monitoring;
+            globalOutstandingLimit = c.globalOutstandingLimit;
+            quorumTls = c.quorumTls;
+            sasl = c.sasl;
+            adminTls = c.adminTls;
+        }
     }
 }

@@ -44,21 +44,17 @@ public final class LocalEnsemble implements AutoCloseable {
 
     ServerConfig config(int id) {
         Path data = dir.resolve("s" + id);
-        ServerConfig base = new ServerConfig(100, data, data, "127.0.0.1", clientPorts[id], 0, 400, 8000, 0xfffff,
-                true, Set.of("*"), null, 20, 10, servers, dev.corral.server.config.ClientTlsConfig.NONE,
-                dev.corral.server.config.MonitoringConfig.OFF, ServerConfig.DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                dev.corral.server.config.QuorumTlsConfig.OFF, dev.corral.server.config.SaslConfig.NONE,
-                dev.corral.server.config.AdminTlsConfig.PLAIN);
-        ServerConfig t = tweak.apply(ServerConfig.standalone("127.0.0.1", 0, data));
         ServerConfig dflt = ServerConfig.standalone("127.0.0.1", 0, data);
+        ServerConfig t = tweak.apply(dflt);
         // Keep what the caller changed from the standalone defaults; the rest is this ensemble's.
-        return new ServerConfig(t.tickTime() != dflt.tickTime() ? t.tickTime() : base.tickTime(), data, data,
-                "127.0.0.1", clientPorts[id], t.maxClientCnxns() != dflt.maxClientCnxns() ? t.maxClientCnxns() : 0,
-                t.minSessionTimeout() != dflt.minSessionTimeout() ? t.minSessionTimeout() : base.minSessionTimeout(),
-                t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : base.maxSessionTimeout(),
-                t.juteMaxBuffer(), t.extendedTypesEnabled(), t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
-                : t.fourLetterWords(), t.superDigest(), 20, 10, servers, t.clientTls(), t.monitoring(),
-                t.globalOutstandingLimit(), t.quorumTls(), t.sasl(), t.adminTls());
+        return t.withClientPort("127.0.0.1", clientPorts[id])
+                .withTickTime(t.tickTime() != dflt.tickTime() ? t.tickTime() : 100)
+                .withMaxClientCnxns(t.maxClientCnxns() != dflt.maxClientCnxns() ? t.maxClientCnxns() : 0)
+                .withSessionTimeouts(t.minSessionTimeout() != dflt.minSessionTimeout() ? t.minSessionTimeout() : 400,
+                        t.maxSessionTimeout() != dflt.maxSessionTimeout() ? t.maxSessionTimeout() : 8000)
+                .withFourLetterWords(t.fourLetterWords().equals(dflt.fourLetterWords()) ? Set.of("*")
+                        : t.fourLetterWords())
+                .withServers(servers, 20, 10);
     }
 
     void start(int id) throws Exception {

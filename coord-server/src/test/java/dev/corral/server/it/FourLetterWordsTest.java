@@ -113,11 +113,7 @@ class FourLetterWordsTest {
             ref = collect(zk);
         }
         try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("ours")),
-                c -> new dev.corral.server.config.ServerConfig(c.tickTime(), c.dataDir(), c.dataLogDir(),
-                        c.clientPortAddress(), c.clientPort(), c.maxClientCnxns(), c.minSessionTimeout(),
-                        c.maxSessionTimeout(), c.juteMaxBuffer(), c.extendedTypesEnabled(), Set.of("*"),
-                        c.superDigest(), c.initLimit(), c.syncLimit(), c.servers(), c.clientTls(), c.monitoring(),
-                        c.globalOutstandingLimit(), c.quorumTls(), c.sasl(), c.adminTls()))) {
+                c -> c.withFourLetterWords(Set.of("*")))) {
             ours = collect(corral);
         }
         Map<String, String> z = ref.byWord();

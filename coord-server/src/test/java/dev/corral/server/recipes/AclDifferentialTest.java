@@ -293,7 +293,7 @@ class AclDifferentialTest {
             reference = superSession(cs);
         }
         Map<String, String> corral;
-        try (Servers.Target c = Servers.corral(dir, cfg -> withSuperDigest(cfg, superDigest))) {
+        try (Servers.Target c = Servers.corral(dir, cfg -> cfg.withSuperDigest(superDigest))) {
             corral = superSession(c.connectString());
         }
         reference.forEach((k, v) -> System.out.println("zookeeper " + k + " -> " + v));
@@ -305,15 +305,6 @@ class AclDifferentialTest {
             assertThat(reference).containsEntry("wrong-password " + op, "NOAUTH");
         }
         assertThat(reference.get("super getData-value")).isEqualTo("written-by-super");
-    }
-
-    /** ServerConfig's canonical constructor: the standalone config with a super digest. */
-    private static ServerConfig withSuperDigest(ServerConfig c, String superDigest) {
-        return new ServerConfig(c.tickTime(), c.dataDir(), c.dataLogDir(), c.clientPortAddress(), c.clientPort(),
-                c.maxClientCnxns(), c.minSessionTimeout(), c.maxSessionTimeout(), c.juteMaxBuffer(),
-                c.extendedTypesEnabled(), c.fourLetterWords(), superDigest, c.initLimit(), c.syncLimit(),
-                c.servers(), c.clientTls(), c.monitoring(), c.globalOutstandingLimit(),
-                c.quorumTls(), c.sasl(), c.adminTls());
     }
 
     private static Map<String, String> superSession(String cs) throws Exception {
