@@ -17,6 +17,11 @@ final class FollowerRole {
     private long epoch = -1;
     private boolean syncStarted;
     private boolean ackPending;
+    /** Reads waiting to be asked for, the batch asked for (null if none) and when it was last asked. */
+    private java.util.List<Long> readsWaiting = new java.util.ArrayList<>();
+    private java.util.List<Long> readsAsked;
+    private long readBatch;
+    private long readAskedAt;
 
     FollowerRole(ZabNode node, int leaderId) {
         this.node = node;
@@ -48,6 +53,17 @@ final class FollowerRole {
         }
         if (m instanceof Message.NewEpoch ne) {
             onNewEpoch(ne);
+            return;
+        }
+        if (m instanceof Message.ReadRound r) {
+            // Only while following this leader in its epoch: that is what the answer vouches for.
+            if (phase == Phase.BROADCAST && r.epoch() == epoch) {
+                node.send(leaderId, new Message.ReadRoundAck(epoch, r.round()));
+            }
+            return;
+        }
+        if (m instanceof Message.ReadIndexReply r) {
+            onReadIndexReply(r);
             return;
         }
         if (phase == Phase.DISCOVERY) {
@@ -225,6 +241,34 @@ final class FollowerRole {
         return ackPending;
     }
 
+    /** Linearizable reads of this peer: asked of the leader one batch at a time. */
+    void requestReads(java.util.List<Long> ids) {
+        readsWaiting.addAll(ids);
+        askReads();
+    }
+
+    private void askReads() {
+        if (readsAsked != null || readsWaiting.isEmpty() || phase != Phase.BROADCAST) {
+            return;
+        }
+        readsAsked = readsWaiting;
+        readsWaiting = new java.util.ArrayList<>();
+        readBatch++;
+        readAskedAt = node.now;
+        node.send(leaderId, new Message.ReadIndexRequest(epoch, readBatch));
+    }
+
+    private void onReadIndexReply(Message.ReadIndexReply r) {
+        if (readsAsked == null || r.epoch() != epoch || r.batch() != readBatch || phase != Phase.BROADCAST) {
+            return;
+        }
+        for (long id : readsAsked) {
+            node.confirmRead(id, r.index());
+        }
+        readsAsked = null;
+        askReads();
+    }
+
     void flush() {
         if (ackPending) {
             ackPending = false;
@@ -238,6 +282,11 @@ final class FollowerRole {
         if (silence > limit || (phase != Phase.BROADCAST && node.now - startTick > node.config.initLimit())) {
             node.startLooking();
             return;
+        }
+        if (readsAsked != null && node.now - readAskedAt > 1) {
+            // The leader dropped it (a new session of ours there) or it is slow: ask again, same batch.
+            readAskedAt = node.now;
+            node.send(leaderId, new Message.ReadIndexRequest(epoch, readBatch));
         }
         if (phase == Phase.DISCOVERY) {
             // The leader may not have known it leads when our FOLLOWERINFO arrived (it decides a tick later, or the

@@ -55,6 +55,8 @@ final class LeaderRole {
     private List<Txn> batch = new ArrayList<>();
     private boolean commitDirty;
     private final Set<Integer> scratch = new HashSet<>();
+    /** Read-index rounds; from establishment on. */
+    private ReadRounds reads;
 
     LeaderRole(ZabNode node) {
         this.node = node;
@@ -106,6 +108,11 @@ final class LeaderRole {
             onAckEpoch(s, a);
         } else if (m instanceof Message.Ack a) {
             onAck(s, a);
+        } else if (m instanceof Message.ReadRoundAck a && reads != null && s.phase == Phase.BROADCAST) {
+            reads.onAck(s.id, a);
+        } else if (m instanceof Message.ReadIndexRequest r && reads != null && s.phase == Phase.BROADCAST
+                && r.epoch() == epoch) {
+            reads.addFollowerBatch(s.id, r.batch());
         }
         // Ping replies only refresh lastHeard; anything else is not for a leader.
     }
@@ -271,6 +278,9 @@ final class LeaderRole {
             }
         }
         recomputeCommit();
+        // Only now: a round must not record a commit point from before the establishment's commit, which covers
+        // everything earlier epochs committed (sim seed 1 with reads: a round started inside sendUpToDate above).
+        reads = new ReadRounds(node, epoch, node.log.lastZxid());
     }
 
     private void sendUpToDate(Session s) {
@@ -327,7 +337,22 @@ final class LeaderRole {
     }
 
     boolean hasPending() {
-        return !batch.isEmpty() || commitDirty;
+        return !batch.isEmpty() || commitDirty || (reads != null && reads.hasQueued());
+    }
+
+    /** The established leader's read-index rounds, or null before establishment. */
+    ReadRounds reads() {
+        return reads;
+    }
+
+    private List<Integer> broadcasting() {
+        List<Integer> ids = new ArrayList<>(sessions.size());
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.BROADCAST) {
+                ids.add(s.id);
+            }
+        }
+        return ids;
     }
 
     /** Sends the pending proposal batch and the latest commit point; called before any other message goes out. */
@@ -342,6 +367,10 @@ final class LeaderRole {
             batch = new ArrayList<>();
         }
         flushCommit();
+        if (reads != null) {
+            // After the proposals and the commit point: a read index names only what was sent before it.
+            reads.maybeStart(broadcasting());
+        }
     }
 
     /**
@@ -393,6 +422,9 @@ final class LeaderRole {
         // nothing durable here, and queued as ordinary messages they would hold back every COMMIT behind them until
         // this peer's fsync ends (ZabNode#takeCommitBroadcast).
         flush();
+        if (reads != null) {
+            reads.resend(broadcasting());
+        }
         Message.Ping plain = new Message.Ping(epoch);
         for (Session s : sessions.values()) {
             node.sendBroadcast(s.id, s.synced()

@@ -70,4 +70,19 @@ public sealed interface Message {
             this(epoch, Zxid.ZERO, Zxid.ZERO);
         }
     }
+
+    /**
+     * Leader to follower: a read-index confirmation round. A follower still following this leader in {@code epoch}
+     * answers {@link ReadRoundAck}; a quorum of answers shows the leader still led after the round began.
+     */
+    record ReadRound(long epoch, long round) implements Message {}
+
+    /** Follower to leader: I still follow you in {@code epoch} (answering {@link ReadRound} {@code round}). */
+    record ReadRoundAck(long epoch, long round) implements Message {}
+
+    /** Follower to leader: asks a read index for the follower's batch {@code batch} of linearizable reads. */
+    record ReadIndexRequest(long epoch, long batch) implements Message {}
+
+    /** Leader to follower: batch {@code batch} may be answered once the follower has applied up to {@code index}. */
+    record ReadIndexReply(long epoch, long batch, Zxid index) implements Message {}
 }

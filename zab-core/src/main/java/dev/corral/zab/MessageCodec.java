@@ -29,6 +29,10 @@ public final class MessageCodec {
     private static final int UP_TO_DATE = 11;
     private static final int COMMIT = 12;
     private static final int PING = 13;
+    private static final int READ_ROUND = 20;
+    private static final int READ_ROUND_ACK = 21;
+    private static final int READ_INDEX_REQUEST = 22;
+    private static final int READ_INDEX_REPLY = 23;
 
     /** Largest payload accepted when decoding, so a corrupt length cannot make us allocate gigabytes. */
     public static final int MAX_PAYLOAD = 64 << 20;
@@ -119,6 +123,15 @@ public final class MessageCodec {
             out.writeLong(p.epoch());
             writeZxid(p.lastZxid(), out);
             writeZxid(p.committed(), out);
+        } else if (m instanceof Message.ReadRound r) {
+            twoLongs(READ_ROUND, r.epoch(), r.round(), out);
+        } else if (m instanceof Message.ReadRoundAck r) {
+            twoLongs(READ_ROUND_ACK, r.epoch(), r.round(), out);
+        } else if (m instanceof Message.ReadIndexRequest r) {
+            twoLongs(READ_INDEX_REQUEST, r.epoch(), r.batch(), out);
+        } else if (m instanceof Message.ReadIndexReply r) {
+            twoLongs(READ_INDEX_REPLY, r.epoch(), r.batch(), out);
+            writeZxid(r.index(), out);
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -182,6 +195,14 @@ public final class MessageCodec {
                 return new Message.Commit(in.readLong(), readZxid(in));
             case PING:
                 return new Message.Ping(in.readLong(), readZxid(in), readZxid(in));
+            case READ_ROUND:
+                return new Message.ReadRound(in.readLong(), in.readLong());
+            case READ_ROUND_ACK:
+                return new Message.ReadRoundAck(in.readLong(), in.readLong());
+            case READ_INDEX_REQUEST:
+                return new Message.ReadIndexRequest(in.readLong(), in.readLong());
+            case READ_INDEX_REPLY:
+                return new Message.ReadIndexReply(in.readLong(), in.readLong(), readZxid(in));
             default:
                 throw new IOException("unknown message tag " + tag);
         }
@@ -191,6 +212,12 @@ public final class MessageCodec {
         out.writeByte(tag);
         out.writeLong(epoch);
         writeZxid(z, out);
+    }
+
+    private static void twoLongs(int tag, long a, long b, DataOutput out) throws IOException {
+        out.writeByte(tag);
+        out.writeLong(a);
+        out.writeLong(b);
     }
 
     private static void writeZxid(Zxid z, DataOutput out) throws IOException {

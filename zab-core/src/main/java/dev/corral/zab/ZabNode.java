@@ -38,6 +38,13 @@ public final class ZabNode {
     LeaderRole leader;
     FollowerRole follower;
 
+    // Linearizable reads: registered by the host, issued to the current role, confirmed with a read index.
+    private final java.util.Set<Long> readsUnconfirmed = new java.util.LinkedHashSet<>();
+    private final List<Long> readsUnissued = new ArrayList<>();
+    /** The role object the unconfirmed reads were issued to; a new one gets them all again. */
+    private Object readsIssuedTo;
+    private List<ReadIndex> readsConfirmed = new ArrayList<>();
+
     // The Ready being assembled.
     private boolean hardStateDirty;
     private Zxid truncateTo;
@@ -160,6 +167,73 @@ public final class ZabNode {
     }
 
     /**
+     * Registers a linearizable read as {@code id} (unique per host). It is confirmed, through
+     * {@link #takeConfirmedReads}, with the commit point of a leader that still led, with a quorum, after this call;
+     * until a leader is established it waits (across elections). A deposed leader never confirms one.
+     */
+    public void requestRead(long id) {
+        if (readsUnconfirmed.add(id)) {
+            readsUnissued.add(id);
+        }
+    }
+
+    /** Reads confirmed since the last call, each with its read index. */
+    public List<ReadIndex> takeConfirmedReads() {
+        if (readsConfirmed.isEmpty()) {
+            return List.of();
+        }
+        List<ReadIndex> out = readsConfirmed;
+        readsConfirmed = new ArrayList<>();
+        return out;
+    }
+
+    /** Whether {@link #takeConfirmedReads} has something. */
+    public boolean hasConfirmedReads() {
+        return !readsConfirmed.isEmpty();
+    }
+
+    /** Where reads go now: the established leader, a broadcasting follower, or nowhere (null). */
+    private Object readTarget() {
+        if (role == Role.LEADING && leader.reads() != null) {
+            return leader;
+        }
+        if (role == Role.FOLLOWING && follower.isBroadcasting()) {
+            return follower;
+        }
+        return null;
+    }
+
+    private boolean readsToIssue() {
+        Object target = readTarget();
+        return target != null && (target != readsIssuedTo ? !readsUnconfirmed.isEmpty() : !readsUnissued.isEmpty());
+    }
+
+    private void issueReads() {
+        if (!readsToIssue()) {
+            return;
+        }
+        Object target = readTarget();
+        if (target != readsIssuedTo) {
+            readsIssuedTo = target;
+            readsUnissued.clear();
+            readsUnissued.addAll(readsUnconfirmed);
+        }
+        List<Long> ids = new ArrayList<>(readsUnissued);
+        readsUnissued.clear();
+        if (target == leader) {
+            leader.reads().addLocal(ids);
+        } else {
+            follower.requestReads(ids);
+        }
+    }
+
+    void confirmRead(long id, Zxid index) {
+        if (readsUnconfirmed.remove(id)) {
+            readsConfirmed.add(new ReadIndex(id, index));
+        }
+    }
+
+    /**
      * The host took a snapshot covering everything up to {@code upTo} (at most the last applied zxid), so the core may
      * forget that prefix of the log. Followers that need it later get a SNAP.
      */
@@ -179,7 +253,7 @@ public final class ZabNode {
         }
         return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
                 || !messages.isEmpty() || !sendFirst.isEmpty()
-                || committed.counter() > released.counter()
+                || committed.counter() > released.counter() || readsToIssue()
                 || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
     }
 
@@ -368,6 +442,7 @@ public final class ZabNode {
     }
 
     private void flushPending() {
+        issueReads();
         if (leader != null) {
             leader.flush();
         }

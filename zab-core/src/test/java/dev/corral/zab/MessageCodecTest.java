@@ -27,7 +27,11 @@ class MessageCodecTest {
                 new Message.UpToDate(8, Z),
                 new Message.Commit(8, Z),
                 new Message.Ping(-1),
-                new Message.Ping(3, Z, new Zxid(7, 5)));
+                new Message.Ping(3, Z, new Zxid(7, 5)),
+                new Message.ReadRound(8, 42),
+                new Message.ReadRoundAck(8, 42),
+                new Message.ReadIndexRequest(8, 9),
+                new Message.ReadIndexReply(8, 9, Z));
         for (Message m : all) {
             assertThat(MessageCodec.fromBytes(MessageCodec.toBytes(m))).isEqualTo(m);
         }

@@ -37,6 +37,10 @@ final class Checker {
     private final Map<Long, Set<Integer>> choosers = new HashMap<>();
     private final long[] durableMatch;
     long acksChecked;
+    /** Linearizable reads requested and not yet confirmed: id -> length of the committed history at request time. */
+    private final Map<Long, Integer> readFloors = new HashMap<>();
+    private final Map<Long, Integer> readHosts = new HashMap<>();
+    final Map<Long, Zxid> confirmedReads = new HashMap<>();
     long applies;
 
     Checker(Simulation sim, QuorumVerifier quorum, int n) {
@@ -77,6 +81,45 @@ final class Checker {
         }
         long i = z.counter() - base.counter();
         return i < history.size() && history.get((int) i).equals(z);
+    }
+
+    /** A linearizable read asked at {@code h}: nothing applied anywhere so far may be above its read index. */
+    void onReadRequested(SimHost h, long id) {
+        readFloors.put(id, committed.size());
+        readHosts.put(id, h.id);
+    }
+
+    /** The read index of {@code id} must cover every txn any peer applied before the read was requested. */
+    void onReadConfirmed(SimHost h, long id, Zxid index) {
+        Integer floor = readFloors.remove(id);
+        if (floor == null || readHosts.remove(id) != h.id) {
+            throw sim.violation("read index", "peer " + h.id + " confirms read " + id + " it was never asked");
+        }
+        if (index.counter() < floor) {
+            throw sim.violation("linearizable read", "peer " + h.id + " confirms read " + id + " at " + index
+                    + " but " + committed.get(floor - 1).zxid() + " was applied before the read was asked");
+        }
+        int i = (int) index.counter() - 1;
+        if (i >= 0 && i < committed.size() && !committed.get(i).zxid().equals(index)) {
+            throw sim.violation("read index", "read " + id + " confirmed at " + index + " where "
+                    + committed.get(i).zxid() + " was committed");
+        }
+        confirmedReads.put(id, index);
+    }
+
+    /** A crash loses the reads asked there (their clients see the connection drop). */
+    void onCrash(SimHost h) {
+        readHosts.entrySet().removeIf(e -> {
+            if (e.getValue() == h.id) {
+                readFloors.remove(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    int pendingReads() {
+        return readFloors.size();
     }
 
     /** Host {@code h} applies {@code t} (called before it is added to h.applied). */

@@ -161,7 +161,21 @@ final class SimHost {
         return z;
     }
 
+    void requestRead(long readId) {
+        sim.checker().onReadRequested(this, readId);
+        core.requestRead(readId);
+        pump();
+    }
+
+    private void drainReads() {
+        for (dev.corral.zab.ReadIndex ri : core.takeConfirmedReads()) {
+            sim.trace(id, "read " + ri.id() + " confirmed at " + ri.index());
+            sim.checker().onReadConfirmed(this, ri.id(), ri.index());
+        }
+    }
+
     void crash() {
+        sim.checker().onCrash(this);
         sim.trace(id, "CRASH (in-flight Ready lost: " + (inFlight != null) + ")");
         up = false;
         core = null;
@@ -193,6 +207,14 @@ final class SimHost {
         if (!up) {
             return;
         }
+        drainReads();
+        pumpReadies();
+        if (up) {
+            drainReads();
+        }
+    }
+
+    private void pumpReadies() {
         if (inFlight != null) {
             // While the fsync runs (its entries were written when the Ready was taken): send the leader's broadcast if
             // nothing of the Ready waits to go out ahead of it, and apply what a quorum has committed meanwhile.

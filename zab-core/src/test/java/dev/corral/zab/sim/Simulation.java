@@ -46,6 +46,9 @@ public final class Simulation {
     private long proposals;
     private long events;
     private boolean faultPhase;
+    /** Linearizable reads during the run (off by default, so that the recorded seeds replay as before). */
+    private Random readRandom;
+    private long reads;
     /** Coverage counters: how often each interesting path ran (sync modes, crashes, partitions...). */
     final java.util.TreeMap<String, Long> stats = new java.util.TreeMap<>();
 
@@ -102,6 +105,9 @@ public final class Simulation {
     public Result run() {
         faultPhase = true;
         scheduleClient(10);
+        if (readRandom != null) {
+            scheduleReads(15);
+        }
         if (config.faults()) {
             scheduleFault(200 + random.nextInt(800));
         }
@@ -220,6 +226,43 @@ public final class Simulation {
         }
         trace(h.id, "client proposes " + batch);
         return true;
+    }
+
+    /** Runs with a client asking linearizable reads at random peers (drawn from a PRNG of its own). */
+    public Simulation withReads() {
+        readRandom = new Random(config.seed() * 31 + 7);
+        return this;
+    }
+
+    private void scheduleReads(long at) {
+        schedule(at, () -> {
+            SimHost h = hosts.get(readRandom.nextInt(hosts.size()));
+            if (h.up) {
+                requestRead(h.id);
+            }
+            scheduleReads(now + 10 + readRandom.nextInt(90));
+        }, null);
+    }
+
+    /** Asks a linearizable read at peer {@code id}; returns its id. */
+    public long requestRead(int id) {
+        long readId = ++reads;
+        trace(id, "client reads " + readId);
+        host(id).requestRead(readId);
+        return readId;
+    }
+
+    /** The read index {@code readId} was confirmed with, or null if it was not (yet). */
+    public dev.corral.zab.Zxid readIndex(long readId) {
+        return checker.confirmedReads.get(readId);
+    }
+
+    public int confirmedReadCount() {
+        return checker.confirmedReads.size();
+    }
+
+    public int pendingReads() {
+        return checker.pendingReads();
     }
 
     private void scheduleFault(long at) {
