@@ -117,7 +117,8 @@ public final class ZooCfg {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
-                SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values));
+                SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
+                ReadConsistencyConfig.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

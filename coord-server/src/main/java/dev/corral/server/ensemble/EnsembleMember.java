@@ -183,6 +183,11 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     }
 
     @Override
+    public void readIndex(java.util.function.LongConsumer onIndex) {
+        driver.readIndex().thenAccept(index -> processor.event(() -> onIndex.accept(index.counter())));
+    }
+
+    @Override
     public boolean send(int peer, byte[] frame) {
         return transport.sendHost(peer, frame);
     }

@@ -38,6 +38,20 @@ final class Forwarder {
     private record ReadSlot(Work.Request request) implements Slot {
     }
 
+    /**
+     * A linearizable read: answered once a read index has come back ({@code index} >= 0) and this member has applied
+     * up to it. The session's later requests wait behind it; a write behind it is not even forwarded before it is
+     * answered, so the read cannot see a write its session sent after it.
+     */
+    private static final class IndexSlot implements Slot {
+        final Work.Request request;
+        long index = -1;
+
+        IndexSlot(Work.Request request) {
+            this.request = request;
+        }
+    }
+
     /** A connection waiting for the leader to create its session. */
     record PendingConnect(ClientConnection conn, int timeoutMs, boolean legacy) {
     }
@@ -58,6 +72,16 @@ final class Forwarder {
     private final List<Work.Request> released = new ArrayList<>();
     private long toLeaderBytes;
     private int nextToken;
+    /** Linearizable reads of this round, to ask one read index for at its end. */
+    private List<IndexSlot> unasked = new ArrayList<>();
+    /** Reads whose index came back, waiting for this member to apply up to it; lowest index first. */
+    private final java.util.PriorityQueue<IndexSlot> awaitingApply =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(s -> s.index));
+    /** Writes held behind a linearizable read of their session, with the frame that forwards them. */
+    private final Map<WriteSlot, PeerFrame> heldWrites = new IdentityHashMap<>();
+    /** Bumped by {@link #reset}: a read index asked before it finds nobody waiting. */
+    private long term;
+    private PeerStatus status = PeerStatus.STARTING;
 
     Forwarder(ServerContext ctx, Sessions sessions, Replication replication,
               java.util.function.Consumer<PeerFrame> localLeader) {
@@ -84,14 +108,26 @@ final class Forwarder {
         toLeaderFrames.clear();
         toLeaderWaiting.clear();
         toLeaderBytes = 0;
+        unasked = new ArrayList<>();
+        awaitingApply.clear();
+        heldWrites.clear();
+        term++;
     }
 
     /** See {@link dev.corral.server.pipeline.WritePath#take}. */
     boolean take(Work.Request r, Operation op, PeerStatus status) {
+        this.status = status;
         ClientConnection conn = r.conn();
         touched.add(conn.sessionId());
         ArrayDeque<Slot> queue = slots.get(conn);
         if (op == null || !op.replicated()) {
+            if (op != null && op.kind() == Operation.Kind.READ
+                    && (ctx.config().reads().linearizableReads() || conn.linearizableReads())) {
+                IndexSlot s = new IndexSlot(r);
+                slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(s);
+                unasked.add(s);
+                return true;
+            }
             if (queue == null || queue.isEmpty() || r.type() == OpCode.PING) {
                 return false;
             }
@@ -99,10 +135,14 @@ final class Forwarder {
             return true;
         }
         byte[] body = Arrays.copyOfRange(r.frame(), r.bodyOffset(), r.frame().length);
-        slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(new WriteSlot(r.xid(), r.type(), body,
-                r.receivedNanos()));
-        if (!toLeader(new PeerFrame.Forward(replication.myId(), conn.sessionId(), r.xid(), r.type(),
-                new ArrayList<>(conn.authIds()), body), conn, status)) {
+        WriteSlot w = new WriteSlot(r.xid(), r.type(), body, r.receivedNanos());
+        boolean behindRead = queue != null && queue.stream().anyMatch(s -> s instanceof IndexSlot);
+        slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(w);
+        PeerFrame.Forward frame = new PeerFrame.Forward(replication.myId(), conn.sessionId(), r.xid(), r.type(),
+                new ArrayList<>(conn.authIds()), body);
+        if (behindRead) {
+            heldWrites.put(w, frame);
+        } else if (!toLeader(frame, conn, status)) {
             closeClient(conn);
         }
         return true;
@@ -123,7 +163,13 @@ final class Forwarder {
     }
 
     void disconnected(ClientConnection conn) {
-        slots.remove(conn);
+        forget(slots.remove(conn));
+    }
+
+    private void forget(ArrayDeque<Slot> queue) {
+        if (queue != null) {
+            queue.forEach(heldWrites::remove);
+        }
     }
 
     /**
@@ -152,6 +198,8 @@ final class Forwarder {
      * decode there, rather than one per request). If it cannot be sent, its clients are closed and retry elsewhere.
      */
     void flush(PeerStatus status) {
+        this.status = status;
+        askReadIndex();
         if (toLeaderFrames.isEmpty()) {
             return;
         }
@@ -165,6 +213,34 @@ final class Forwarder {
         toLeaderBytes = 0;
         for (ClientConnection conn : waiting) {
             closeClient(conn);
+        }
+    }
+
+    /** One read index for every linearizable read of the round (the core batches further, per leader round). */
+    private void askReadIndex() {
+        if (unasked.isEmpty()) {
+            return;
+        }
+        List<IndexSlot> batch = unasked;
+        unasked = new ArrayList<>();
+        long asked = term;
+        replication.readIndex(index -> {
+            if (asked != term) {
+                return;
+            }
+            for (IndexSlot s : batch) {
+                s.index = index;
+                awaitingApply.add(s);
+            }
+            applied();
+        });
+    }
+
+    /** This member applied more (or a read index came back): answer the linearizable reads it now covers. */
+    void applied() {
+        long last = ctx.zxids().last();
+        while (!awaitingApply.isEmpty() && awaitingApply.peek().index <= last) {
+            releaseReads(awaitingApply.poll().request.conn());
         }
     }
 
@@ -204,12 +280,36 @@ final class Forwarder {
         return w;
     }
 
-    /** After a reply went out: the reads that waited behind it may be answered now. */
+    /**
+     * After a reply went out (or a linearizable read became answerable): the reads that waited at the head of the
+     * connection's queue may be answered now, and a write held behind them goes to the leader.
+     */
     void releaseReads(ClientConnection conn) {
         ArrayDeque<Slot> queue = slots.get(conn);
-        while (queue != null && !queue.isEmpty() && queue.peek() instanceof ReadSlot read) {
+        while (queue != null && !queue.isEmpty()) {
+            Slot head = queue.peek();
+            if (head instanceof ReadSlot read) {
+                released.add(read.request());
+            } else if (head instanceof IndexSlot s && s.index >= 0 && s.index <= ctx.zxids().last()) {
+                released.add(s.request);
+            } else {
+                break;
+            }
             queue.poll();
-            released.add(read.request());
+        }
+        if (queue == null) {
+            return;
+        }
+        // Writes held behind linearizable reads now at the head go, up to the next such read.
+        for (Slot s : queue) {
+            if (s instanceof IndexSlot) {
+                break;
+            }
+            PeerFrame held = s instanceof WriteSlot w ? heldWrites.remove(w) : null;
+            if (held != null && !toLeader(held, conn, status)) {
+                closeClient(conn);
+                return;
+            }
         }
     }
 
@@ -224,7 +324,7 @@ final class Forwarder {
     }
 
     void closeClient(ClientConnection conn) {
-        slots.remove(conn);
+        forget(slots.remove(conn));
         sessions.disconnected(conn);
         ctx.outbox().close(conn);
     }

@@ -119,6 +119,7 @@ public final class ReplicatedWritePath implements WritePath {
         if (env.origin() == replication.myId()) {
             answer(env, metas);
         }
+        forwarder.applied();
     }
 
     private void sessionEffects(Envelope env, long nowMs) {

@@ -10,6 +10,12 @@ public interface Replication {
     /** Sends a host frame to a peer; false if there is no connection to it now. */
     boolean send(int peer, byte[] frame);
 
+    /**
+     * Asks a read index: {@code onIndex} runs on the processor thread with the zxid counter a member must have
+     * applied before it answers the linearizable reads asked so far. It waits while there is no leader.
+     */
+    void readIndex(java.util.function.LongConsumer onIndex);
+
     /** mntr's leader-only fields while this member leads (ZooKeeper's names), else empty. */
     default java.util.Map<String, Object> leaderFields() {
         return java.util.Map.of();

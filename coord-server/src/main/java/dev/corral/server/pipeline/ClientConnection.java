@@ -17,6 +17,8 @@ public abstract class ClientConnection implements Watcher {
     javax.security.sasl.SaslServer sasl;
     /** Refused (enforced authentication): its close is queued, and nothing more it sends is served. */
     boolean refused;
+    /** The session opted in to linearizable reads ({@code addAuthInfo("corral", "linearizable")}); not an ACL id. */
+    boolean linearizableReads;
     /** Per-connection figures for the cons and stat words; written by the processor thread only. */
     final ConnectionStats stats = new ConnectionStats(System.currentTimeMillis());
 
@@ -48,6 +50,10 @@ public abstract class ClientConnection implements Watcher {
     }
 
     /** The ids this connection has authenticated as (ip, digest, x509, super): what ACL checks see. */
+    public boolean linearizableReads() {
+        return linearizableReads;
+    }
+
     public List<Id> authIds() {
         return authIds;
     }

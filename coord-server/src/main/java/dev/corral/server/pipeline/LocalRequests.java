@@ -148,6 +148,10 @@ public final class LocalRequests {
         }
     }
 
+    /** The opt-in to linearizable reads that any client library can send: {@code addAuthInfo("corral", ...)}. */
+    static final String LINEARIZABLE_SCHEME = "corral";
+    static final String LINEARIZABLE = "linearizable";
+
     private void auth(ClientConnection conn, int xid, AuthPacket packet) {
         if ("digest".equals(packet.getScheme()) && packet.getAuth() != null) {
             String digest = AuthIds.digest(new String(packet.getAuth(), StandardCharsets.UTF_8));
@@ -155,6 +159,13 @@ public final class LocalRequests {
                 conn.authIds.add(new Id("super", ""));
             }
             conn.authIds.add(new Id("digest", digest));
+            ctx.outbox().send(conn, Replies.ok(xid, 0, null));
+            return;
+        }
+        if (LINEARIZABLE_SCHEME.equals(packet.getScheme()) && packet.getAuth() != null
+                && LINEARIZABLE.equals(new String(packet.getAuth(), StandardCharsets.UTF_8))) {
+            // A switch, not an identity: it grants nothing an ACL could name (docs/operations.md).
+            conn.linearizableReads = true;
             ctx.outbox().send(conn, Replies.ok(xid, 0, null));
             return;
         }

@@ -93,6 +93,8 @@ public final class ZabDriver implements AutoCloseable {
 
     private record Stop() implements Event {}
 
+    private record ReadIndexAsk(CompletableFuture<Zxid> result) implements Event {}
+
     private record Synced(Ready ready, RuntimeException error) implements Event {}
 
     private record Pending(Zxid zxid, CompletableFuture<Zxid> result) {}
@@ -107,6 +109,8 @@ public final class ZabDriver implements AutoCloseable {
 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<Long, CompletableFuture<Zxid>> reads = new HashMap<>();
+    private long nextReadId;
     private final Map<Zxid, Path> receivedSnapshots = new HashMap<>();
     private final Thread thread;
     private final ExecutorService syncer;
@@ -241,6 +245,21 @@ public final class ZabDriver implements AutoCloseable {
     }
 
     /**
+     * A read index for linearizable reads: completes (on the driver thread) with the commit point of a leader that
+     * still led, with a quorum, after this call. Waits across elections while there is no leader; fails only when
+     * the driver stops.
+     */
+    public CompletableFuture<Zxid> readIndex() {
+        CompletableFuture<Zxid> f = new CompletableFuture<>();
+        if (stopped) {
+            f.completeExceptionally(new IllegalStateException("driver stopped"));
+        } else {
+            events.add(new ReadIndexAsk(f));
+        }
+        return f;
+    }
+
+    /**
      * The host has a durable snapshot (checkpoint) covering everything up to {@code upToCounter} (at most what it has
      * applied): drop that prefix of the log, in memory and on disk. Completes with the new log base on the driver
      * thread; fails if the counter is beyond what has been applied.
@@ -333,6 +352,12 @@ public final class ZabDriver implements AutoCloseable {
                     }
                 }
                 processReadies();
+                for (dev.corral.zab.ReadIndex ri : node.takeConfirmedReads()) {
+                    CompletableFuture<Zxid> f = reads.remove(ri.id());
+                    if (f != null) {
+                        f.complete(ri.index());
+                    }
+                }
                 publishStatus();
             }
         } catch (InterruptedException e) {
@@ -348,6 +373,8 @@ public final class ZabDriver implements AutoCloseable {
         } finally {
             stopped = true;
             failPending(new ProposalOutcomeUnknownException("the ZAB driver stopped"));
+            reads.values().forEach(f -> f.completeExceptionally(new IllegalStateException("driver stopped")));
+            reads.clear();
             drainProposals();
             for (Path dir : receivedSnapshots.values()) {
                 Dirs.deleteQuietly(dir);
@@ -386,6 +413,10 @@ public final class ZabDriver implements AutoCloseable {
             pending.add(new Pending(node.propose(p.payload()), p.result()));
         } else if (e instanceof Compact c) {
             compactNow(c);
+        } else if (e instanceof ReadIndexAsk r) {
+            long id = ++nextReadId;
+            reads.put(id, r.result());
+            node.requestRead(id);
         } else if (e instanceof LinkDown l) {
             node.peerUnreachable(l.peer());
         } else if (e instanceof LinkUp u) {
@@ -598,6 +629,8 @@ public final class ZabDriver implements AutoCloseable {
                 p.result().completeExceptionally(new NotLeaderException(-1));
             } else if (e instanceof Compact c) {
                 c.result().completeExceptionally(new IllegalStateException("driver stopped"));
+            } else if (e instanceof ReadIndexAsk r) {
+                r.result().completeExceptionally(new IllegalStateException("driver stopped"));
             } else if (e instanceof SnapshotArrived s) {
                 Dirs.deleteQuietly(s.dir());
             }
