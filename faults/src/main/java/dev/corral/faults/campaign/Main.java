@@ -16,11 +16,12 @@ import java.util.Map;
  * {@code --workload register,set --nemesis partition-halves,kill --time 60 --seed 7 --server corral --nodes 3
  * --out DIR --net-prefix crl123 --corral-jar JAR --broken-classes DIR --zk-classpath-file FILE --zk-logback FILE}
  * and optionally {@code --fault S --recover S --warmup S --tick MS --op-timeout S --session-timeout MS --pace MS
- * --sample S --soak} (--soak: one phase of --time seconds in which the listed nemeses take turns).
+ * --sample S --soak --corral-linearizable-reads} (--soak: one phase of --time seconds in which the listed nemeses
+ * take turns; --corral-linearizable-reads: Corral members run with corral.linearizableReads=true).
  */
 public final class Main {
     /** Options without a value. */
-    private static final java.util.Set<String> FLAGS = java.util.Set.of("soak");
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("soak", "corral-linearizable-reads");
 
     private Main() {
     }
@@ -68,7 +69,7 @@ public final class Main {
                 seconds(a, "recover", 10), seconds(a, "op-timeout", 5),
                 Integer.parseInt(a.getOrDefault("session-timeout", "6000")),
                 Duration.ofMillis(Long.parseLong(a.getOrDefault("pace", "50"))), seconds(a, "settle", 3),
-                seconds(a, "sample", 5), a.containsKey("soak"));
+                seconds(a, "sample", 5), a.containsKey("soak"), a.containsKey("corral-linearizable-reads"));
         if (o.sample().toMillis() < 100) {
             usage("--sample must be at least 0.1 s");
         }

@@ -2,6 +2,7 @@ package dev.corral.faults.campaign;
 
 import dev.corral.faults.cluster.Cluster;
 import dev.corral.faults.cluster.Network;
+import dev.corral.faults.cluster.ServerKind;
 import dev.corral.faults.nemesis.Nemeses;
 import dev.corral.faults.nemesis.Nemesis;
 import dev.corral.faults.workload.Workload;
@@ -32,7 +33,9 @@ public final class Run {
         List<String> problems = new ArrayList<>();
         java.util.Map<String, List<String>> summaries = new java.util.LinkedHashMap<>();
         Network net = new Network(o.netPrefix(), o.nodes());
-        Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime());
+        Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime(),
+                o.corralLinearizableReads() && o.server() != ServerKind.ZOOKEEPER
+                        ? List.of("corral.linearizableReads=true") : List.of());
         Thread hook = new Thread(() -> teardown(cluster, net), "teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

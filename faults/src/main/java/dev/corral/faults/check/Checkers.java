@@ -11,6 +11,7 @@ public final class Checkers {
 
     static {
         BY_WORKLOAD.put("register", LinearizabilityChecker::new);
+        BY_WORKLOAD.put("register-nosync", () -> new LinearizabilityChecker("register-nosync"));
         BY_WORKLOAD.put("set", SetChecker::new);
         BY_WORKLOAD.put("unique-ids", UniqueIdsChecker::new);
         BY_WORKLOAD.put("counter", CounterChecker::new);

@@ -31,18 +31,30 @@ public final class LinearizabilityChecker implements Checker {
     private final long maxConfigsPerKey;
     private final Duration timeLimit;
 
+    private final String workload;
+
     public LinearizabilityChecker() {
-        this(DEFAULT_MAX_CONFIGS_PER_KEY, DEFAULT_TIME_LIMIT);
+        this("register");
+    }
+
+    /** The checker of a register workload named {@code workload} (register, register-nosync). */
+    public LinearizabilityChecker(String workload) {
+        this(DEFAULT_MAX_CONFIGS_PER_KEY, DEFAULT_TIME_LIMIT, workload);
     }
 
     public LinearizabilityChecker(long maxConfigsPerKey, Duration timeLimit) {
+        this(maxConfigsPerKey, timeLimit, "register");
+    }
+
+    private LinearizabilityChecker(long maxConfigsPerKey, Duration timeLimit, String workload) {
         this.maxConfigsPerKey = maxConfigsPerKey;
         this.timeLimit = timeLimit;
+        this.workload = workload;
     }
 
     @Override
     public String name() {
-        return "register";
+        return workload;
     }
 
     @Override

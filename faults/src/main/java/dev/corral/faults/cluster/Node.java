@@ -59,7 +59,7 @@ public final class Node {
     }
 
     /** Writes zoo.cfg and myid (idempotent: the data directory is kept across restarts). */
-    void configure(int size, int tickTime, int dataDirLimitMb) throws IOException {
+    void configure(int size, int tickTime, int dataDirLimitMb, List<String> extraCfg) throws IOException {
         Files.createDirectories(dataDir());
         Files.writeString(dataDir().resolve("myid"), id + "\n");
         List<String> cfg = new ArrayList<>(List.of("tickTime=" + tickTime, "initLimit=10", "syncLimit=5",
@@ -69,6 +69,7 @@ public final class Node {
         for (int i = 1; i <= size; i++) {
             cfg.add("server." + i + "=" + net.address(i) + ":2888:3888");
         }
+        cfg.addAll(extraCfg);
         Files.write(dir.resolve("zoo.cfg"), cfg);
     }
 

@@ -9,18 +9,26 @@ import org.apache.zookeeper.ZooKeeper;
 /**
  * Compare-and-set registers on independent keys /register/r0..: read (sync then getData), write (setData, any
  * version), cas (getData, then setData with that version if the value is the expected one). Small values so that
- * cas often succeeds and a checker has something to order.
+ * cas often succeeds and a checker has something to order. {@code register-nosync} reads without the sync: with
+ * ZooKeeper's reads a member cut off from the leader may answer stale values; with Corral's linearizable reads on
+ * ({@code --corral-linearizable-reads}) it may not.
  */
 public final class RegisterWorkload extends Workload {
     private final int keys;
+    private final boolean sync;
 
     public RegisterWorkload(int keys) {
+        this(keys, true);
+    }
+
+    public RegisterWorkload(int keys, boolean sync) {
         this.keys = keys;
+        this.sync = sync;
     }
 
     @Override
     public String name() {
-        return "register";
+        return sync ? "register" : "register-nosync";
     }
 
     @Override
@@ -65,6 +73,9 @@ public final class RegisterWorkload extends Workload {
 
     private boolean read(Client c, String key) {
         String path = path(key);
+        if (!sync) {
+            return c.op("read", key, null, zk -> Zk.getData(zk, path), Zk.Data::asLong).ok();
+        }
         return c.op("read", key, null, zk -> Zk.sync(zk, path).thenCompose(v -> Zk.getData(zk, path)), Zk.Data::asLong).ok();
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckersTest {
     @Test
     void everyWorkloadOfTheVocabularyHasItsChecker() {
-        assertThat(Checkers.workloads()).containsExactly("register", "set", "unique-ids", "counter", "total-queue",
+        assertThat(Checkers.workloads()).containsExactly("register", "register-nosync", "set", "unique-ids", "counter", "total-queue",
                 "lock", "sessions", "watches", "flood");
         for (String w : Checkers.workloads()) {
             assertThat(Checkers.forWorkload(w).name()).isEqualTo(w);
