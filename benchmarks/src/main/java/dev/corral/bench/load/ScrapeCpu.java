@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
  * throughput: both read from the server process's utime+stime ({@code /proc/<pid>/stat}), which counts the server's
  * own work whatever else the machine runs, unlike wall-clock throughput on a shared machine.
  *
- * <p>Each repeat: LoadGen at full load (CPU seconds per wall second = the server's CPU budget at saturation, and its
- * ops/s), a pause for the load's tail, then the idle rate (no load, no scrapes) before and after a burst of
- * back-to-back scrapes (its CPU minus the mean idle rate over the same time, divided by the scrapes; the burst is
- * followed by a pause inside its window so that the garbage it left is collected and counted). The cost share at an interval T is (CPU per scrape / T) / (CPU per second at saturation):
- * on a CPU-bound server, the throughput that scraping every T takes away.
+ * <p>Each repeat: LoadGen at full load (the server's CPU per operation, and its ops/s), a pause for the load's tail,
+ * then the idle rate (no load, no scrapes) before and after a burst of back-to-back scrapes (its CPU minus the mean
+ * idle rate over the same time, divided by the scrapes; the burst is followed by a pause inside its window so that the
+ * garbage it left is collected and counted). A scrape's cost is printed in operations (the CPU of how many requests it
+ * equals) and as a share of one core at an interval T (CPU per scrape / T): a CPU-bound server using at least one
+ * core loses at most that share of its throughput. The server's CPU at full load on a shared machine is what the
+ * machine let it have, not its capacity, so it is not the denominator.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.corral.bench.load.ScrapeCpu --pid 1234 --connect 127.0.0.1:2181 \
@@ -65,6 +67,10 @@ public final class ScrapeCpu implements Callable<Integer> {
     @Option(names = "--scrapes", defaultValue = "300", description = "Scrapes per burst.")
     int scrapes;
 
+    @Option(names = "--warmup-scrapes", defaultValue = "100",
+            description = "Scrapes before any measurement (JIT of the scrape path on both sides).")
+    int warmupScrapes;
+
     @Option(names = "--idle-seconds", defaultValue = "3", description = "Length of each idle-rate measurement.")
     double idleSeconds;
 
@@ -82,13 +88,16 @@ public final class ScrapeCpu implements Callable<Integer> {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(metrics)).timeout(Duration.ofSeconds(30)).build();
         // JIT-compile the scrape path before any of it is counted.
-        scrape(http, req, Math.max(50, scrapes / 4));
+        scrape(http, req, warmupScrapes);
         for (int r = 0; r < repeat; r++) {
             double cpu0 = cpuSeconds();
             long t0 = System.nanoTime();
             Result load = LoadGen.run("--connect", connect, "--workload", workload, "--seconds",
                     Double.toString(seconds), "--warmup", "2", "--label", label);
-            double loadCores = (cpuSeconds() - cpu0) / ((System.nanoTime() - t0) / 1e9);
+            double loadCpu = cpuSeconds() - cpu0;
+            double loadCores = loadCpu / ((System.nanoTime() - t0) / 1e9);
+            // The whole call ran at full load (warm-up included): its ops at the measured rate.
+            double cpuPerOp = loadCpu / (load.opsPerSec() * (seconds + 2));
 
             // Let the load's tail (garbage collection, flushes, compaction) pass, then take the idle rate on both
             // sides of the burst: background work that drifts shows as a difference between the two.
@@ -106,9 +115,10 @@ public final class ScrapeCpu implements Callable<Integer> {
 
             String line = String.format(Locale.ROOT, "{\"server\":\"%s\",\"workload\":\"%s\",\"repeat\":%d,"
                             + "\"ops_per_s\":%.1f,\"load_cpu_cores\":%.3f,\"idle_cpu_cores\":%.4f,"
-                            + "\"idle_drift_cores\":%.4f,\"scrape_cpu_ms\":%.3f,\"scrape_bytes\":%d,\"share_1s\":%.5f,\"share_15s\":%.5f}",
-                    label, workload, r, load.opsPerSec(), loadCores, idleRate, idleAfter - idleBefore, perScrape * 1000,
-                    bytes / scrapes, perScrape / 1.0 / loadCores, perScrape / 15.0 / loadCores);
+                            + "\"idle_drift_cores\":%.4f,\"cpu_us_per_op\":%.2f,\"scrape_cpu_ms\":%.3f,\"scrape_in_ops\":%.1f,"
+                            + "\"scrape_bytes\":%d,\"share_1s\":%.5f,\"share_15s\":%.5f}",
+                    label, workload, r, load.opsPerSec(), loadCores, idleRate, idleAfter - idleBefore, cpuPerOp * 1e6,
+                    perScrape * 1000, perScrape / cpuPerOp, bytes / scrapes, perScrape / 1.0, perScrape / 15.0);
             out.println(line);
             if (json != null) {
                 Files.writeString(json, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
