@@ -30,6 +30,14 @@ class KazooSaslTest {
               user_alice="alice-secret"
               user_bob="bob-secret";
             };
+            ZkServer {
+              org.apache.zookeeper.server.auth.DigestLoginModule required
+              user_alice="alice-secret"
+              user_bob="bob-secret";
+            };
+            NoUsers {
+              org.apache.zookeeper.server.auth.DigestLoginModule required;
+            };
             """;
 
     @TempDir
@@ -47,7 +55,7 @@ class KazooSaslTest {
 
     @Test
     void digestMd5SeesTheSameOnBothServers() throws Exception {
-        String reference = compare(dir, "digest", List.of(), "digest");
+        String reference = compare(dir, "digest", Map.of(), List.of(), "digest");
         assertThat(reference).contains("owner start: ok None").contains("owner get: ok b's'")
                 .contains("owner acl: ok [(31, 'sasl', 'alice')]").contains("other get: NoAuthError")
                 .contains("anonymous get: NoAuthError")
@@ -55,13 +63,25 @@ class KazooSaslTest {
                 .contains("unknown user start: ok None\nAUTH_FAILED closing:\nunknown user state: ok 'CLOSED'");
     }
 
+    /** {@code sasl.serverconfig} names the JAAS section the server logs in with, on both servers alike. */
+    @Test
+    void serverConfigNamesTheJaasSection() throws Exception {
+        String named = compare(dir, "named", Map.of("sasl.serverconfig", "ZkServer"), List.of(), "digest");
+        assertThat(named).contains("owner get: ok b's'").contains("other get: NoAuthError");
+        // A section without alice: her exchange is refused, so the section named is the one read.
+        String empty = compare(dir, "empty", Map.of("sasl.serverconfig", "NoUsers"), List.of(), "digest");
+        assertThat(empty).contains("owner start: ok None\nAUTH_FAILED closing:").doesNotContain("owner get: ok");
+    }
+
     /**
-     * Runs the script against ZooKeeper, then Corral (keys: the SASL provider), asserts the same lines and returns
-     * ZooKeeper's. {@code env} is prepended as {@code VAR=value} through /usr/bin/env.
+     * Runs the script against ZooKeeper, then Corral (keys: the SASL provider and {@code more}), asserts the same
+     * lines and returns ZooKeeper's. {@code env} is prepended as {@code VAR=value} through /usr/bin/env.
      */
-    static String compare(Path dir, String name, List<String> env, String... args) throws Exception {
+    static String compare(Path dir, String name, Map<String, String> more, List<String> env, String... args)
+            throws Exception {
         ChildProcess.requireExecutable(PYTHON);
         Map<String, String> keys = new LinkedHashMap<>(Map.of("authProvider.1", SaslTargets.SASL_PROVIDER));
+        keys.putAll(more);
         Path base = Files.createDirectories(dir.resolve(name));
         String reference;
         try (SaslTargets.Target zk = SaslTargets.zookeeper(base.resolve("ref"), keys)) {
