@@ -21,6 +21,13 @@ final class Election {
     private boolean finalizing;
     private final Map<Integer, Vote> votes = new TreeMap<>();
     private final Map<Integer, Message.Notification> outOfElection = new TreeMap<>();
+    /**
+     * The peer a leadership transfer handed over to, for the next decision only: between votes of equal history
+     * it wins the tie-break that would otherwise go to the higher id. Safe: which peer leads is never part of ZAB's
+     * safety, and the preference never outranks a longer history.
+     */
+    private int preferred = -1;
+    private Zxid preferredZxid = Zxid.ZERO;
 
     Election(ZabNode node) {
         this.node = node;
@@ -30,6 +37,12 @@ final class Election {
         return round;
     }
 
+    /** The next election prefers {@code target}, which the leader that handed over said holds {@code lastZxid}. */
+    void prefer(int target, Zxid lastZxid) {
+        preferred = target;
+        preferredZxid = lastZxid;
+    }
+
     void start() {
         round++;
         votes.clear();
@@ -37,6 +50,12 @@ final class Election {
         decided = null;
         finalizing = false;
         proposal = node.selfVote();
+        if (preferred >= 0) {
+            Vote nominee = new Vote(preferred, preferredZxid, node.currentEpoch);
+            if (better(nominee, proposal)) {
+                proposal = nominee;
+            }
+        }
         votes.put(node.myId, proposal);
         broadcast();
         maybeDecide();
@@ -71,12 +90,12 @@ final class Election {
                 round = n.round();
                 votes.clear();
                 Vote self = node.selfVote();
-                proposal = n.vote().beats(self) ? n.vote() : self;
+                proposal = better(n.vote(), self) ? n.vote() : self;
                 broadcast();
             } else if (n.round() < round) {
                 sendVote(from);
                 return;
-            } else if (n.vote().beats(proposal)) {
+            } else if (better(n.vote(), proposal)) {
                 proposal = n.vote();
                 finalizing = false;
                 broadcast();
@@ -137,8 +156,18 @@ final class Election {
         }
     }
 
+    /** {@link Vote#beats}, except that between equal histories the preferred peer wins. */
+    private boolean better(Vote a, Vote b) {
+        if (preferred >= 0 && a.epoch() == b.epoch() && a.zxid().equals(b.zxid())
+                && (a.leader() == preferred) != (b.leader() == preferred)) {
+            return a.leader() == preferred;
+        }
+        return a.beats(b);
+    }
+
     private void decide(Vote v) {
         decided = v;
+        preferred = -1;
         node.elected(v.leader());
     }
 

@@ -72,6 +72,15 @@ public sealed interface Message {
     }
 
     /**
+     * Leader to its synced followers, when it hands leadership over: it stops leading now; look for a leader at once
+     * and prefer {@code target}, which holds everything up to {@code lastZxid} (all of it committed).
+     */
+    record TakeOver(long epoch, int target, Zxid lastZxid) implements Message {}
+
+    /** Follower to leader: hand leadership over to me (the leader answers with TakeOver once I am caught up). */
+    record LeadershipRequest(long epoch) implements Message {}
+
+    /**
      * Leader to follower: a read-index confirmation round. A follower still following this leader in {@code epoch}
      * answers {@link ReadRoundAck}; a quorum of answers shows the leader still led after the round began.
      */

@@ -29,10 +29,12 @@ public final class MessageCodec {
     private static final int UP_TO_DATE = 11;
     private static final int COMMIT = 12;
     private static final int PING = 13;
-    private static final int READ_ROUND = 20;
-    private static final int READ_ROUND_ACK = 21;
-    private static final int READ_INDEX_REQUEST = 22;
-    private static final int READ_INDEX_REPLY = 23;
+    private static final int TAKE_OVER = 20;
+    private static final int LEADERSHIP_REQUEST = 21;
+    private static final int READ_ROUND = 30;
+    private static final int READ_ROUND_ACK = 31;
+    private static final int READ_INDEX_REQUEST = 32;
+    private static final int READ_INDEX_REPLY = 33;
 
     /** Largest payload accepted when decoding, so a corrupt length cannot make us allocate gigabytes. */
     public static final int MAX_PAYLOAD = 64 << 20;
@@ -123,6 +125,14 @@ public final class MessageCodec {
             out.writeLong(p.epoch());
             writeZxid(p.lastZxid(), out);
             writeZxid(p.committed(), out);
+        } else if (m instanceof Message.TakeOver t) {
+            out.writeByte(TAKE_OVER);
+            out.writeLong(t.epoch());
+            out.writeInt(t.target());
+            writeZxid(t.lastZxid(), out);
+        } else if (m instanceof Message.LeadershipRequest r) {
+            out.writeByte(LEADERSHIP_REQUEST);
+            out.writeLong(r.epoch());
         } else if (m instanceof Message.ReadRound r) {
             twoLongs(READ_ROUND, r.epoch(), r.round(), out);
         } else if (m instanceof Message.ReadRoundAck r) {
@@ -195,6 +205,10 @@ public final class MessageCodec {
                 return new Message.Commit(in.readLong(), readZxid(in));
             case PING:
                 return new Message.Ping(in.readLong(), readZxid(in), readZxid(in));
+            case TAKE_OVER:
+                return new Message.TakeOver(in.readLong(), in.readInt(), readZxid(in));
+            case LEADERSHIP_REQUEST:
+                return new Message.LeadershipRequest(in.readLong());
             case READ_ROUND:
                 return new Message.ReadRound(in.readLong(), in.readLong());
             case READ_ROUND_ACK:

@@ -39,7 +39,7 @@ public final class AdminServer implements AutoCloseable {
         commands = new AdminCommands(config, clientPort, processor, member);
         String base = settings.commandUrl();
         endpoint = new HttpEndpoint("admin", settings.adminAddress(), settings.adminPort(), MAX_UPLOAD_BYTES,
-                AdminSsl.of(config.adminTls()), request -> {
+                AdminSsl.of(config.adminTls()), config.adminTls().idleTimeoutMs(), request -> {
             String path = request.path();
             if (path.equals("/ready")) {
                 return ready(processor);

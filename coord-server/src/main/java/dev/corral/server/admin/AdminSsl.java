@@ -30,7 +30,8 @@ final class AdminSsl {
             builder.trustManager(KeyMaterial.trustManager(tls.trustStore(), false, false));
         }
         try {
-            return new HttpEndpoint.Tls(builder.build(), !tls.forceHttps());
+            return new HttpEndpoint.Tls(builder.build(), !tls.forceHttps(),
+                    AdminTlsConfig.STRICT_TRANSPORT_SECURITY);
         } catch (SSLException e) {
             throw new ConfigException("cannot set up the admin port's TLS from the ssl.quorum.* keys: "
                     + e.getMessage());

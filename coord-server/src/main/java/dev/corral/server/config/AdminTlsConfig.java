@@ -19,13 +19,20 @@ import dev.corral.server.config.ClientTlsConfig.Store;
  *                        null: the scheme authenticates no one, as in ZooKeeper without a trust manager
  * @param x509Crl         {@code ssl.crl} for that check
  * @param x509Ocsp        {@code ssl.ocsp} for that check
+ * @param idleTimeoutMs   {@code admin.idleTimeout}: a connection idle this long is closed (0 or less: never); a
+ *                        transport setting of the admin port like the others, so it lives here
  */
 public record AdminTlsConfig(boolean forceHttps, boolean portUnification, boolean needClientAuth, Store keyStore,
-                             Store trustStore, Store x509TrustStore, boolean x509Crl, boolean x509Ocsp) {
+                             Store trustStore, Store x509TrustStore, boolean x509Crl, boolean x509Ocsp,
+                             long idleTimeoutMs) {
+    /** ZooKeeper's JettyAdminServer.DEFAULT_IDLE_TIMEOUT. */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+    /** What Jetty's SecureRequestCustomizer sends on HTTPS answers as ZooKeeper sets it up (max age a day). */
+    public static final String STRICT_TRANSPORT_SECURITY = "max-age=86400; includeSubDomains";
 
     /** Plain HTTP only. */
     public static final AdminTlsConfig PLAIN = new AdminTlsConfig(false, false, false, null, null, null, false,
-            false);
+            false, DEFAULT_IDLE_TIMEOUT_MS);
 
     /** Whether the admin port accepts TLS at all. */
     public boolean https() {

@@ -11,6 +11,15 @@ public interface Replication {
     boolean send(int peer, byte[] frame);
 
     /**
+     * Leadership transfer: this member asks to lead ({@code yield} false; on the leader itself, nothing to do), or
+     * the leader hands over to its most caught-up follower ({@code yield} true). Completes with null once asked, or
+     * with why not.
+     */
+    default java.util.concurrent.CompletableFuture<String> leadership(boolean yield) {
+        return java.util.concurrent.CompletableFuture.completedFuture("this server cannot hand leadership over");
+    }
+
+    /**
      * Asks a read index: {@code onIndex} runs on the processor thread with the zxid counter a member must have
      * applied before it answers the linearizable reads asked so far. It waits while there is no leader.
      */

@@ -24,6 +24,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
@@ -66,8 +68,9 @@ public final class HttpEndpoint implements AutoCloseable {
     /**
      * HTTPS on the endpoint's port: {@code unified} serves plain HTTP too, telling the two apart by the first bytes
      * (Netty's OptionalSslHandler), as Jetty's UnifiedConnectionFactory does for ZooKeeper's admin.portUnification.
+     * {@code strictTransportSecurity}: the Strict-Transport-Security header of every answer over TLS, or null.
      */
-    public record Tls(SslContext context, boolean unified) {
+    public record Tls(SslContext context, boolean unified, String strictTransportSecurity) {
     }
 
     private final EventLoopGroup group;
@@ -80,12 +83,15 @@ public final class HttpEndpoint implements AutoCloseable {
     /** {@code maxRequestBytes}: the largest body buffered; a larger one is answered 413 and not handled. */
     public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Handler handler)
             throws InterruptedException {
-        this(name, host, port, maxRequestBytes, null, handler);
+        this(name, host, port, maxRequestBytes, null, 0, handler);
     }
 
-    /** As above, over TLS when {@code tls} is not null. */
-    public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Tls tls, Handler handler)
-            throws InterruptedException {
+    /**
+     * As above, over TLS when {@code tls} is not null; a connection that neither reads nor writes for
+     * {@code idleTimeoutMs} is closed (as Jetty's connector idle timeout does; 0 or less: never).
+     */
+    public HttpEndpoint(String name, String host, int port, int maxRequestBytes, Tls tls, long idleTimeoutMs,
+                        Handler handler) throws InterruptedException {
         group = new NioEventLoopGroup(1, new DefaultThreadFactory("corral-" + name, true));
         try {
             channel = new ServerBootstrap()
@@ -94,6 +100,10 @@ public final class HttpEndpoint implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (idleTimeoutMs > 0) {
+                                ch.pipeline().addLast(new IdleStateHandler(0, 0, idleTimeoutMs,
+                                        TimeUnit.MILLISECONDS), new CloseWhenIdle());
+                            }
                             if (tls != null) {
                                 if (tls.unified()) {
                                     ch.pipeline().addLast(new OptionalSslHandler(tls.context()));
@@ -103,7 +113,7 @@ public final class HttpEndpoint implements AutoCloseable {
                                 }
                             }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxRequestBytes),
-                                    new Dispatch(handler));
+                                    new Dispatch(handler, tls == null ? null : tls.strictTransportSecurity()));
                         }
                     })
                     .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -126,9 +136,11 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private static final class Dispatch extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Handler handler;
+        private final String strictTransportSecurity;
 
-        Dispatch(Handler handler) {
+        Dispatch(Handler handler, String strictTransportSecurity) {
             this.handler = handler;
+            this.strictTransportSecurity = strictTransportSecurity;
         }
 
         @Override
@@ -157,6 +169,9 @@ public final class HttpEndpoint implements AutoCloseable {
                 if (error != null) {
                     LOG.warn("HTTP {} {} failed", request.method(), request.path(), error);
                     reply = HttpReply.text(500, "text/plain", "Internal Server Error\n");
+                }
+                if (strictTransportSecurity != null && ctx.pipeline().get(SslHandler.class) != null) {
+                    reply = reply.withHeader("Strict-Transport-Security", strictTransportSecurity);
                 }
                 write(ctx, reply, keepAlive);
             });
@@ -197,6 +212,18 @@ public final class HttpEndpoint implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /** Closes the connection on the IdleStateHandler's event. */
+    private static final class CloseWhenIdle extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                super.userEventTriggered(ctx, evt);
+            }
         }
     }
 }

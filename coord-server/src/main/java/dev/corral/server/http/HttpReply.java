@@ -9,6 +9,13 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
         this(status, contentType, body, Map.of());
     }
 
+    /** This answer with one more header. */
+    public HttpReply withHeader(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new HttpReply(status, contentType, body, more);
+    }
+
     public static HttpReply json(int status, String json) {
         return new HttpReply(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }

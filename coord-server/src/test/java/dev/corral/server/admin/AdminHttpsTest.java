@@ -49,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The AdminServer over HTTPS side by side with ZooKeeper 3.9.5's JettyAdminServer, both started from the same keys
  * (admin.forceHttps, admin.portUnification, admin.needClientAuth, the ssl.quorum.* stores for the port, ssl.trustStore
  * and authProvider.x509 for the x509 scheme): the same requests, over HTTPS with and without a client certificate
- * and over plain HTTP, get the same statuses and JSON, and the snapshot command authorizes the certificate's subject
- * against the ACL of {@code /}.
+ * and over plain HTTP, get the same statuses, JSON and Strict-Transport-Security header, and the snapshot command
+ * authorizes the certificate's subject against the ACL of {@code /}; admin.idleTimeout and admin.httpVersion as
+ * ZooKeeper reads them.
  */
 class AdminHttpsTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -161,6 +162,8 @@ class AdminHttpsTest {
         for (String h : List.of("last_zxid", "snapshot_size")) {
             r.headers().firstValue(h).ifPresent(v -> names.add(h));
         }
+        // Jetty's SecureRequestCustomizer, which ZooKeeper installs on its HTTPS connector: the value too.
+        r.headers().firstValue("Strict-Transport-Security").ifPresent(v -> names.add("sts=" + v));
         return names.isEmpty() ? "" : " " + names;
     }
 
@@ -295,6 +298,71 @@ class AdminHttpsTest {
                 .hasMessageContaining("admin.forceHttps");
     }
 
+    /** A plain GET on a raw keep-alive connection, then how long the server leaves the idle connection open. */
+    static void idleConnection(Target t, List<Step> steps) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", t.adminPort()), 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /commands/ruok HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            int n = in.read(buf);
+            step(steps, "answer", describe(java.util.Arrays.copyOf(buf, Math.max(n, 0))));
+            long t0 = System.nanoTime();
+            String end;
+            try {
+                while (in.read(buf) > 0) {
+                    // the rest of the answer, if it came in pieces
+                }
+                end = "closed";
+            } catch (SocketTimeoutException e) {
+                end = "still open";
+            } catch (IOException e) {
+                end = "closed";
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            // With admin.idleTimeout=1000 both close after about a second; the bucket keeps timing out of the record.
+            step(steps, "idle", end + (ms < 500 ? " at once" : ms < 5000 ? " after 0.5-5 s" : " after 5 s or more"));
+        }
+    }
+
+    @Test
+    void idleTimeoutClosesIdleConnectionsAsZooKeeper() throws Exception {
+        Map<String, String> k = keys(false, false, false);
+        k.put("admin.idleTimeout", "1000");
+        List<Step> ours = compare(k, AdminHttpsTest::idleConnection);
+        assertThat(ours.get(0).outcome()).startsWith("HTTP answer: HTTP/1.1 200");
+        assertThat(ours.get(1).outcome()).isEqualTo("closed after 0.5-5 s");
+    }
+
+    @Test
+    void httpVersionOtherThan11StopsAnHttpsAdminPortAsZooKeeper() throws Exception {
+        Map<String, String> k = keys(true, false, false);
+        k.put("admin.httpVersion", "20");
+        // ZooKeeper: its TLS connector names a next protocol Jetty has no factory for; the AdminServer cannot start.
+        k.forEach((key, v) -> System.setProperty("zookeeper." + key, v));
+        try {
+            JettyAdminServer admin = new JettyAdminServer("127.0.0.1", FreePorts.next(), 30000, "/commands", 20,
+                    false, true, false);
+            assertThatThrownBy(admin::start).isInstanceOf(
+                    org.apache.zookeeper.server.admin.AdminServer.AdminServerException.class);
+            admin.shutdown();
+        } finally {
+            k.keySet().forEach(key -> System.clearProperty("zookeeper." + key));
+        }
+        assertThatThrownBy(() -> ZooCfg.parse(props(k, dir), dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.httpVersion");
+        // On a plain port ZooKeeper never reads it: accepted, as there.
+        Map<String, String> plain = keys(false, false, false);
+        plain.put("admin.httpVersion", "20");
+        ZooCfg.parse(props(plain, dir), dir);
+        Map<String, String> notInteger = keys(false, false, false);
+        notInteger.put("admin.idleTimeout", "30s");
+        assertThatThrownBy(() -> ZooCfg.parse(props(notInteger, dir), dir)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("admin.idleTimeout");
+    }
+
     // ---- the two servers ----
 
     List<Step> compare(Map<String, String> keys, Scenario scenario) throws Exception {
@@ -317,7 +385,9 @@ class AdminHttpsTest {
         try {
             factory.startup(zks);
             int adminPort = FreePorts.next();
-            admin = new JettyAdminServer("127.0.0.1", adminPort, 30000, "/commands", 11,
+            admin = new JettyAdminServer("127.0.0.1", adminPort,
+                    Integer.parseInt(keys.getOrDefault("admin.idleTimeout", "30000")), "/commands",
+                    Integer.parseInt(keys.getOrDefault("admin.httpVersion", "11")),
                     Boolean.parseBoolean(keys.get("admin.portUnification")),
                     Boolean.parseBoolean(keys.get("admin.forceHttps")),
                     Boolean.parseBoolean(keys.get("admin.needClientAuth")));

@@ -2,15 +2,13 @@ package dev.corral.server.sasl;
 
 import static dev.corral.server.sasl.SaslClients.connect;
 import static dev.corral.server.sasl.SaslClients.outcome;
+import static dev.corral.server.sasl.TestKdc.keytabLogin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher.Event.KeeperState;
 import org.apache.zookeeper.ZooDefs;
@@ -28,51 +26,27 @@ import org.junit.jupiter.api.io.TempDir;
  * settings and a super user.
  */
 class SaslKerberosDifferentialTest {
-    private static final String REALM = "EXAMPLE.COM";
+    private static final String REALM = TestKdc.REALM;
     private static final long SETTLE_MS = 15_000;
 
     @TempDir
     static Path dir;
-    static SimpleKdcServer kdc;
+    static TestKdc kdc;
 
     @BeforeAll
     static void startKdc() throws Exception {
-        Path work = Files.createDirectories(dir.resolve("kdc"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        kdc = new SimpleKdcServer();
-        kdc.setWorkDir(work.toFile());
-        kdc.setKdcHost("localhost");
-        kdc.setKdcRealm(REALM);
-        kdc.setAllowUdp(false);
-        kdc.setKdcTcpPort(port);
-        kdc.init();
-        kdc.start();
-        File server = work.resolve("server.keytab").toFile();
-        File clients = work.resolve("clients.keytab").toFile();
-        kdc.createAndExportPrincipals(server, "zookeeper/localhost@" + REALM);
-        kdc.createAndExportPrincipals(clients, "client@" + REALM, "other@" + REALM, "svc/localhost@" + REALM);
+        kdc = TestKdc.start(dir.resolve("kdc"));
+        File server = kdc.keytab("server.keytab", "zookeeper/localhost@" + REALM);
+        File clients = kdc.keytab("clients.keytab", "client@" + REALM, "other@" + REALM, "svc/localhost@" + REALM);
         // Every login below refreshes the JDK's Kerberos configuration (refreshKrb5Config), so this JVM reads
         // the KDC's krb5.conf whatever Kerberos use came before in it.
-        System.setProperty("java.security.krb5.conf", work.resolve("krb5.conf").toString());
+        System.setProperty("java.security.krb5.conf", kdc.krb5Conf().toString());
         System.setProperty("sun.security.krb5.rcache", "none");
         SaslTargets.useJaas(dir, "Server {\n" + keytabLogin(server, "zookeeper/localhost@" + REALM, false)
                 + "Client {\n" + keytabLogin(clients, "client@" + REALM, true)
                 + "ClientOther {\n" + keytabLogin(clients, "other@" + REALM, true)
                 + "ClientService {\n" + keytabLogin(clients, "svc/localhost@" + REALM, true));
-        // ZooKeeper's KerberosName takes the default realm once per JVM, when first loaded; give it this KDC's.
-        java.lang.reflect.Field realm = org.apache.zookeeper.server.auth.KerberosName.class
-                .getDeclaredField("defaultRealm");
-        realm.setAccessible(true);
-        realm.set(null, REALM);
-    }
-
-    private static String keytabLogin(File keytab, String principal, boolean initiator) {
-        return "  com.sun.security.auth.module.Krb5LoginModule required\n  useKeyTab=true\n  keyTab=\""
-                + keytab.getAbsolutePath() + "\"\n  storeKey=true\n  useTicketCache=false\n  refreshKrb5Config=true\n"
-                + "  isInitiator=" + initiator + "\n  principal=\"" + principal + "\";\n};\n";
+        TestKdc.setZooKeeperDefaultRealm();
     }
 
     @AfterAll
@@ -81,7 +55,7 @@ class SaslKerberosDifferentialTest {
         System.clearProperty("java.security.krb5.conf");
         System.clearProperty("sun.security.krb5.rcache");
         if (kdc != null) {
-            kdc.stop();
+            kdc.close();
         }
     }
 
