@@ -38,12 +38,7 @@ public final class ZabNode {
     LeaderRole leader;
     FollowerRole follower;
 
-    // Linearizable reads: registered by the host, issued to the current role, confirmed with a read index.
-    private final java.util.Set<Long> readsUnconfirmed = new java.util.LinkedHashSet<>();
-    private final List<Long> readsUnissued = new ArrayList<>();
-    /** The role object the unconfirmed reads were issued to; a new one gets them all again. */
-    private Object readsIssuedTo;
-    private List<ReadIndex> readsConfirmed = new ArrayList<>();
+    private final PendingReads reads = new PendingReads();
 
     // The Ready being assembled.
     private boolean hardStateDirty;
@@ -172,24 +167,17 @@ public final class ZabNode {
      * until a leader is established it waits (across elections). A deposed leader never confirms one.
      */
     public void requestRead(long id) {
-        if (readsUnconfirmed.add(id)) {
-            readsUnissued.add(id);
-        }
+        reads.request(id);
     }
 
     /** Reads confirmed since the last call, each with its read index. */
     public List<ReadIndex> takeConfirmedReads() {
-        if (readsConfirmed.isEmpty()) {
-            return List.of();
-        }
-        List<ReadIndex> out = readsConfirmed;
-        readsConfirmed = new ArrayList<>();
-        return out;
+        return reads.takeConfirmed();
     }
 
     /** Whether {@link #takeConfirmedReads} has something. */
     public boolean hasConfirmedReads() {
-        return !readsConfirmed.isEmpty();
+        return reads.hasConfirmed();
     }
 
     /** Where reads go now: the established leader, a broadcasting follower, or nowhere (null). */
@@ -203,23 +191,12 @@ public final class ZabNode {
         return null;
     }
 
-    private boolean readsToIssue() {
-        Object target = readTarget();
-        return target != null && (target != readsIssuedTo ? !readsUnconfirmed.isEmpty() : !readsUnissued.isEmpty());
-    }
-
     private void issueReads() {
-        if (!readsToIssue()) {
+        Object target = readTarget();
+        if (!reads.toIssue(target)) {
             return;
         }
-        Object target = readTarget();
-        if (target != readsIssuedTo) {
-            readsIssuedTo = target;
-            readsUnissued.clear();
-            readsUnissued.addAll(readsUnconfirmed);
-        }
-        List<Long> ids = new ArrayList<>(readsUnissued);
-        readsUnissued.clear();
+        List<Long> ids = reads.issue(target);
         if (target == leader) {
             leader.reads().addLocal(ids);
         } else {
@@ -228,9 +205,7 @@ public final class ZabNode {
     }
 
     void confirmRead(long id, Zxid index) {
-        if (readsUnconfirmed.remove(id)) {
-            readsConfirmed.add(new ReadIndex(id, index));
-        }
+        reads.confirm(id, index);
     }
 
     /**
@@ -293,7 +268,7 @@ public final class ZabNode {
         }
         return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
                 || !messages.isEmpty() || !sendFirst.isEmpty()
-                || committed.counter() > released.counter() || readsToIssue()
+                || committed.counter() > released.counter() || reads.toIssue(readTarget())
                 || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
     }
 
