@@ -639,6 +639,8 @@ public final class RocksZnodeStore implements ZnodeStore {
             m.put("rocksdb_block_cache_capacity_bytes",
                     db.getLongProperty(handles[0], "rocksdb.block-cache-capacity"));
             m.put("rocksdb_live_sst_files_bytes", db.getLongProperty("rocksdb.live-sst-files-size"));
+            // What the memtables hold in native memory (all families): with the block cache, most of RocksDB's RSS.
+            m.put("rocksdb_cur_size_all_mem_tables_bytes", db.getLongProperty("rocksdb.cur-size-all-mem-tables"));
         } catch (org.rocksdb.RocksDBException e) {
             // A property the engine cannot give is left out of this scrape; the store itself is fine.
         }
