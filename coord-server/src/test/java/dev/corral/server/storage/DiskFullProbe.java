@@ -32,7 +32,6 @@ public final class DiskFullProbe {
                 }
             }
         } catch (RuntimeException e) {
-            System.out.println("write " + zxid + " failed: " + e.getMessage());
             FatalStop.halt("probe: store failed", e);
         }
     }
