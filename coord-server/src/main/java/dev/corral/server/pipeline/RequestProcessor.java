@@ -220,7 +220,8 @@ public final class RequestProcessor implements AutoCloseable {
             } catch (RuntimeException e) {
                 // A failure here means the store failed: stop rather than answer from a state we cannot trust.
                 running = false;
-                FatalStop.halt("request processor failed; stopping", e);
+                // The store's message names its directory and file (e.g. "store at DIR/tree: ... No space left").
+                FatalStop.halt("request processor failed (" + e.getMessage() + "); stopping", e);
             }
         }
     }
