@@ -65,6 +65,9 @@ final class BackgroundErrorStop extends AbstractEventListener {
 
     @Override
     public void onBackgroundError(BackgroundErrorReason reason, Status status) {
+        if (status.getCode() == Status.Code.ShutdownInProgress || status.getCode() == Status.Code.Incomplete) {
+            return;   // work cut short by a close (or a pause before a stop): not a failure of the disk or the data
+        }
         String message = what + " at " + dir + ": RocksDB's background " + reason.name().toLowerCase(
                 java.util.Locale.ROOT) + " failed (" + status.getCodeString() + (status.getState() == null ? ""
                 : ": " + status.getState()) + "); " + space(dir) + "; it accepts no more writes";
