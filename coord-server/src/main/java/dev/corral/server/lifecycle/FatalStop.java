@@ -8,13 +8,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a server process stops on a failure it cannot continue from (a full disk, a failed store write): one message,
- * RocksDB's background work stopped, then exit code {@link #EXIT_CODE}, as ZooKeeper exits on a failed log write.
+ * RocksDB's background work paused, then exit code {@link #EXIT_CODE}, as ZooKeeper exits on a failed log write.
  * <p>
- * Why quiesce first: {@link Runtime#halt} ends in the C library's exit(), which runs static destructors. RocksDB's
- * background threads (a flush that has just failed with ENOSPC, its error handling) still running then touch
- * destroyed statics and abort the process (exit 134, SIGABRT) before the exit code is reported, as the fault
- * campaign and DiskFullProcessTest saw with a full data directory. Each open RocksDB registers how to stop its
- * background work ({@link #register}); a stop runs them all, bounded in time, before the halt.
+ * Why pause first: {@link Runtime#halt} ends in the C library's exit(), which runs static destructors; RocksDB threads
+ * still at work then (a flush that has just failed with ENOSPC, its error handling) can touch destroyed statics and
+ * abort the process (exit 134, SIGABRT; RocksDB issue 9155), which a clean-clone run of DiskFullProcessTest once saw
+ * with a full data directory. Each open RocksDB registers how to pause its background work ({@link #register}); a
+ * stop runs them all, bounded in time, before the halt.
  */
 public final class FatalStop {
     private static final Logger LOG = LoggerFactory.getLogger(FatalStop.class);

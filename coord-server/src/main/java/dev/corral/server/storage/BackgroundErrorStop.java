@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * ENOSPC: the database then refuses every write, so the member could never acknowledge again. A process stops
  * cleanly ({@link FatalStop}, exit 70, naming the directory and its file system); an embedded store only logs, and
  * its next write fails. Also the store's {@link FatalStop.Quiescer}: before any fatal exit, its background work is
- * cancelled and waited for.
+ * paused (running jobs waited for). RocksJava 9.7.3 cannot pass a listener the reasons of a database without a WAL
+ * (kFlushNoWAL, kManifestWriteNoWAL): those callbacks fail inside RocksJava, printing an IllegalArgumentException; the
+ * flush's own caller then sees the error and stops the server.
  */
 final class BackgroundErrorStop extends AbstractEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundErrorStop.class);
