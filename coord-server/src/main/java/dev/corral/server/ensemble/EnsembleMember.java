@@ -2,6 +2,7 @@ package dev.corral.server.ensemble;
 
 import dev.corral.server.config.ConfigException;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.lifecycle.FatalStop;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.pipeline.ServerContext;
 import dev.corral.server.pipeline.Sessions;
@@ -46,7 +47,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private volatile ReplicatedWritePath writePath;
 
     /** The exit code of a member process that stops on a replication error it cannot continue from. */
-    public static final int FATAL_EXIT = 70;
+    public static final int FATAL_EXIT = FatalStop.EXIT_CODE;
 
     /**
      * {@code exitOnFatal}: a server process exits when replication stops on an error it cannot continue from (a full
@@ -81,9 +82,8 @@ public final class EnsembleMember implements Replication, AutoCloseable {
                 if (exitOnFatal) {
                     // Staying up would keep a member that never serves again, even once the disk has room: a
                     // full disk took members out for good in the fault campaign (disk-full nemesis).
-                    LOG.error("server {}: replication stopped on an error it cannot continue from; exiting with code"
-                            + " {} (restart it once the cause is fixed)", myId, FATAL_EXIT, error);
-                    Runtime.getRuntime().halt(FATAL_EXIT);
+                    FatalStop.halt("server " + myId + ": replication stopped on an error it cannot continue from",
+                            error);
                 }
                 LOG.error("server {}: replication stopped; this server stops serving", myId, error);
                 processor.event(() -> writePath.onStatus(PeerStatus.STARTING, nowMs()));

@@ -32,7 +32,8 @@ public final class Run {
         List<String> problems = new ArrayList<>();
         java.util.Map<String, List<String>> summaries = new java.util.LinkedHashMap<>();
         Network net = new Network(o.netPrefix(), o.nodes());
-        Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime());
+        Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime(),
+                !o.liveSample().isZero());
         Thread hook = new Thread(() -> teardown(cluster, net), "teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

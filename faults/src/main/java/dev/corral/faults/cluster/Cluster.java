@@ -16,11 +16,13 @@ public final class Cluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final ServerKind kind;
 
-    public Cluster(Network net, Path dir, int size, ServerKind kind, ServerKind.Jars jars, int tickTime) {
+    /** {@code observed}: members run with native memory tracking and (Corral) /metrics, for the live-set sampler. */
+    public Cluster(Network net, Path dir, int size, ServerKind kind, ServerKind.Jars jars, int tickTime,
+            boolean observed) {
         this.net = net;
         this.kind = kind;
         for (int id = 1; id <= size; id++) {
-            Node n = new Node(id, net, dir.resolve("n" + id), kind, jars);
+            Node n = new Node(id, net, dir.resolve("n" + id), kind, jars, observed);
             try {
                 n.configure(size, tickTime, 0);
             } catch (IOException e) {
