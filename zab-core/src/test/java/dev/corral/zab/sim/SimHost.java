@@ -108,7 +108,7 @@ final class SimHost {
             promisedTo = from;
         }
         if (m instanceof Message.Diff || m instanceof Message.Trunc || m instanceof Message.Snap
-                || m instanceof Message.NewLeader || m instanceof Message.NewEpoch) {
+                || m instanceof Message.NewLeader || m instanceof Message.NewEpoch || m instanceof Message.Inform) {
             sim.count("msg." + m.getClass().getSimpleName());
         }
         tap.received(from, m);
