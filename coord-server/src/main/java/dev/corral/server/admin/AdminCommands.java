@@ -94,7 +94,7 @@ final class AdminCommands {
                 "zxid", Long.toHexString(data.lastSnapshotZxid()), "timestamp", data.lastSnapshotTime())));
         // Corral keeps no per-observer connection figures: nothing to reset, none to list; the leader counts them.
         add(new Command("observer_connection_stat_reset", Set.of("orst"), false, true, s -> new LinkedHashMap<>()));
-        add(new Command("observers", Set.of("obsr"), true, true, s -> map("synced_observers",
+        add(new Command("observers", Set.of("obsr"), true, s -> map("synced_observers",
                 s.stageFields().getOrDefault("synced_observers", 0L), "observers", List.of())));
     }
 

@@ -77,8 +77,8 @@ class PeerRolesCfgTest {
     void acceptedAlike() {
         for (Map<String, String> k : new Map[] {
             keys("server.4", "127.0.0.1:2891:3891:observer", "peerType", "observer"),
-            keys("server.4", "127.0.0.1:2891:3891:observer;2184", "peerType", "observer"),
-            keys("server.4", "127.0.0.1:2891:3891:OBSERVER;127.0.0.1:2184", "peerType", "OBSERVER"),
+            keys("server.4", "127.0.0.1:2891:3891:observer;2181", "peerType", "observer"),
+            keys("server.4", "127.0.0.1:2891:3891:OBSERVER;0.0.0.0:2181", "peerType", "OBSERVER"),
             keys("server.4", "127.0.0.1:2891:3891:participant", "peerType", "participant"),
             keys("server.4", "127.0.0.1:2891:3891"),
             keys("server.4", "[::1]:2891:3891:observer", "peerType", "observer"),
