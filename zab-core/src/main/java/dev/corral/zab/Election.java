@@ -25,6 +25,13 @@ final class Election {
     private boolean finalizing;
     private final Map<Integer, Vote> votes = new TreeMap<>();
     private final Map<Integer, Message.Notification> outOfElection = new TreeMap<>();
+    /**
+     * The peer a leadership transfer handed over to, for the next decision only: between votes of equal history
+     * it wins the tie-break that would otherwise go to the higher id. Safe: which peer leads is never part of ZAB's
+     * safety, and the preference never outranks a longer history.
+     */
+    private int preferred = -1;
+    private Zxid preferredZxid = Zxid.ZERO;
 
     Election(ZabNode node) {
         this.node = node;
@@ -34,6 +41,12 @@ final class Election {
         return round;
     }
 
+    /** The next election prefers {@code target}, which the leader that handed over said holds {@code lastZxid}. */
+    void prefer(int target, Zxid lastZxid) {
+        preferred = target;
+        preferredZxid = lastZxid;
+    }
+
     void start() {
         round++;
         votes.clear();
@@ -41,6 +54,12 @@ final class Election {
         decided = null;
         finalizing = false;
         proposal = node.selfVote();
+        if (preferred >= 0 && node.quorum.isVoter(preferred)) {
+            Vote nominee = new Vote(preferred, preferredZxid, node.currentEpoch);
+            if (better(nominee, proposal)) {
+                proposal = nominee;
+            }
+        }
         votes.put(node.myId, proposal);
         broadcast();
         maybeDecide();
@@ -78,12 +97,12 @@ final class Election {
                 round = n.round();
                 votes.clear();
                 Vote self = node.selfVote();
-                proposal = n.vote().beats(self) || !votesForVoter(self) ? n.vote() : self;
+                proposal = better(n.vote(), self) || !votesForVoter(self) ? n.vote() : self;
                 broadcast();
             } else if (n.round() < round) {
                 sendVote(from);
                 return;
-            } else if (n.vote().beats(proposal) || !votesForVoter(proposal)) {
+            } else if (better(n.vote(), proposal) || !votesForVoter(proposal)) {
                 proposal = n.vote();
                 finalizing = false;
                 broadcast();
@@ -149,8 +168,18 @@ final class Election {
         }
     }
 
+    /** {@link Vote#beats}, except that between equal histories the preferred peer wins. */
+    private boolean better(Vote a, Vote b) {
+        if (preferred >= 0 && a.epoch() == b.epoch() && a.zxid().equals(b.zxid())
+                && (a.leader() == preferred) != (b.leader() == preferred)) {
+            return a.leader() == preferred;
+        }
+        return a.beats(b);
+    }
+
     private void decide(Vote v) {
         decided = v;
+        preferred = -1;
         node.elected(v.leader());
     }
 

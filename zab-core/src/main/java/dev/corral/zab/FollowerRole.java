@@ -52,6 +52,15 @@ final class FollowerRole {
             onNewEpoch(ne);
             return;
         }
+        if (m instanceof Message.TakeOver t) {
+            if (phase == Phase.BROADCAST && t.epoch() == epoch) {
+                // The leader handed over: look now (not after syncLimit ticks of silence) and prefer its choice.
+                node.election.prefer(t.target(), t.lastZxid());
+                node.lastProtocolError = "leader " + leaderId + " handed leadership to " + t.target();
+                node.startLooking();
+            }
+            return;
+        }
         if (phase == Phase.DISCOVERY) {
             return; // left over from an earlier session with this leader
         }

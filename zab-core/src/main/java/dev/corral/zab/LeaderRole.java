@@ -68,6 +68,9 @@ final class LeaderRole {
     private List<Txn> batch = new ArrayList<>();
     private boolean commitDirty;
     private final Set<Integer> scratch = new HashSet<>();
+    /** The follower leadership is being handed to, or -1; while set, nothing new is proposed. */
+    private int transferTarget = -1;
+    private long transferStart;
 
     LeaderRole(ZabNode node) {
         this.node = node;
@@ -119,6 +122,8 @@ final class LeaderRole {
             onAckEpoch(s, a);
         } else if (m instanceof Message.Ack a) {
             onAck(s, a);
+        } else if (m instanceof Message.LeadershipRequest r && r.epoch() == epoch && transferRefusal(s.id) == null) {
+            startTransfer(s.id);
         }
         // Ping replies only refresh lastHeard; anything else is not for a leader.
     }
@@ -250,11 +255,93 @@ final class LeaderRole {
             return;
         }
         recomputeCommit();
+        checkTransfer();
     }
 
     void onDurable() {
         checkEstablished();
         recomputeCommit();
+        checkTransfer();
+    }
+
+    // ---------------------------------------------------------------- leadership transfer
+
+    boolean transferring() {
+        return transferTarget >= 0;
+    }
+
+    /** Why leadership cannot be handed to {@code target} now, or null if it can. */
+    String transferRefusal(int target) {
+        if (!established) {
+            return "this server is not an established leader";
+        }
+        if (transferTarget >= 0) {
+            return "leadership is already being handed to server " + transferTarget;
+        }
+        if (target == node.myId) {
+            return "server " + target + " already leads";
+        }
+        if (!node.quorum.isVoter(target)) {
+            return "server " + target + " is not a voting member";
+        }
+        Session s = sessions.get(target);
+        if (s == null || s.phase != Phase.BROADCAST) {
+            return "server " + target + " is not a synced follower of this leader";
+        }
+        return null;
+    }
+
+    /**
+     * Stops proposing and hands leadership to {@code target} once it holds and the quorum has committed everything
+     * proposed so far (ZooKeeper has no such request; ClickHouse Keeper's rqld/ydld and Raft's leadership transfer
+     * do the same). Check {@link #transferRefusal} first.
+     */
+    void startTransfer(int target) {
+        transferTarget = target;
+        transferStart = node.now;
+        checkTransfer();
+    }
+
+    /** The synced voting follower with the longest acknowledged history (for a yield), or -1. */
+    int bestTransferTarget() {
+        Session best = null;
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.BROADCAST && node.quorum.isVoter(s.id)
+                    && (best == null || s.acked.isAfter(best.acked))) {
+                best = s;
+            }
+        }
+        return best == null ? -1 : best.id;
+    }
+
+    private void checkTransfer() {
+        if (transferTarget < 0) {
+            return;
+        }
+        Session t = sessions.get(transferTarget);
+        Zxid last = node.log.lastZxid();
+        if (t == null || t.phase != Phase.BROADCAST) {
+            stepDown(null); // the target went away: an ordinary election
+            return;
+        }
+        if (!t.acked.equals(last) || !node.committed.equals(last)) {
+            return;
+        }
+        flush();
+        Message.TakeOver takeOver = new Message.TakeOver(epoch, transferTarget, last);
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.BROADCAST) {
+                node.send(s.id, takeOver);
+            }
+        }
+        stepDown(takeOver);
+    }
+
+    private void stepDown(Message.TakeOver takeOver) {
+        if (takeOver != null) {
+            node.election.prefer(takeOver.target(), takeOver.lastZxid());
+        }
+        node.startLooking();
     }
 
     private boolean selfSynced() {
@@ -334,6 +421,9 @@ final class LeaderRole {
     // ---------------------------------------------------------------- broadcast
 
     Zxid propose(byte[] payload) {
+        if (transferTarget >= 0) {
+            throw new NotLeaderException(-1);
+        }
         Zxid z = new Zxid(epoch, node.log.lastCounter() + 1);
         Txn t = new Txn(z, payload);
         node.appendEntry(t);
@@ -390,6 +480,12 @@ final class LeaderRole {
     void onTick() {
         if (!established && node.now - startTick > node.config.initLimit()) {
             node.startLooking();
+            return;
+        }
+        if (transferTarget >= 0 && node.now - transferStart > node.config.syncLimit()) {
+            // The target did not catch up in time. Proposals were refused meanwhile, so the host has already let
+            // those clients go; an ordinary election settles who leads.
+            stepDown(null);
             return;
         }
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {

@@ -77,4 +77,13 @@ public sealed interface Message {
             this(epoch, Zxid.ZERO, Zxid.ZERO);
         }
     }
+
+    /**
+     * Leader to its synced followers, when it hands leadership over: it stops leading now; look for a leader at once
+     * and prefer {@code target}, which holds everything up to {@code lastZxid} (all of it committed).
+     */
+    record TakeOver(long epoch, int target, Zxid lastZxid) implements Message {}
+
+    /** Follower to leader: hand leadership over to me (the leader answers with TakeOver once I am caught up). */
+    record LeadershipRequest(long epoch) implements Message {}
 }

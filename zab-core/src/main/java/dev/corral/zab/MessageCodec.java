@@ -30,6 +30,8 @@ public final class MessageCodec {
     private static final int COMMIT = 12;
     private static final int PING = 13;
     private static final int INFORM = 14;
+    private static final int TAKE_OVER = 20;
+    private static final int LEADERSHIP_REQUEST = 21;
 
     /** Largest payload accepted when decoding, so a corrupt length cannot make us allocate gigabytes. */
     public static final int MAX_PAYLOAD = 64 << 20;
@@ -121,6 +123,14 @@ public final class MessageCodec {
             out.writeLong(p.epoch());
             writeZxid(p.lastZxid(), out);
             writeZxid(p.committed(), out);
+        } else if (m instanceof Message.TakeOver t) {
+            out.writeByte(TAKE_OVER);
+            out.writeLong(t.epoch());
+            out.writeInt(t.target());
+            writeZxid(t.lastZxid(), out);
+        } else if (m instanceof Message.LeadershipRequest r) {
+            out.writeByte(LEADERSHIP_REQUEST);
+            out.writeLong(r.epoch());
         } else {
             throw new IllegalArgumentException("unknown message " + m);
         }
@@ -181,6 +191,10 @@ public final class MessageCodec {
                 return new Message.Commit(in.readLong(), readZxid(in));
             case PING:
                 return new Message.Ping(in.readLong(), readZxid(in), readZxid(in));
+            case TAKE_OVER:
+                return new Message.TakeOver(in.readLong(), in.readInt(), readZxid(in));
+            case LEADERSHIP_REQUEST:
+                return new Message.LeadershipRequest(in.readLong());
             default:
                 throw new IOException("unknown message tag " + tag);
         }

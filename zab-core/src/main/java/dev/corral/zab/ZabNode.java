@@ -170,6 +170,49 @@ public final class ZabNode {
         log.compactTo(upTo);
     }
 
+    /**
+     * Asks for leadership to move to {@code target}: on the leader, it stops proposing and, once {@code target} holds
+     * everything committed, tells every follower to elect {@code target} and steps down; on a synced follower with
+     * {@code target} itself, it asks the leader to do that. The hand-over ends in an election either way (an ordinary
+     * one if {@code target} does not catch up within syncLimit ticks).
+     *
+     * @return null if the request was made, else why not (for the operator)
+     */
+    public String transferLeadership(int target) {
+        if (role == Role.LEADING) {
+            String refusal = leader.transferRefusal(target);
+            if (refusal == null) {
+                leader.startTransfer(target);
+            }
+            return refusal;
+        }
+        if (role == Role.FOLLOWING && target == myId && isObserver()) {
+            return "server " + myId + " is an observer: only a voting member can lead";
+        }
+        if (role == Role.FOLLOWING && target == myId && follower.isBroadcasting()) {
+            send(follower.leaderId(), new Message.LeadershipRequest(currentEpoch));
+            return null;
+        }
+        if (role == Role.FOLLOWING && target == myId) {
+            return "server " + myId + " is not yet synced with its leader";
+        }
+        return role == Role.LOOKING ? "there is no leader (an election is under way)"
+                : "only the leader, or the server asking to lead itself, can hand leadership over";
+    }
+
+    /**
+     * The leader steps down in favour of the synced voting follower with the longest history.
+     *
+     * @return null if it is handing over, else why not
+     */
+    public String yieldLeadership() {
+        if (role != Role.LEADING) {
+            return "server " + myId + " does not lead";
+        }
+        int target = leader.bestTransferTarget();
+        return target < 0 ? "no synced voting follower to hand leadership to" : transferLeadership(target);
+    }
+
     // ---------------------------------------------------------------- output
 
     /** True if {@link #ready} has something for the host (and no earlier Ready is awaiting {@link #advance}). */
@@ -316,8 +359,9 @@ public final class ZabNode {
         return role == Role.LEADING ? leader.epoch() : -1;
     }
 
+    /** An established leader that is not handing leadership over. */
     public boolean canPropose() {
-        return isEstablishedLeader();
+        return isEstablishedLeader() && !leader.transferring();
     }
 
     /** While leading: the learners connected to this leader (ZooKeeper's mntr "learners"), else 0. */

@@ -24,6 +24,8 @@ class MessageCodecTest {
                 new Message.Snap(8, Z),
                 new Message.NewLeader(8, Z),
                 new Message.Ack(8, Z),
+                new Message.TakeOver(8, 3, Z),
+                new Message.LeadershipRequest(8),
                 new Message.UpToDate(8, Z),
                 new Message.Commit(8, Z),
                 new Message.Ping(-1),

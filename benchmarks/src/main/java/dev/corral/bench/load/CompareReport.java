@@ -73,7 +73,7 @@ public final class CompareReport implements Callable<Integer> {
                 nb + " ops/s", "ratio", na + " p99", nb + " p99", "ratio", "errors");
         System.out.printf("%-14s %5s %13s %13s %7s   %11s %11s %7s%n", "", "", "", "", "", "(ms)", "(ms)", "");
         for (Map.Entry<String, Map<String, List<Map<String, String>>>> w : runs.entrySet()) {
-            if ("load".equals(w.getKey())) {
+            if ("load".equals(w.getKey()) || w.getKey().startsWith("rtt-")) {
                 continue;
             }
             List<Map<String, String>> ra = w.getValue().getOrDefault(a, List.of());
@@ -86,6 +86,7 @@ public final class CompareReport implements Callable<Integer> {
                     ra.size() + "/" + rb.size(), oa, ob, ratio(oa, ob), pa, pb, ratio(pa, pb),
                     errors(ra) + "/" + errors(rb));
         }
+        roundTrips(runs, na, nb);
         if (scale != null && Files.exists(scale)) {
             Map<String, Map<String, String>> s = new LinkedHashMap<>();
             for (String line : Files.readAllLines(scale)) {
@@ -109,6 +110,32 @@ public final class CompareReport implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The single-session rows (rtt-*): one request at a time, so the p50 is the figure. */
+    private void roundTrips(Map<String, Map<String, List<Map<String, String>>>> runs, String na, String nb) {
+        boolean headed = false;
+        for (Map.Entry<String, Map<String, List<Map<String, String>>>> w : runs.entrySet()) {
+            if (!w.getKey().startsWith("rtt-")) {
+                continue;
+            }
+            if (!headed) {
+                System.out.println();
+                System.out.printf("%-14s %5s %11s %11s %7s   %11s %11s %7s%n", "one session", "runs", na + " p50",
+                        nb + " p50", "ratio", na + " p99", nb + " p99", "ratio");
+                System.out.printf("%-14s %5s %11s %11s %7s   %11s %11s %7s%n", "(round trips)", "", "(ms)", "(ms)", "",
+                        "(ms)", "(ms)", "");
+                headed = true;
+            }
+            List<Map<String, String>> ra = w.getValue().getOrDefault(a, List.of());
+            List<Map<String, String>> rb = w.getValue().getOrDefault(b, List.of());
+            double ma = median(ra, "p50_us") / 1000;
+            double mb = median(rb, "p50_us") / 1000;
+            double pa = median(ra, "p99_us") / 1000;
+            double pb = median(rb, "p99_us") / 1000;
+            System.out.printf(Locale.ROOT, "%-14s %5s %11.3f %11.3f %7s   %11.3f %11.3f %7s%n", w.getKey(),
+                    ra.size() + "/" + rb.size(), ma, mb, ratio(ma, mb), pa, pb, ratio(pa, pb));
+        }
     }
 
     private static String title(String label) {

@@ -89,6 +89,10 @@ public final class LoadGen implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "-", description = "Names the target in the output (e.g. corral).")
     String label;
 
+    @Option(names = "--name", description = "Names the workload in the output instead of its own name (e.g."
+            + " rtt-create for single-session round trips).")
+    String name;
+
     @Option(names = "--json", description = "Also append the JSON line to this file.")
     Path json;
 
@@ -171,7 +175,8 @@ public final class LoadGen implements Callable<Integer> {
                 Map<String, Long> errs = errorSnapshot();
                 stopping = true;
                 driver.finished.await(10, TimeUnit.SECONDS);
-                String name = workload.name().toLowerCase() + (rate > 0 ? "@" + rate : "");
+                String name = (LoadGen.this.name != null ? LoadGen.this.name : workload.name().toLowerCase())
+                        + (rate > 0 ? "@" + rate : "");
                 return Result.of(name, label, String.join(",", servers), sessions, outstanding, measured, h, errs);
             } finally {
                 stopping = true;
@@ -215,6 +220,9 @@ public final class LoadGen implements Callable<Integer> {
     }
 
     /** The closed loop: {@code outstanding} slots per session; each reply records its latency and reissues. */
+    /** Operations in one multi of the MULTI workload (ClickHouse Keeper's weakest figure is multi's p99). */
+    private static final int MULTI_OPS = 10;
+
     private final class Driver implements AsyncCallback.StringCallback, AsyncCallback.StatCallback,
             AsyncCallback.DataCallback, AsyncCallback.ChildrenCallback {
         private final Sessions pool;
@@ -259,7 +267,7 @@ public final class LoadGen implements Callable<Integer> {
             Fixtures.ensure(zk, root, new byte[0]);
             switch (workload) {
                 case CREATE -> Fixtures.ensure(zk, root + "/create", new byte[0]);
-                case SETDATA, GETDATA, MIXED, EXISTS -> {
+                case SETDATA, GETDATA, MIXED, EXISTS, MULTI -> {
                     Fixtures.ensure(zk, root + "/data", new byte[0]);
                     Fixtures.ensureAll(zk, List.of(keyPaths), data);
                 }
@@ -335,6 +343,13 @@ public final class LoadGen implements Callable<Integer> {
                 }
                 case EXISTS -> zk.exists(keyPaths[rnd.nextInt(keys)], false, this, slot);
                 case GETCHILDREN -> zk.getChildren(root + "/children", false, this, slot);
+                case MULTI -> {
+                    List<org.apache.zookeeper.Op> ops = new ArrayList<>(MULTI_OPS);
+                    for (int i = 0; i < MULTI_OPS; i++) {
+                        ops.add(org.apache.zookeeper.Op.setData(keyPaths[rnd.nextInt(keys)], payload(rnd), -1));
+                    }
+                    zk.multi(ops, (rc, path, ctx, results) -> done(rc, ctx), slot);
+                }
                 case LOAD -> {
                     long i = nextLoad.getAndIncrement();
                     if (i >= count) {
@@ -397,6 +412,7 @@ public final class LoadGen implements Callable<Integer> {
         public void processResult(int rc, String path, Object ctx, List<String> children) {
             done(rc, ctx);
         }
+
     }
 
     /** One request slot of one session: reused for every request it issues. */

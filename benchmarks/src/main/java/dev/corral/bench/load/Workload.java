@@ -14,6 +14,8 @@ public enum Workload {
     EXISTS,
     /** getChildren of one node with {@code --children} (1,000) children. */
     GETCHILDREN,
+    /** multi of 10 setData of {@code --data-bytes}, each on a random one of {@code --keys} nodes, any version. */
+    MULTI,
     /**
      * Watch notification latency: every session keeps a getData watch on one node; one extra writer session sets
      * its data; the latency is from the write being issued to each watcher receiving NodeDataChanged. The next write

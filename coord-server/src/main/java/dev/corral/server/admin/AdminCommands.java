@@ -94,6 +94,9 @@ final class AdminCommands {
                 "zxid", Long.toHexString(data.lastSnapshotZxid()), "timestamp", data.lastSnapshotTime())));
         // Corral keeps no per-observer connection figures: nothing to reset, none to list; the leader counts them.
         add(new Command("observer_connection_stat_reset", Set.of("orst"), false, true, s -> new LinkedHashMap<>()));
+        // Leadership transfer (ClickHouse Keeper's rqld/ydld; ZooKeeper has none): see run().
+        add(new Command("request_leadership", Set.of("rqld"), false, null));
+        add(new Command("yield_leadership", Set.of("ydld"), false, null));
         add(new Command("observers", Set.of("obsr"), true, s -> map("synced_observers",
                 s.stageFields().getOrDefault("synced_observers", 0L), "observers", List.of())));
     }
@@ -129,6 +132,9 @@ final class AdminCommands {
         if (request.method().equals("POST")) {
             return done(500, wrongMethod(c.name(), "POST"));
         }
+        if (c.name().equals("request_leadership") || c.name().equals("yield_leadership")) {
+            return leadership(c.name(), c.name().equals("yield_leadership"));
+        }
         if (c.name().equals("set_trace_mask")) {
             return done(200, setTraceMask(request.query().get("traceMask")));
         }
@@ -156,6 +162,20 @@ final class AdminCommands {
      */
     static Map<String, Object> wrongMethod(String name, String method) {
         return reply(name, new LinkedHashMap<>(), name + " does not accept " + method);
+    }
+
+    /**
+     * A leadership transfer changes who serves writes, so it runs only where the operator enabled the four-letter
+     * word of the same name (4lw.commands.whitelist), like rqld and ydld on the client port.
+     */
+    private CompletableFuture<HttpReply> leadership(String name, boolean yield) {
+        String word = yield ? "ydld" : "rqld";
+        if (!config.fourLetterWords().contains("*") && !config.fourLetterWords().contains(word)) {
+            return done(200, reply(name, new LinkedHashMap<>(), word + " is not enabled: add it to"
+                    + " 4lw.commands.whitelist"));
+        }
+        return processor.leadership(yield).thenApply(refusal -> ok(reply(name,
+                map("sent", refusal == null), refusal)));
     }
 
     private Map<String, Object> setTraceMask(String text) {

@@ -235,6 +235,18 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<String> leadership(boolean yield) {
+        // As ClickHouse Keeper's rqld and ydld: asking the leader to lead, or a follower to yield, is already done.
+        PeerStatus s = driver.status();
+        if (yield) {
+            return "follower".equals(s.mode()) ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                    : driver.yieldLeadership();
+        }
+        return s.canPropose() ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : driver.transferLeadership(myId);
+    }
+
+    @Override
     public java.util.Map<String, Object> leaderFields() {
         ZabDriver.LeaderFigures f = driver.leaderFigures();
         if (f == null) {

@@ -268,6 +268,11 @@ public final class ReplicatedWritePath implements WritePath {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<String> leadership(boolean yield) {
+        return replication.leadership(yield);
+    }
+
+    @Override
     public java.util.Map<String, Object> roleFields() {
         return replication.leaderFields();
     }

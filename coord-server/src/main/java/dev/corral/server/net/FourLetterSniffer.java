@@ -41,6 +41,10 @@ final class FourLetterSniffer extends ByteToMessageDecoder {
             // The reset happens on the processor thread, which owns the figures; the answer waits for it.
             processor.resetStats(word.equals("crst")).orTimeout(10, TimeUnit.SECONDS).whenComplete((done, error) ->
                     reply(ctx, error != null ? "error: " + error + "\n" : words.run(word, null, asker(ctx))));
+        } else if (word.equals("rqld") || word.equals("ydld")) {
+            processor.leadership(word.equals("ydld")).orTimeout(10, TimeUnit.SECONDS).whenComplete((refusal, error) ->
+                    reply(ctx, FourLetterWords.leadershipAnswer(word,
+                            error != null ? String.valueOf(error.getMessage()) : refusal)));
         } else if (FourLetterWords.STATELESS.contains(word)) {
             reply(ctx, words.run(word, null, asker(ctx)));
         } else {

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  */
 final class FourLetterWords {
     static final Set<String> KNOWN = Set.of("ruok", "srvr", "stat", "mntr", "conf", "cons", "envi", "wchs", "wchc",
-            "wchp", "dump", "isro", "dirs", "crst", "srst", "gtmk", "stmk", "hash");
+            "wchp", "dump", "isro", "dirs", "crst", "srst", "gtmk", "stmk", "hash", "rqld", "ydld");
     /** Words that need nothing from the request processor. */
     static final Set<String> STATELESS = Set.of("ruok", "conf", "envi", "isro", "dirs");
 
@@ -40,6 +40,15 @@ final class FourLetterWords {
 
     boolean allowed(String word) {
         return config.fourLetterWords().contains("*") || config.fourLetterWords().contains(word);
+    }
+
+    /**
+     * The answer of rqld / ydld (ClickHouse Keeper's words and texts; ZooKeeper has neither): {@code refusal} is
+     * null when the request was made, else why not, printed on a second line.
+     */
+    static String leadershipAnswer(String word, String refusal) {
+        String what = word.equals("rqld") ? "leadership request" : "yield leadership request";
+        return refusal == null ? "Sent " + what + " to leader.\n" : "Failed to send " + what + " to leader.\n" + refusal + "\n";
     }
 
     static String refusal(String word) {

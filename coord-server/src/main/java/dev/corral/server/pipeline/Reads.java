@@ -110,10 +110,32 @@ final class Reads {
         }
     }
 
+    /** The names' share of a reply (a length and the UTF-8 bytes each), counted without encoding them. */
     private static long replyBytes(List<String> names) {
         long bytes = 0;
         for (String n : names) {
-            bytes += 4 + n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += 4 + utf8Length(n);
+        }
+        return bytes;
+    }
+
+    /** {@code s.getBytes(UTF_8).length} without the array: every getChildren measures its names. */
+    static int utf8Length(String s) {
+        int len = s.length();
+        int bytes = len;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2;                                 // a pair: 4 bytes for its 2 chars
+                i++;
+            }                                               // a lone surrogate encodes as '?': 1 byte
         }
         return bytes;
     }

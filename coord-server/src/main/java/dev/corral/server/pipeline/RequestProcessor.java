@@ -111,6 +111,14 @@ public final class RequestProcessor implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Leadership transfer: {@code yield} false asks for this server to lead (rqld), true has its leader hand over to
+     * another member (ydld). Completes with null once asked, or with why not.
+     */
+    public CompletableFuture<String> leadership(boolean yield) {
+        return writePath.leadership(yield);
+    }
+
     /** The figures as counts, taken between requests: cheaper than {@link #stats()}, for /metrics. */
     public CompletableFuture<ServerFigures> figures() {
         CompletableFuture<ServerFigures> result = new CompletableFuture<>();

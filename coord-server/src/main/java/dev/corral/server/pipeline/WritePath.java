@@ -56,6 +56,15 @@ public interface WritePath {
     /** What srvr prints as Mode: "standalone", "leader", "follower" or "looking". */
     String mode();
 
+    /**
+     * Leadership transfer (the rqld and ydld words): this server asks to lead, or ({@code yield}) its leader hands
+     * over. Completes with null once asked, or with why not. Any thread.
+     */
+    default java.util.concurrent.CompletableFuture<String> leadership(boolean yield) {
+        return java.util.concurrent.CompletableFuture.completedFuture("this server runs standalone: it has no"
+                + " ensemble to hand leadership over to");
+    }
+
     /** mntr fields of this server's role (an ensemble leader's learners, proposal sizes ...), in ZooKeeper's names. */
     default java.util.Map<String, Object> roleFields() {
         return java.util.Map.of();

@@ -92,6 +92,9 @@ public final class ZabDriver implements AutoCloseable {
 
     private record Compact(long counter, CompletableFuture<Zxid> result) implements Event {}
 
+    /** A leadership hand-over to {@code target}, or a yield when it is negative. */
+    private record Transfer(int target, CompletableFuture<String> result) implements Event {}
+
     private record Stop() implements Event {}
 
     private record Synced(Ready ready, RuntimeException error) implements Event {}
@@ -261,7 +264,30 @@ public final class ZabDriver implements AutoCloseable {
         return compact(upTo.counter());
     }
 
-    /** This peer's role, leader and epoch right now. */
+    /**
+     * Asks for leadership to move to {@code target} (see {@link dev.corral.zab.ZabNode#transferLeadership}): on the
+     * leader to any synced voting follower, on a follower to itself. Completes with null once the request is made
+     * (the hand-over itself follows within about a round trip and an election), or with why it cannot be.
+     */
+    public CompletableFuture<String> transferLeadership(int target) {
+        return transferEvent(target);
+    }
+
+    /** The leader hands leadership to its most caught-up synced voting follower; as {@link #transferLeadership}. */
+    public CompletableFuture<String> yieldLeadership() {
+        return transferEvent(-1);
+    }
+
+    private CompletableFuture<String> transferEvent(int target) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        if (stopped) {
+            f.complete("replication has stopped on this server");
+        } else {
+            events.add(new Transfer(target, f));
+        }
+        return f;
+    }
+
     /** The leader's figures, or null while this peer does not lead an established epoch. */
     public LeaderFigures leaderFigures() {
         if (!status.canPropose()) {
@@ -387,6 +413,13 @@ public final class ZabDriver implements AutoCloseable {
             pending.add(new Pending(node.propose(p.payload()), p.result()));
         } else if (e instanceof Compact c) {
             compactNow(c);
+        } else if (e instanceof Transfer t) {
+            String refusal = t.target() < 0 ? node.yieldLeadership() : node.transferLeadership(t.target());
+            if (refusal == null) {
+                LOG.info("server {}: leadership hand-over {}", config.myId(),
+                        t.target() < 0 ? "(yield)" : "to server " + t.target());
+            }
+            t.result().complete(refusal);
         } else if (e instanceof LinkDown l) {
             node.peerUnreachable(l.peer());
         } else if (e instanceof LinkUp u) {
@@ -599,6 +632,8 @@ public final class ZabDriver implements AutoCloseable {
                 p.result().completeExceptionally(new NotLeaderException(-1));
             } else if (e instanceof Compact c) {
                 c.result().completeExceptionally(new IllegalStateException("driver stopped"));
+            } else if (e instanceof Transfer t) {
+                t.result().complete("replication has stopped on this server");
             } else if (e instanceof SnapshotArrived s) {
                 Dirs.deleteQuietly(s.dir());
             }

@@ -35,6 +35,28 @@ class EnsembleAdminTest {
         return JSON.readTree(get(port, path).body());
     }
 
+    /** request_leadership / yield_leadership (rqld / ydld) over HTTP move leadership between members. */
+    @Test
+    void leadershipCommandsMoveLeadership() throws Exception {
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3,
+                c -> c.withMonitoring(MonitoringConfig.admin("127.0.0.1", 0)))) {
+            ensemble.startAll();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ensemble.leader() > 0 && ensemble.allActive());
+            int leader = ensemble.leader();
+            int target = leader == 1 ? 2 : 1;
+            JsonNode asked = json(ensemble.running[target].adminPort(), "/commands/rqld");
+            assertThat(asked.get("command").asText()).isEqualTo("request_leadership");
+            assertThat(asked.get("sent").asBoolean()).isTrue();
+            assertThat(asked.get("error").isNull()).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ensemble.leader() == target && ensemble.allActive());
+
+            JsonNode yielded = json(ensemble.running[target].adminPort(), "/commands/yield_leadership");
+            assertThat(yielded.get("sent").asBoolean()).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> ensemble.leader() > 0 && ensemble.leader() != target
+                    && ensemble.allActive());
+        }
+    }
+
     @Test
     void membersReportLeaderStateAndReadiness() throws Exception {
         try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3,

@@ -105,6 +105,27 @@ class FourLetterWordsTest {
         return new Outputs(out, sid);
     }
 
+    /**
+     * rqld and ydld (leadership transfer, ClickHouse Keeper's words) are Corral's own: ZooKeeper takes them for the
+     * start of a request and drops the connection without an answer; a standalone Corral says why it cannot.
+     */
+    @Test
+    void leadershipWordsAreCorralsOwn() throws Exception {
+        try (Servers.Target zk = Servers.zookeeper(Files.createDirectories(dir.resolve("ref")))) {
+            assertThat(word(zk.connectString(), "rqld")).isEmpty();
+        }
+        try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("ours")),
+                c -> c.withFourLetterWords(Set.of("*")))) {
+            assertThat(word(corral.connectString(), "rqld")).isEqualTo("Failed to send leadership request to leader.\n"
+                    + "this server runs standalone: it has no ensemble to hand leadership over to\n");
+            assertThat(word(corral.connectString(), "ydld")).startsWith("Failed to send yield leadership request");
+        }
+        try (Servers.Target corral = Servers.corral(Files.createDirectories(dir.resolve("default")))) {
+            assertThat(word(corral.connectString(), "rqld")).isEqualTo(
+                    "rqld is not executed because it is not in the whitelist.\n");
+        }
+    }
+
     @Test
     void sameFieldsAsZooKeeper() throws Exception {
         Outputs ref;

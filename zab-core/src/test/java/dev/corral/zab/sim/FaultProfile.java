@@ -24,12 +24,15 @@ package dev.corral.zab.sim;
  *                          follower goes back to election at once
  * @param discoveryDelayMax discovery and sync-start messages (also FOLLOWERINFO and ACKEPOCH) take up to this many ms
  *                          more than other messages (per-link FIFO still holds)
+ * @param transferWeight    a leadership transfer is asked for: of the leader to a random peer, by a random follower
+ *                          for itself (rqld), or a yield (ydld); drawn between crashes and resets, so a weight of 0
+ *                          leaves the other profiles' schedules as they were
  */
 public record FaultProfile(String name, int linkWeight, int partitionWeight, int crashWeight, int resetWeight,
                            int crashDownMax, int staleLeadPct, boolean staleFollow, int discoveryBreakPct,
-                           int discoveryDelayMax) {
+                           int discoveryDelayMax, int transferWeight) {
 
-    public static final FaultProfile STANDARD = new FaultProfile("standard", 3, 3, 4, 0, 5200, 0, false, 0, 0);
+    public static final FaultProfile STANDARD = new FaultProfile("standard", 3, 3, 4, 0, 5200, 0, false, 0, 0, 0);
 
     /**
      * The discovery race. The election is not part of ZAB's safety argument (any peer may end up leading), so stale
@@ -39,18 +42,24 @@ public record FaultProfile(String name, int linkWeight, int partitionWeight, int
      * frequent and short. Everything is random and seeded, over the unchanged core, and only in the fault phase.
      */
     public static final FaultProfile DISCOVERY_RACE =
-            new FaultProfile("discovery-race", 3, 3, 8, 10, 1000, 30, true, 60, 100);
+            new FaultProfile("discovery-race", 3, 3, 8, 10, 1000, 30, true, 60, 100, 0);
+
+    /**
+     * Leadership transfers among the standard faults: they take most of the draws, so hand-overs meet crashes,
+     * partitions and lost links of the target, the leader and the others at every step of the hand-over.
+     */
+    public static final FaultProfile TRANSFER = new FaultProfile("transfer", 2, 2, 2, 2, 3000, 0, false, 0, 0, 8);
 
     public static FaultProfile named(String name) {
-        for (FaultProfile p : new FaultProfile[] {STANDARD, DISCOVERY_RACE}) {
+        for (FaultProfile p : new FaultProfile[] {STANDARD, DISCOVERY_RACE, TRANSFER}) {
             if (p.name.equals(name)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no fault profile " + name + " (standard, discovery-race)");
+        throw new IllegalArgumentException("no fault profile " + name + " (standard, discovery-race, transfer)");
     }
 
     int totalWeight() {
-        return linkWeight + partitionWeight + crashWeight + resetWeight;
+        return linkWeight + partitionWeight + crashWeight + transferWeight + resetWeight;
     }
 }

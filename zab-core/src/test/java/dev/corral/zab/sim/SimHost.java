@@ -47,6 +47,8 @@ final class SimHost {
     private long promisedEpoch = -1;
     private int promisedTo;
     private Ready inFlight;
+    /** Coverage: a leader handed leadership to this peer and the election has not decided yet. */
+    private boolean handedOver;
     /** The in-flight Ready's messages have been sent already (only with ACK_BEFORE_PERSIST). */
     private boolean inFlightSent;
     private long inFlightId;
@@ -108,11 +110,20 @@ final class SimHost {
             promisedTo = from;
         }
         if (m instanceof Message.Diff || m instanceof Message.Trunc || m instanceof Message.Snap
-                || m instanceof Message.NewLeader || m instanceof Message.NewEpoch || m instanceof Message.Inform) {
+                || m instanceof Message.NewLeader || m instanceof Message.NewEpoch || m instanceof Message.TakeOver
+                || m instanceof Message.LeadershipRequest || m instanceof Message.Inform) {
             sim.count("msg." + m.getClass().getSimpleName());
+        }
+        if (m instanceof Message.TakeOver t && t.target() == id) {
+            handedOver = true;
         }
         tap.received(from, m);
         core.step(from, m);
+        if (handedOver && core.role() != Role.LOOKING) {
+            // Coverage: how often the peer a leader handed over to is the one the election chose.
+            sim.count(core.role() == Role.LEADING ? "transfer.targetLeads" : "transfer.targetFollows");
+            handedOver = false;
+        }
         if (sim.config().profile().staleFollow() && sim.inFaultPhase() && m instanceof Message.Notification n
                 && n.state() == Role.LEADING && core.role() == Role.LOOKING) {
             sim.count("fault.staleFollow");

@@ -311,6 +311,9 @@ public final class Simulation {
                     h.restart();
                 }
             }, null);
+        } else if (kind < profile.linkWeight() + profile.partitionWeight() + profile.crashWeight()
+                + profile.transferWeight()) {
+            requestTransfer(n);
         } else {
             int a = 1 + random.nextInt(n);
             int b = 1 + random.nextInt(n);
@@ -319,6 +322,25 @@ public final class Simulation {
                 connectionReset(a, b);
             }
         }
+    }
+
+    /** An operator asks for leadership to move: to a random peer at the leader, for itself at a follower, or a yield. */
+    private void requestTransfer(int n) {
+        SimHost h = hosts.get(random.nextInt(n));
+        if (!h.up) {
+            return;
+        }
+        int how = random.nextInt(3);
+        int target = 1 + random.nextInt(n);
+        String refusal = switch (how) {
+            case 0 -> h.core.transferLeadership(target);
+            case 1 -> h.core.transferLeadership(h.id);
+            default -> h.core.yieldLeadership();
+        };
+        count(refusal == null ? "transfer.requested" : "transfer.refused");
+        trace(h.id, "FAULT transfer " + (how == 0 ? "to " + target : how == 1 ? "rqld" : "ydld")
+                + (refusal == null ? "" : " refused: " + refusal));
+        h.pump();
     }
 
     /**

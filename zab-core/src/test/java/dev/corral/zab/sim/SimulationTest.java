@@ -6,18 +6,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs many seeded simulations, for 3 and 5 peers, under each fault profile: {@link FaultProfile#STANDARD} (500 seeds
- * per cluster size) and {@link FaultProfile#DISCOVERY_RACE} (300 seeds per cluster size); and with observers (members
- * without a vote): 3 voters + 1 observer and 5 + 2 under the standard profile (200 seeds each), 3 + 2 under the
- * discovery race (100).
+ * per cluster size), {@link FaultProfile#DISCOVERY_RACE} (300 seeds per cluster size) and {@link FaultProfile#TRANSFER}
+ * (200 seeds per cluster size); and with observers (members without a vote): 3 voters + 1 observer and 5 + 2 under
+ * the standard profile (200 seeds each), 3 + 2 under the discovery race (100).
  *
  * <p>{@code -Dzab.seeds=N} sets how many seeds per cluster size and profile; {@code -Dzab.firstSeed=F} shifts the range,
- * to explore new seeds. {@code -Dzab.profile=standard|discovery-race} runs one profile only. {@code -Dzab.seed=S} runs
+ * to explore new seeds. {@code -Dzab.profile=standard|discovery-race|transfer} runs one profile only. {@code -Dzab.seed=S} runs
  * just that seed (with {@code -Dzab.peers=3|5}, {@code -Dzab.observers=0|1|2} and {@code -Dzab.profile}, default all) and
  * {@code -Dzab.trace=true} prints every event.
  */
 class SimulationTest {
     private static final int DEFAULT_SEEDS = 500;
     private static final int DEFAULT_RACE_SEEDS = 300;
+    private static final int DEFAULT_TRANSFER_SEEDS = 200;
     private static final int DEFAULT_OBSERVER_SEEDS = 200;
 
     @Test
@@ -54,6 +55,16 @@ class SimulationTest {
     @Test
     void fivePeersDiscoveryRace() {
         runSeeds(5, FaultProfile.DISCOVERY_RACE, DEFAULT_RACE_SEEDS);
+    }
+
+    @Test
+    void threePeersTransfer() {
+        runSeeds(3, FaultProfile.TRANSFER, DEFAULT_TRANSFER_SEEDS);
+    }
+
+    @Test
+    void fivePeersTransfer() {
+        runSeeds(5, FaultProfile.TRANSFER, DEFAULT_TRANSFER_SEEDS);
     }
 
     private static void runSeeds(int peers, FaultProfile profile, int defaultSeeds) {
