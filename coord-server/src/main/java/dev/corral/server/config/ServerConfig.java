@@ -29,7 +29,8 @@ public record ServerConfig(
         int globalOutstandingLimit,
         QuorumTlsConfig quorumTls,
         SaslConfig sasl,
-        AdminTlsConfig adminTls) {
+        AdminTlsConfig adminTls,
+        PeerRoles peerRoles) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -41,7 +42,7 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN);
+                QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN, PeerRoles.NONE);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
@@ -115,6 +116,10 @@ public record ServerConfig(
         return edit(b -> b.adminTls = settings);
     }
 
+    public ServerConfig withPeerRoles(PeerRoles roles) {
+        return edit(b -> b.peerRoles = roles);
+    }
+
     /**
      * A copy with {@code change} applied: the one place besides ZooCfg that lists every component, so that a new
      * setting adds a field here and a with-method rather than touching every other with-method.
@@ -125,7 +130,7 @@ public record ServerConfig(
         return new ServerConfig(c.tickTime, c.dataDir, c.dataLogDir, c.clientPortAddress, c.clientPort,
                 c.maxClientCnxns, c.minSessionTimeout, c.maxSessionTimeout, c.juteMaxBuffer, c.extendedTypesEnabled,
                 c.fourLetterWords, c.superDigest, c.initLimit, c.syncLimit, c.servers, c.clientTls, c.monitoring,
-                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls);
+                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles);
     }
 
     /** The components of a config being edited by {@link #edit}. */
@@ -151,6 +156,7 @@ public record ServerConfig(
         QuorumTlsConfig quorumTls;
         SaslConfig sasl;
         AdminTlsConfig adminTls;
+        PeerRoles peerRoles;
 
         Copy(ServerConfig c) {
             tickTime = c.tickTime;
@@ -174,6 +180,7 @@ public record ServerConfig(
             quorumTls = c.quorumTls;
             sasl = c.sasl;
             adminTls = c.adminTls;
+            peerRoles = c.peerRoles;
         }
     }
 }

@@ -26,13 +26,14 @@ public final class ZooCfg {
             "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
             "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
-            "connectToLearnerMasterLimit", "peerType");
+            "connectToLearnerMasterLimit");
 
     private static final Set<String> KNOWN = Set.of(
             "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress", "maxClientCnxns",
             "minSessionTimeout", "maxSessionTimeout", "jute.maxbuffer", "extendedTypesEnabled",
             "4lw.commands.whitelist", "initLimit", "syncLimit", "globalOutstandingLimit",
-            "DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest");
+            "DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest",
+            "peerType");
 
     private ZooCfg() {
     }
@@ -117,7 +118,8 @@ public final class ZooCfg {
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
-                SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values));
+                SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
+                PeerRolesCfg.parse(values, servers));
     }
 
     private static Path resolve(Path base, String dir) {
