@@ -151,6 +151,11 @@ public final class CorralServer implements AutoCloseable {
             public Map<String, Long> zabCounters() {
                 return member.zabCounters();
             }
+
+            @Override
+            public int voterCount() {
+                return config.servers().size() - config.peerRoles().observers().size();
+            }
         };
     }
 

@@ -3,6 +3,7 @@ package dev.corral.server;
 import dev.corral.server.config.ConfigException;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.config.ZooCfg;
+import dev.corral.server.lifecycle.FatalStop;
 import java.nio.file.Path;
 
 /**
@@ -25,6 +26,8 @@ public final class Main {
             return;
         }
         try {
+            // A process stops on failures found off the request path too (RocksDB's background errors).
+            FatalStop.arm();
             CorralServer server = CorralServer.start(config, true);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "corral-shutdown"));
         } catch (ConfigException e) {

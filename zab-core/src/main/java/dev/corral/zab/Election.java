@@ -11,6 +11,10 @@ import java.util.TreeMap;
  * already following someone joins that leader once a quorum says so and the leader itself says it leads.
  *
  * <p>Election only has to be live, not safe: discovery refuses a leader that a quorum member is ahead of.
+ *
+ * <p>An observer (a member that is not a voter) looks for the leader the voters elect, as in ZooKeeper: every peer
+ * ignores an election vote sent by a non-voter or naming one, and an observer starts with a vote that any voter's vote
+ * replaces, so it never proposes itself and only ever decides for the voters' choice.
  */
 final class Election {
     private final ZabNode node;
@@ -50,7 +54,7 @@ final class Election {
         decided = null;
         finalizing = false;
         proposal = node.selfVote();
-        if (preferred >= 0) {
+        if (preferred >= 0 && node.quorum.isVoter(preferred)) {
             Vote nominee = new Vote(preferred, preferredZxid, node.currentEpoch);
             if (better(nominee, proposal)) {
                 proposal = nominee;
@@ -86,23 +90,24 @@ final class Election {
             return;
         }
         if (n.state() == Role.LOOKING) {
+            if (!node.quorum.isVoter(from) || !node.quorum.isVoter(n.vote().leader())) {
+                return; // an observer's vote (ZooKeeper's validVoter check): it answers only once we decide
+            }
             if (n.round() > round) {
                 round = n.round();
                 votes.clear();
                 Vote self = node.selfVote();
-                proposal = better(n.vote(), self) ? n.vote() : self;
+                proposal = better(n.vote(), self) || !votesForVoter(self) ? n.vote() : self;
                 broadcast();
             } else if (n.round() < round) {
                 sendVote(from);
                 return;
-            } else if (better(n.vote(), proposal)) {
+            } else if (better(n.vote(), proposal) || !votesForVoter(proposal)) {
                 proposal = n.vote();
                 finalizing = false;
                 broadcast();
             }
-            if (node.quorum.isVoter(from)) {
-                votes.put(from, n.vote());
-            }
+            votes.put(from, n.vote());
             votes.put(node.myId, proposal);
             maybeDecide();
         } else {
@@ -137,6 +142,10 @@ final class Election {
         }
     }
 
+    private boolean votesForVoter(Vote v) {
+        return node.quorum.isVoter(v.leader());
+    }
+
     private Set<Integer> agreeing() {
         Set<Integer> agreeing = new HashSet<>();
         for (Map.Entry<Integer, Vote> e : votes.entrySet()) {
@@ -148,6 +157,9 @@ final class Election {
     }
 
     private void maybeDecide() {
+        if (!votesForVoter(proposal)) {
+            return; // an observer that has heard no voter yet
+        }
         Set<Integer> agreeing = agreeing();
         if (agreeing.containsAll(node.quorum.voters())) {
             decide(proposal);

@@ -5,6 +5,8 @@ package dev.corral.zab;
  * proposals, adopt the epoch on NEWLEADER and ACK it, then log and ACK proposals and apply what COMMIT says.
  *
  * <p>Anything out of order (a lost message shows up as a gap) ends the session: back to election, then a fresh sync.
+ *
+ * <p>An observer runs this role too (the leader never counts its ACKs); after UPTODATE it learns commits from INFORMs.
  */
 final class FollowerRole {
     enum Phase { DISCOVERY, SYNC, SYNCED, BROADCAST }
@@ -86,6 +88,8 @@ final class FollowerRole {
             onProposal(p);
         } else if (m instanceof Message.Commit c) {
             onCommit(c);
+        } else if (m instanceof Message.Inform i) {
+            onInform(i);
         } else if (m instanceof Message.Diff d) {
             onSyncStart(() -> requireLast(d.from()));
         } else if (m instanceof Message.Trunc t) {
@@ -114,6 +118,8 @@ final class FollowerRole {
             return p.epoch();
         } else if (m instanceof Message.Commit c) {
             return c.epoch();
+        } else if (m instanceof Message.Inform i) {
+            return i.epoch();
         } else if (m instanceof Message.Diff d) {
             return d.epoch();
         } else if (m instanceof Message.Trunc t) {
@@ -236,6 +242,22 @@ final class FollowerRole {
             return;
         }
         commit(c.zxid());
+    }
+
+    private void onInform(Message.Inform inf) {
+        if (phase != Phase.BROADCAST || !node.isObserver()) {
+            protocolError("INFORM in " + phase + (node.isObserver() ? "" : " to a voter"));
+            return;
+        }
+        for (Txn t : inf.txns()) {
+            Zxid last = node.log.lastZxid();
+            if (t.counter() != last.counter() + 1 || t.epoch() < last.epoch() || t.epoch() > epoch) {
+                protocolError("informed " + t.zxid() + " does not follow " + last);
+                return;
+            }
+            node.appendEntry(t);
+        }
+        commit(inf.committed());
     }
 
     private void commit(Zxid z) {

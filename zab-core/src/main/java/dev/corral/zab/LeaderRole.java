@@ -17,6 +17,10 @@ import java.util.TreeMap;
  * established when a quorum (counting ourselves once our currentEpoch is durable) has ACKed NEWLEADER, and then
  * UPTODATE goes out. Broadcast: proposals in zxid order, batched per Ready; a zxid commits when a quorum has ACKed it
  * (ACKs are cumulative, so that covers everything before it too).
+ *
+ * <p>Observers (members that are not voters) go through the same discovery and sync, but the quorum verifier never
+ * counts them. Once an observer has UPTODATE it gets no proposals: each commit reaches it as an INFORM carrying the
+ * newly committed transactions, as in ZooKeeper.
  */
 final class LeaderRole {
     enum Phase { INFO, EPOCH_SENT, EPOCH_ACKED, SYNCING, SYNCED, BROADCAST }
@@ -24,19 +28,28 @@ final class LeaderRole {
     /** The leader's view of one follower's current session. */
     static final class Session {
         final int id;
+        final boolean observer;
         Phase phase = Phase.INFO;
         long lastHeard;
         Message.AckEpoch ackEpoch;
         Zxid newLeaderZxid;
         Zxid acked = Zxid.ZERO;
+        /** An observer in BROADCAST: the end of what it was sent (sync, proposals, INFORMs). */
+        Zxid sentTo = Zxid.ZERO;
 
-        Session(int id, long now) {
+        Session(int id, boolean observer, long now) {
             this.id = id;
+            this.observer = observer;
             this.lastHeard = now;
         }
 
+        /** Gets every proposal: a voter once syncing; an observer only until UPTODATE, INFORMs after that. */
         boolean forwarding() {
-            return phase == Phase.SYNCING || phase == Phase.SYNCED || phase == Phase.BROADCAST;
+            return phase == Phase.SYNCING || phase == Phase.SYNCED || (phase == Phase.BROADCAST && !observer);
+        }
+
+        boolean informed() {
+            return phase == Phase.BROADCAST && observer;
         }
 
         boolean synced() {
@@ -75,11 +88,11 @@ final class LeaderRole {
         return sessions.size();
     }
 
-    /** Learners synced with this leader (past the NEWLEADER exchange). */
-    int syncedCount() {
+    /** Voters (or, with {@code observers}, observers) synced with this leader (past the NEWLEADER exchange). */
+    int syncedCount(boolean observers) {
         int n = 0;
         for (Session s : sessions.values()) {
-            if (s.synced()) {
+            if (s.synced() && s.observer == observers) {
                 n++;
             }
         }
@@ -131,7 +144,7 @@ final class LeaderRole {
             return;
         }
         // A new FOLLOWERINFO starts a new session: whatever we were sending that peer before is void.
-        Session s = new Session(from, node.now);
+        Session s = new Session(from, !node.quorum.isVoter(from), node.now);
         sessions.put(from, s);
         if (epoch < 0) {
             infoEpochs.put(from, fi.acceptedEpoch());
@@ -373,6 +386,8 @@ final class LeaderRole {
     private void sendUpToDate(Session s) {
         node.send(s.id, new Message.UpToDate(epoch, node.committed));
         s.phase = Phase.BROADCAST;
+        // send() flushed the proposal batch to it first: it holds the whole log now.
+        s.sentTo = node.log.lastZxid();
     }
 
     private void recomputeCommit() {
@@ -472,11 +487,21 @@ final class LeaderRole {
             commitDirty = false;
             Message.Commit c = new Message.Commit(epoch, node.committed);
             for (Session s : sessions.values()) {
-                if (s.phase == Phase.BROADCAST) {
+                if (s.informed()) {
+                    inform(s);
+                } else if (s.phase == Phase.BROADCAST) {
                     node.sendBroadcast(s.id, c);
                 }
             }
         }
+    }
+
+    /** The commit point to an observer, with the committed transactions it was not sent yet. */
+    private void inform(Session s) {
+        Zxid c = node.committed;
+        List<Txn> txns = c.counter() > s.sentTo.counter() ? node.log.slice(s.sentTo.counter(), c.counter()) : List.of();
+        node.sendBroadcast(s.id, new Message.Inform(epoch, txns, c));
+        s.sentTo = Zxid.max(s.sentTo, c);
     }
 
     // ---------------------------------------------------------------- failure detection
@@ -523,8 +548,9 @@ final class LeaderRole {
         }
         Message.Ping plain = new Message.Ping(epoch);
         for (Session s : sessions.values()) {
+            Zxid sent = s.informed() ? s.sentTo : node.log.lastZxid();
             node.sendBroadcast(s.id, s.synced()
-                    ? new Message.Ping(epoch, node.log.lastZxid(), s.phase == Phase.BROADCAST ? node.committed : Zxid.ZERO)
+                    ? new Message.Ping(epoch, sent, s.phase == Phase.BROADCAST ? node.committed : Zxid.ZERO)
                     : plain);
         }
     }

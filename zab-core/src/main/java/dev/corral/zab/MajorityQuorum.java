@@ -4,23 +4,38 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The classic rule: more than half of the voters. */
+/** The classic rule: more than half of the voters. Members that are not voters (observers) never count. */
 public final class MajorityQuorum implements QuorumVerifier {
     private final Set<Integer> voters;
+    private final Set<Integer> members;
     private final int needed;
 
     public MajorityQuorum(Set<Integer> voters) {
+        this(voters, voters);
+    }
+
+    /** {@code members} is the voters plus the observers. */
+    public MajorityQuorum(Set<Integer> voters, Set<Integer> members) {
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("no voters");
         }
+        if (!members.containsAll(voters)) {
+            throw new IllegalArgumentException("voters " + voters + " not all among members " + members);
+        }
         // Sorted: iteration order must not depend on the JVM's per-run Set.of salt (determinism).
         this.voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
+        this.members = Collections.unmodifiableSortedSet(new TreeSet<>(members));
         this.needed = voters.size() / 2 + 1;
     }
 
     @Override
     public Set<Integer> voters() {
         return voters;
+    }
+
+    @Override
+    public Set<Integer> members() {
+        return members;
     }
 
     @Override
@@ -36,6 +51,6 @@ public final class MajorityQuorum implements QuorumVerifier {
 
     @Override
     public String toString() {
-        return "Majority" + voters;
+        return members.size() == voters.size() ? "Majority" + voters : "Majority" + voters + "+observers" + members;
     }
 }

@@ -60,6 +60,13 @@ public sealed interface Message {
     record Commit(long epoch, Zxid zxid) implements Message {}
 
     /**
+     * Leader to observer (ZooKeeper's INFORM): transactions a quorum has committed, sent only once committed, with the
+     * commit point ({@code committed}, at least the last of {@code txns}). An observer never sees a proposal that
+     * might not commit after it is synced, and never ACKs one.
+     */
+    record Inform(long epoch, List<Txn> txns, Zxid committed) implements Message {}
+
+    /**
      * Heartbeat, both directions, once per tick. From the leader to a synced follower it also carries the leader's last
      * zxid and commit point: FIFO puts it behind every proposal and COMMIT sent before it, so a follower whose log ends
      * before {@code lastZxid} has lost messages (a link dropped them) and must resync, and a lost COMMIT is repaired.

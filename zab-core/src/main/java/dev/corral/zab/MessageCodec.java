@@ -29,6 +29,7 @@ public final class MessageCodec {
     private static final int UP_TO_DATE = 11;
     private static final int COMMIT = 12;
     private static final int PING = 13;
+    private static final int INFORM = 14;
     private static final int TAKE_OVER = 20;
     private static final int LEADERSHIP_REQUEST = 21;
     private static final int READ_ROUND = 30;
@@ -53,9 +54,10 @@ public final class MessageCodec {
 
     /** About the encoded size, so that a proposal batch is written without regrowing its buffer. */
     private static int sizeHint(Message m) {
-        if (m instanceof Message.Proposal p) {
-            long n = 16;
-            for (Txn t : p.txns()) {
+        List<Txn> txns = m instanceof Message.Proposal p ? p.txns() : m instanceof Message.Inform i ? i.txns() : null;
+        if (txns != null) {
+            long n = 32;
+            for (Txn t : txns) {
                 n += 20 + t.payload().length;
             }
             return (int) Math.min(n, Integer.MAX_VALUE - 16);
@@ -106,12 +108,12 @@ public final class MessageCodec {
         } else if (m instanceof Message.Proposal p) {
             out.writeByte(PROPOSAL);
             out.writeLong(p.epoch());
-            out.writeInt(p.txns().size());
-            for (Txn t : p.txns()) {
-                writeZxid(t.zxid(), out);
-                out.writeInt(t.payload().length);
-                out.write(t.payload());
-            }
+            writeTxns(p.txns(), out);
+        } else if (m instanceof Message.Inform i) {
+            out.writeByte(INFORM);
+            out.writeLong(i.epoch());
+            writeTxns(i.txns(), out);
+            writeZxid(i.committed(), out);
         } else if (m instanceof Message.NewLeader n) {
             epochAndZxid(NEW_LEADER, n.epoch(), n.lastZxid(), out);
         } else if (m instanceof Message.Ack a) {
@@ -156,7 +158,7 @@ public final class MessageCodec {
                 Zxid z = readZxid(in);
                 long epoch = in.readLong();
                 int state = in.readUnsignedByte();
-                if (state >= Role.values().length) {
+                if (state > Role.LEADING.ordinal()) { // OBSERVING is reported locally, never sent
                     throw new IOException("bad state " + state);
                 }
                 return new Message.Notification(round, new Vote(leader, z, epoch), Role.values()[state]);
@@ -185,15 +187,12 @@ public final class MessageCodec {
                 return new Message.Snap(in.readLong(), readZxid(in));
             case PROPOSAL: {
                 long epoch = in.readLong();
-                int n = count(in, 1 << 24);
-                List<Txn> txns = new ArrayList<>(Math.min(n, 1024));
-                for (int i = 0; i < n; i++) {
-                    Zxid z = readZxid(in);
-                    byte[] payload = new byte[count(in, MAX_PAYLOAD)];
-                    in.readFully(payload);
-                    txns.add(new Txn(z, payload));
-                }
-                return new Message.Proposal(epoch, txns);
+                return new Message.Proposal(epoch, readTxns(in));
+            }
+            case INFORM: {
+                long epoch = in.readLong();
+                List<Txn> txns = readTxns(in);
+                return new Message.Inform(epoch, txns, readZxid(in));
             }
             case NEW_LEADER:
                 return new Message.NewLeader(in.readLong(), readZxid(in));
@@ -220,6 +219,27 @@ public final class MessageCodec {
             default:
                 throw new IOException("unknown message tag " + tag);
         }
+    }
+
+    private static void writeTxns(List<Txn> txns, DataOutput out) throws IOException {
+        out.writeInt(txns.size());
+        for (Txn t : txns) {
+            writeZxid(t.zxid(), out);
+            out.writeInt(t.payload().length);
+            out.write(t.payload());
+        }
+    }
+
+    private static List<Txn> readTxns(DataInput in) throws IOException {
+        int n = count(in, 1 << 24);
+        List<Txn> txns = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            Zxid z = readZxid(in);
+            byte[] payload = new byte[count(in, MAX_PAYLOAD)];
+            in.readFully(payload);
+            txns.add(new Txn(z, payload));
+        }
+        return txns;
     }
 
     private static void epochAndZxid(int tag, long epoch, Zxid z, DataOutput out) throws IOException {

@@ -235,6 +235,9 @@ public final class ZabNode {
             }
             return refusal;
         }
+        if (role == Role.FOLLOWING && target == myId && isObserver()) {
+            return "server " + myId + " is an observer: only a voting member can lead";
+        }
         if (role == Role.FOLLOWING && target == myId && follower.isBroadcasting()) {
             send(follower.leaderId(), new Message.LeadershipRequest(currentEpoch));
             return null;
@@ -355,15 +358,21 @@ public final class ZabNode {
 
     // ---------------------------------------------------------------- queries
 
+    /** LOOKING, FOLLOWING or LEADING; OBSERVING for a non-voter that has found its leader (internally it follows). */
     public Role role() {
-        return role;
+        return role == Role.FOLLOWING && !quorum.isVoter(myId) ? Role.OBSERVING : role;
+    }
+
+    /** True if this peer is a member without a vote (an observer). */
+    public boolean isObserver() {
+        return !quorum.isVoter(myId);
     }
 
     /** The leader this peer follows or is, or -1 while looking. */
     public int leaderId() {
         return switch (role) {
             case LEADING -> myId;
-            case FOLLOWING -> follower.leaderId();
+            case FOLLOWING, OBSERVING -> follower.leaderId();
             case LOOKING -> -1;
         };
     }
@@ -409,12 +418,17 @@ public final class ZabNode {
         return role == Role.LEADING ? leader.learnerCount() : 0;
     }
 
-    /** While leading: the learners synced with this leader (mntr's "synced_followers"), else 0. */
+    /** While leading: the voters synced with this leader (mntr's "synced_followers"), else 0. */
     public int syncedFollowers() {
-        return role == Role.LEADING ? leader.syncedCount() : 0;
+        return role == Role.LEADING ? leader.syncedCount(false) : 0;
     }
 
-    /** True if this peer is a follower that has received UPTODATE (it serves the current epoch). */
+    /** While leading: the observers synced with this leader (mntr's "synced_observers"), else 0. */
+    public int syncedObservers() {
+        return role == Role.LEADING ? leader.syncedCount(true) : 0;
+    }
+
+    /** True if this peer is a follower (or observer) that has received UPTODATE (it serves the current epoch). */
     public boolean isSyncedFollower() {
         return role == Role.FOLLOWING && follower.isBroadcasting();
     }
@@ -521,6 +535,9 @@ public final class ZabNode {
 
     /** The election chose {@code leaderId}. */
     void elected(int leaderId) {
+        if (leaderId == myId && !quorum.isVoter(myId)) {
+            throw new IllegalStateException("observer " + myId + " elected itself");
+        }
         if (leaderId == myId) {
             role = Role.LEADING;
             leader = new LeaderRole(this);

@@ -50,6 +50,21 @@ class MessageCodecTest {
     }
 
     @Test
+    void informsKeepTheirPayloadsAndCommitPoint() throws IOException {
+        Message.Inform i = new Message.Inform(4, List.of(new Txn(new Zxid(4, 9), new byte[] {1, 2}),
+                new Txn(new Zxid(4, 10), new byte[0])), new Zxid(4, 10));
+        assertThat(MessageCodec.fromBytes(MessageCodec.toBytes(i))).isEqualTo(i);
+        Message.Inform commitOnly = new Message.Inform(4, List.of(), new Zxid(4, 10));
+        assertThat(MessageCodec.fromBytes(MessageCodec.toBytes(commitOnly))).isEqualTo(commitOnly);
+    }
+
+    @Test
+    void observingIsNeverAStateOnTheWire() {
+        byte[] bytes = MessageCodec.toBytes(new Message.Notification(3, new Vote(2, Z, 6), Role.OBSERVING));
+        assertThatThrownBy(() -> MessageCodec.fromBytes(bytes)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void garbageIsRejectedNotTrusted() {
         assertThatThrownBy(() -> MessageCodec.fromBytes(new byte[] {99})).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> MessageCodec.fromBytes(new byte[] {8, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0, 0, 0}))

@@ -92,13 +92,13 @@ final class AdminCommands {
                 config.monitoring().adminData().initialConfig())));
         add(new Command("last_snapshot", Set.of("lsnp"), false, true, s -> map(
                 "zxid", Long.toHexString(data.lastSnapshotZxid()), "timestamp", data.lastSnapshotTime())));
-        // Corral has no observers: nothing to reset, none to list.
+        // Corral keeps no per-observer connection figures: nothing to reset, none to list; the leader counts them.
         add(new Command("observer_connection_stat_reset", Set.of("orst"), false, true, s -> new LinkedHashMap<>()));
         // Leadership transfer (ClickHouse Keeper's rqld/ydld; ZooKeeper has none): see run().
         add(new Command("request_leadership", Set.of("rqld"), false, null));
         add(new Command("yield_leadership", Set.of("ydld"), false, null));
-        add(new Command("observers", Set.of("obsr"), false, true, s -> map("synced_observers", 0,
-                "observers", List.of())));
+        add(new Command("observers", Set.of("obsr"), true, s -> map("synced_observers",
+                s.stageFields().getOrDefault("synced_observers", 0L), "observers", List.of())));
     }
 
     /** Stops what the commands run on their own threads. */
@@ -375,8 +375,11 @@ final class AdminCommands {
         if (member != null) {
             String client = (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
                     + config.clientPort();
-            member.servers().forEach((id, spec) -> view.put(Integer.toString(id),
-                    spec.contains(";") ? spec : spec + ":participant;" + client));
+            member.servers().forEach((id, spec) -> {
+                if (!config.peerRoles().isObserver(id)) { // ZooKeeper's voting view leaves observers out
+                    view.put(Integer.toString(id), spec.contains(";") ? spec : spec + ":participant;" + client);
+                }
+            });
         }
         return map("current_config", view);
     }
@@ -394,7 +397,7 @@ final class AdminCommands {
         m.put("election_address", spec.length > 2 ? spec[0] + ":" + spec[2] : "");
         m.put("client_address", (config.clientPortAddress() == null ? "0.0.0.0" : config.clientPortAddress()) + ":"
                 + clientPort.getAsInt());
-        m.put("voting", true);
+        m.put("voting", !config.peerRoles().isObserver(member.myId()));
         m.put("last_zxid", "0x" + Long.toHexString(s.zxid()));
         m.put("zab_epoch", s.zxid() >>> 32);
         m.put("zab_counter", s.zxid() & 0xffffffffL);

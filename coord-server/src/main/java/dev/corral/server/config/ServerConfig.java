@@ -30,6 +30,7 @@ public record ServerConfig(
         QuorumTlsConfig quorumTls,
         SaslConfig sasl,
         AdminTlsConfig adminTls,
+        PeerRoles peerRoles,
         ReadConsistencyConfig reads) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
@@ -42,7 +43,7 @@ public record ServerConfig(
         return new ServerConfig(DEFAULT_TICK_TIME, dataDir, dataDir, address, port, 60, 2 * DEFAULT_TICK_TIME,
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
-                QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN,
+                QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN, PeerRoles.NONE,
                 ReadConsistencyConfig.DEFAULT);
     }
 
@@ -117,6 +118,10 @@ public record ServerConfig(
         return edit(b -> b.adminTls = settings);
     }
 
+    public ServerConfig withPeerRoles(PeerRoles roles) {
+        return edit(b -> b.peerRoles = roles);
+    }
+
     public ServerConfig withReads(ReadConsistencyConfig settings) {
         return edit(b -> b.reads = settings);
     }
@@ -131,7 +136,7 @@ public record ServerConfig(
         return new ServerConfig(c.tickTime, c.dataDir, c.dataLogDir, c.clientPortAddress, c.clientPort,
                 c.maxClientCnxns, c.minSessionTimeout, c.maxSessionTimeout, c.juteMaxBuffer, c.extendedTypesEnabled,
                 c.fourLetterWords, c.superDigest, c.initLimit, c.syncLimit, c.servers, c.clientTls, c.monitoring,
-                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.reads);
+                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles, c.reads);
     }
 
     /** The components of a config being edited by {@link #edit}. */
@@ -157,6 +162,7 @@ public record ServerConfig(
         QuorumTlsConfig quorumTls;
         SaslConfig sasl;
         AdminTlsConfig adminTls;
+        PeerRoles peerRoles;
         ReadConsistencyConfig reads;
 
         Copy(ServerConfig c) {
@@ -181,6 +187,7 @@ public record ServerConfig(
             quorumTls = c.quorumTls;
             sasl = c.sasl;
             adminTls = c.adminTls;
+            peerRoles = c.peerRoles;
             reads = c.reads;
         }
     }

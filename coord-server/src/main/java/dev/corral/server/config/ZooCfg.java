@@ -26,13 +26,14 @@ public final class ZooCfg {
             "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
             "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
-            "connectToLearnerMasterLimit", "peerType");
+            "connectToLearnerMasterLimit");
 
     private static final Set<String> KNOWN = Set.of(
             "tickTime", "dataDir", "dataLogDir", "clientPort", "clientPortAddress", "maxClientCnxns",
             "minSessionTimeout", "maxSessionTimeout", "jute.maxbuffer", "extendedTypesEnabled",
             "4lw.commands.whitelist", "initLimit", "syncLimit", "globalOutstandingLimit",
-            "DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest");
+            "DigestAuthenticationProvider.superDigest", "zookeeper.DigestAuthenticationProvider.superDigest",
+            "peerType");
 
     private ZooCfg() {
     }
@@ -118,7 +119,7 @@ public final class ZooCfg {
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
                 SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
-                ReadConsistencyConfig.parse(values));
+                PeerRolesCfg.parse(values, servers), ReadConsistencyConfig.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

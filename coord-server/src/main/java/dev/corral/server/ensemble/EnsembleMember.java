@@ -1,7 +1,9 @@
 package dev.corral.server.ensemble;
 
 import dev.corral.server.config.ConfigException;
+import dev.corral.server.config.PeerRoles;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.lifecycle.FatalStop;
 import dev.corral.server.pipeline.RequestProcessor;
 import dev.corral.server.pipeline.ServerContext;
 import dev.corral.server.pipeline.Sessions;
@@ -22,6 +24,8 @@ import dev.corral.zab.Zxid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -46,7 +50,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private volatile ReplicatedWritePath writePath;
 
     /** The exit code of a member process that stops on a replication error it cannot continue from. */
-    public static final int FATAL_EXIT = 70;
+    public static final int FATAL_EXIT = FatalStop.EXIT_CODE;
 
     /**
      * {@code exitOnFatal}: a server process exits when replication stops on an error it cannot continue from (a full
@@ -68,7 +72,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         // within a fraction of tickTime (see ZAB_TICK_MS); the limits stay the same in wall time.
         int ticksPerTick = Math.max(1, (config.tickTime() + ZAB_TICK_MS - 1) / ZAB_TICK_MS);
         int zabTickMs = Math.max(1, config.tickTime() / ticksPerTick);
-        ZabConfig zab = new ZabConfig(myId, new MajorityQuorum(config.servers().keySet()),
+        ZabConfig zab = new ZabConfig(myId, quorum(config, myId),
                 config.initLimit() * ticksPerTick, config.syncLimit() * ticksPerTick);
         RoleListener roles = new RoleListener() {
             @Override
@@ -81,9 +85,8 @@ public final class EnsembleMember implements Replication, AutoCloseable {
                 if (exitOnFatal) {
                     // Staying up would keep a member that never serves again, even once the disk has room: a
                     // full disk took members out for good in the fault campaign (disk-full nemesis).
-                    LOG.error("server {}: replication stopped on an error it cannot continue from; exiting with code"
-                            + " {} (restart it once the cause is fixed)", myId, FATAL_EXIT, error);
-                    Runtime.getRuntime().halt(FATAL_EXIT);
+                    FatalStop.halt("server " + myId + ": replication stopped on an error it cannot continue from",
+                            error);
                 }
                 LOG.error("server {}: replication stopped; this server stops serving", myId, error);
                 processor.event(() -> writePath.onStatus(PeerStatus.STARTING, nowMs()));
@@ -93,6 +96,22 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         SnapshotSink sink = this::install;
         this.driver = new ZabDriver(zab, zabTickMs, log, transport, store.lastZxid(),
                 new ZabDriver.Host(this::committed, roles, source, sink));
+    }
+
+    /**
+     * The voters and the members. As in ZooKeeper, the server list says who observes: a {@code peerType} that
+     * disagrees with this server's {@code server.N} line is overruled, with ZooKeeper's warning.
+     */
+    private static MajorityQuorum quorum(ServerConfig config, int myId) {
+        PeerRoles roles = config.peerRoles();
+        boolean listed = roles.isObserver(myId);
+        if (listed != roles.peerTypeObserver()) {
+            LOG.warn("Peer type from servers list ({}) doesn't match peerType ({}). Defaulting to servers list.",
+                    listed ? "OBSERVER" : "PARTICIPANT", roles.peerTypeObserver() ? "OBSERVER" : "PARTICIPANT");
+        }
+        Set<Integer> voters = new TreeSet<>(config.servers().keySet());
+        voters.removeAll(roles.observers());
+        return new MajorityQuorum(voters, config.servers().keySet());
     }
 
     /**
@@ -241,10 +260,10 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("learners", (long) f.learners());
         m.put("synced_followers", (long) f.syncedFollowers());
-        // Corral has no observers or non-voting followers, and answers sync as a replicated empty txn: no
-        // pending-sync table.
+        // Non-voting followers exist in ZooKeeper only while a reconfig turns observers into voters (Corral has no
+        // reconfig), and sync is a replicated empty txn here: no pending-sync table.
         m.put("synced_non_voting_followers", 0L);
-        m.put("synced_observers", 0L);
+        m.put("synced_observers", (long) f.syncedObservers());
         m.put("pending_syncs", 0L);
         m.put("leader_uptime", f.uptimeMs());
         m.put("last_proposal_size", f.lastProposalSize());

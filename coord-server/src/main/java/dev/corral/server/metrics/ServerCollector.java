@@ -66,7 +66,7 @@ final class ServerCollector implements MultiCollector {
         if (member != null) {
             // ZooKeeper exports quorum_size on the leader only, as the leader's view of the voting members.
             if (member.status().role() == Role.LEADING) {
-                gauge(out, "quorum_size", member.servers().size());
+                gauge(out, "quorum_size", member.voterCount());
             }
             gauge(out, "corral_zab_epoch", member.status().epoch());
             member.zabCounters().forEach((name, value) -> counter(out, "corral_" + name, value));

@@ -12,6 +12,11 @@ public interface Membership {
     /** zoo.cfg's server.N lines: id to "host:quorumPort:electionPort[...]". */
     Map<Integer, String> servers();
 
+    /** How many of the servers vote (the others observe). */
+    default int voterCount() {
+        return servers().size();
+    }
+
     /** The ZAB driver's counters (cheap to read from any thread), by metric name without the corral_ prefix. */
     Map<String, Long> zabCounters();
 }

@@ -1,6 +1,7 @@
 package dev.corral.server.pipeline;
 
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.lifecycle.FatalStop;
 import dev.corral.server.sasl.SaslLogin;
 import dev.corral.server.session.SessionTable;
 import dev.corral.server.tree.StoreFailure;
@@ -226,9 +227,9 @@ public final class RequestProcessor implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 // A failure here means the store failed: stop rather than answer from a state we cannot trust.
-                LOG.error("request processor failed; stopping", e);
                 running = false;
-                Runtime.getRuntime().halt(70);
+                // The store's message names its directory and file (e.g. "store at DIR/tree: ... No space left").
+                FatalStop.halt("request processor failed (" + e.getMessage() + "); stopping", e);
             }
         }
     }

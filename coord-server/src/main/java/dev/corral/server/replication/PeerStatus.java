@@ -5,7 +5,7 @@ import dev.corral.zab.Role;
 /**
  * What a peer is doing, as the server reports it (Mode) and uses it to redirect writes.
  *
- * @param role     LOOKING, FOLLOWING or LEADING
+ * @param role     LOOKING, FOLLOWING, LEADING or OBSERVING
  * @param leaderId the leader this peer follows or is, -1 while looking
  * @param epoch    the epoch being led or followed (the leader's new epoch once chosen), else the current epoch
  * @param active   true for an established leader (may propose) or a follower synced with UPTODATE (serves the
@@ -19,11 +19,12 @@ public record PeerStatus(Role role, int leaderId, long epoch, boolean active) {
         return role == Role.LEADING && active;
     }
 
-    /** What srvr prints as Mode: "leader", "follower" or "looking". */
+    /** What srvr prints as Mode: "leader", "follower", "observer" or "looking". */
     public String mode() {
         return switch (role) {
             case LEADING -> "leader";
             case FOLLOWING -> "follower";
+            case OBSERVING -> "observer";
             default -> "looking";
         };
     }

@@ -67,11 +67,12 @@ public final class ZabDriver implements AutoCloseable {
      * the sizes of its proposals (bytes; -1 before the first, as ZooKeeper's BufferStats).
      */
     public record LeaderFigures(int learners, int syncedFollowers, long uptimeMs, long lastProposalSize,
-                                long minProposalSize, long maxProposalSize) {
+                                long minProposalSize, long maxProposalSize, int syncedObservers) {
     }
 
     private volatile int learners;
     private volatile int syncedFollowers;
+    private volatile int syncedObservers;
     private volatile long leadingSinceNanos;
     private volatile long lastProposalSize = -1;
     private volatile long minProposalSize = -1;
@@ -312,7 +313,7 @@ public final class ZabDriver implements AutoCloseable {
             return null;
         }
         return new LeaderFigures(learners, syncedFollowers, (System.nanoTime() - leadingSinceNanos) / 1_000_000,
-                lastProposalSize, minProposalSize, maxProposalSize);
+                lastProposalSize, minProposalSize, maxProposalSize, syncedObservers);
     }
 
     public PeerStatus status() {
@@ -675,6 +676,7 @@ public final class ZabDriver implements AutoCloseable {
     private void publishStatus() {
         learners = node.learners();
         syncedFollowers = node.syncedFollowers();
+        syncedObservers = node.syncedObservers();
         long epoch = switch (node.role()) {
             case LEADING -> node.leaderEpoch() >= 0 ? node.leaderEpoch() : node.currentEpoch();
             default -> node.currentEpoch();

@@ -80,6 +80,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     /** False: writes skip the WAL and a synced commit flushes instead (see {@link StoreOptions#writeAheadLog}). */
     private final boolean writeAheadLog;
     private final FlushOptions flushAndWait;
+    private final BackgroundErrorStop errorStop;
 
     private final ConcurrentHashMap<Long, List<ACL>> aclById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<List<ACL>, Long> idByAcl = new ConcurrentHashMap<>();
@@ -104,8 +105,9 @@ public final class RocksZnodeStore implements ZnodeStore {
 
     private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
                             WriteOptions syncWrite, WriteOptions asyncWrite, boolean writeAheadLog,
-                            FlushOptions flushAndWait) {
+                            FlushOptions flushAndWait, BackgroundErrorStop errorStop) {
         this.dir = dir;
+        this.errorStop = errorStop;
         this.db = db;
         this.handles = handles;
         this.nativeResources = nativeResources;
@@ -130,6 +132,7 @@ public final class RocksZnodeStore implements ZnodeStore {
         List<AutoCloseable> resources = new ArrayList<>();
         List<ColumnFamilyHandle> handleList = new ArrayList<>();
         RocksDB db = null;
+        BackgroundErrorStop errorStop = null;
         try {
             // Few shards: RocksDB's default for 64 MiB is 64 shards of 1 MiB, and a block larger than its shard is
             // evicted as soon as it is used.
@@ -147,7 +150,9 @@ public final class RocksZnodeStore implements ZnodeStore {
                 }
                 descriptors.add(new ColumnFamilyDescriptor(cf.nameBytes, track(resources, cfOptions)));
             }
+            errorStop = track(resources, new BackgroundErrorStop("store", dir));
             DBOptions dbOptions = track(resources, new DBOptions()
+                    .setListeners(List.of(errorStop))
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
                     .setMaxOpenFiles(options.maxOpenFiles())
@@ -168,6 +173,7 @@ public final class RocksZnodeStore implements ZnodeStore {
             FlushOptions flushAndWait = track(resources, new FlushOptions().setWaitForFlush(true));
 
             db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
+            errorStop.opened(db);
             verifyTables(db, dir);
 
             ColumnFamilyHandle[] handles = new ColumnFamilyHandle[Cf.values().length];
@@ -175,13 +181,16 @@ public final class RocksZnodeStore implements ZnodeStore {
                 handles[cf.ordinal()] = handleList.get(cf.ordinal() + 1);   // 0 is "default"
             }
             RocksZnodeStore store = new RocksZnodeStore(dir, db, handles, resources, syncWrite, asyncWrite, wal,
-                    flushAndWait);
+                    flushAndWait, errorStop);
             handleList.get(0).close();                                      // "default" is never used
             store.load();
             LOG.info("Opened store {} in {} ms: lastZxid=0x{}, {} ACL lists", dir,
                     (System.nanoTime() - start) / 1_000_000, Long.toHexString(store.lastZxid), store.aclById.size());
             return store;
         } catch (RocksDBException | RuntimeException e) {
+            if (errorStop != null) {
+                errorStop.closing();
+            }
             for (ColumnFamilyHandle h : handleList) {
                 h.close();
             }
@@ -592,6 +601,7 @@ public final class RocksZnodeStore implements ZnodeStore {
             } catch (RocksDBException e) {
                 failure = e;
             }
+            errorStop.closing();
             for (ColumnFamilyHandle h : handles) {
                 h.close();
             }
@@ -639,6 +649,8 @@ public final class RocksZnodeStore implements ZnodeStore {
             m.put("rocksdb_block_cache_capacity_bytes",
                     db.getLongProperty(handles[0], "rocksdb.block-cache-capacity"));
             m.put("rocksdb_live_sst_files_bytes", db.getLongProperty("rocksdb.live-sst-files-size"));
+            // What the memtables hold in native memory (all families): with the block cache, most of RocksDB's RSS.
+            m.put("rocksdb_cur_size_all_mem_tables_bytes", db.getLongProperty("rocksdb.cur-size-all-mem-tables"));
         } catch (org.rocksdb.RocksDBException e) {
             // A property the engine cannot give is left out of this scrape; the store itself is fine.
         }

@@ -64,6 +64,7 @@ public final class ZabLogStore implements AutoCloseable {
     private final Options options;
     private final RocksDB db;
     private final WriteOptions syncWrite;
+    private final BackgroundErrorStop errorStop;
     private final WriteOptions plainWrite = new WriteOptions();
     private final Object closeLock = new Object();
     private volatile boolean closed;
@@ -73,8 +74,9 @@ public final class ZabLogStore implements AutoCloseable {
     private Zxid last;
     private PendingInstall pendingInstall;
 
-    private ZabLogStore(Path dir, Options options, RocksDB db, WriteOptions syncWrite) {
+    private ZabLogStore(Path dir, Options options, RocksDB db, WriteOptions syncWrite, BackgroundErrorStop errorStop) {
         this.dir = dir;
+        this.errorStop = errorStop;
         this.options = options;
         this.db = db;
         this.syncWrite = syncWrite;
@@ -100,6 +102,8 @@ public final class ZabLogStore implements AutoCloseable {
                 .setKeepLogFileNum(2)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setMaxBackgroundJobs(1);
+        BackgroundErrorStop errorStop = new BackgroundErrorStop("ZAB log", dir);
+        options.setListeners(List.of(errorStop));
         WriteOptions sync = new WriteOptions().setSync(true);
         RocksDB db;
         try {
@@ -107,12 +111,14 @@ public final class ZabLogStore implements AutoCloseable {
         } catch (RocksDBException e) {
             sync.close();
             options.close();
+            errorStop.close();
             throw new StoreException("cannot open ZAB log " + dir + ": " + WalCheck.describeOpenFailure(dir, e)
                     + ". This member refuses to start rather than serve or lead without entries it may have"
                     + " acknowledged; with a quorum of the other members up, move its data directory aside and start"
                     + " it empty to catch up from them (docs/operations.md)", e);
         }
-        ZabLogStore store = new ZabLogStore(dir, options, db, sync);
+        errorStop.opened(db);
+        ZabLogStore store = new ZabLogStore(dir, options, db, sync, errorStop);
         try {
             store.load();
         } catch (RuntimeException e) {
@@ -449,11 +455,13 @@ public final class ZabLogStore implements AutoCloseable {
             } catch (RocksDBException e) {
                 LOG.warn("ZAB log {}: WAL sync on close failed: {}", dir, e.getMessage());
             }
+            errorStop.closing();
             db.close();
         }
         syncWrite.close();
         plainWrite.close();
         options.close();
+        errorStop.close();
     }
 
     private void ensureOpen() {

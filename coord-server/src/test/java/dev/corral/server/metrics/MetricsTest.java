@@ -138,7 +138,8 @@ class MetricsTest {
         assertThat(ours.values().get("corral_rocksdb_estimate_num_keys")).isPositive();
         assertThat(ours.values().get("corral_rocksdb_block_cache_capacity_bytes")).isPositive();
         assertThat(ours.values()).containsKeys("corral_rocksdb_estimate_pending_compaction_bytes",
-                "corral_rocksdb_num_running_compactions", "corral_rocksdb_block_cache_usage_bytes");
+                "corral_rocksdb_num_running_compactions", "corral_rocksdb_block_cache_usage_bytes",
+                "corral_rocksdb_cur_size_all_mem_tables_bytes");
         // exportJvmInfo: the JVM's metrics are there (under the 1.x client's names; see docs/operations.md).
         assertThat(ours.types().keySet()).anyMatch(n -> n.startsWith("jvm_memory"));
         assertThat(zk.types().keySet()).anyMatch(n -> n.startsWith("jvm_memory"));

@@ -5,6 +5,7 @@ import dev.corral.faults.cluster.Node;
 import dev.corral.faults.history.Op;
 import dev.corral.faults.nemesis.Nemesis;
 import dev.corral.faults.nemesis.OverloadNemesis;
+import dev.corral.faults.resources.LiveSampler;
 import dev.corral.faults.resources.ResourceSampler;
 import dev.corral.faults.workload.Client;
 import dev.corral.faults.workload.FloodWorkload;
@@ -74,6 +75,8 @@ final class Phase {
         workloads.forEach(w -> recorders.put(w, new Recorder()));
         origin = System.nanoTime();
         ResourceSampler sampler = new ResourceSampler(cluster, o.sample(), origin);
+        LiveSampler live = o.liveSample().isZero() ? null
+                : new LiveSampler(cluster, o.liveSample(), origin, dir.resolve("live"));
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
         for (Workload w : workloads) {
@@ -103,6 +106,9 @@ final class Phase {
             }
         }
         sampler.close();   // the trend is the phase's: healing, final reads and judging are not part of it
+        if (live != null) {
+            live.close();
+        }
         healAll();
         Thread.sleep(o.settle().toMillis());
         List<Result> results = new ArrayList<>();
@@ -122,6 +128,10 @@ final class Phase {
         }
         sampler.write(dir.resolve("resources.csv"));
         summarise(recorders, sampler);
+        if (live != null) {
+            live.write(dir.resolve("live.csv"));
+            live.trends().values().forEach(t -> summary.add("live " + t.line()));
+        }
         Files.write(dir.resolve("nemesis.log"), nemesisLog);
         return results;
     }

@@ -34,6 +34,7 @@ public final class Run {
         java.util.Map<String, List<String>> summaries = new java.util.LinkedHashMap<>();
         Network net = new Network(o.netPrefix(), o.nodes());
         Cluster cluster = new Cluster(net, o.out().resolve("nodes"), o.nodes(), o.server(), o.jars(), o.tickTime(),
+                !o.liveSample().isZero(),
                 o.corralLinearizableReads() && o.server() != ServerKind.ZOOKEEPER
                         ? List.of("corral.linearizableReads=true") : List.of());
         Thread hook = new Thread(() -> teardown(cluster, net), "teardown");

@@ -16,13 +16,16 @@ public final class Cluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final ServerKind kind;
 
-    /** {@code extraCfg}: zoo.cfg lines every member gets besides the campaign's own. */
+    /**
+     * {@code observed}: members run with native memory tracking and (Corral) /metrics, for the live-set sampler.
+     * {@code extraCfg}: zoo.cfg lines every member gets besides the campaign's own.
+     */
     public Cluster(Network net, Path dir, int size, ServerKind kind, ServerKind.Jars jars, int tickTime,
-                   List<String> extraCfg) {
+            boolean observed, List<String> extraCfg) {
         this.net = net;
         this.kind = kind;
         for (int id = 1; id <= size; id++) {
-            Node n = new Node(id, net, dir.resolve("n" + id), kind, jars);
+            Node n = new Node(id, net, dir.resolve("n" + id), kind, jars, observed);
             try {
                 n.configure(size, tickTime, 0, extraCfg);
             } catch (IOException e) {

@@ -16,18 +16,22 @@ import java.util.concurrent.TimeUnit;
 /** One ensemble member: its process inside its namespace, its directory (zoo.cfg, data, server.log). */
 public final class Node {
     public static final int CLIENT_PORT = 2181;
+    /** Where an observed Corral member serves /metrics (on its own address). */
+    public static final int METRICS_PORT = 7000;
 
     private final int id;
     private final Network net;
     private final Path dir;
     private final ServerKind kind;
     private final ServerKind.Jars jars;
+    private final boolean observed;
     private Process process;
     private boolean paused;
     private int starts;
 
-    Node(int id, Network net, Path dir, ServerKind kind, ServerKind.Jars jars) {
+    Node(int id, Network net, Path dir, ServerKind kind, ServerKind.Jars jars, boolean observed) {
         this.id = id;
+        this.observed = observed;
         this.net = net;
         this.dir = dir;
         this.kind = kind;
@@ -66,6 +70,11 @@ public final class Node {
                 "dataDir=" + dataDir(), "clientPort=" + CLIENT_PORT, "clientPortAddress=" + address(),
                 "maxClientCnxns=0", "4lw.commands.whitelist=*", "admin.enableServer=false",
                 "minSessionTimeout=" + 2 * tickTime, "maxSessionTimeout=" + 40 * tickTime));
+        if (observed && kind.servesMetrics()) {
+            cfg.addAll(List.of("metricsProvider.className=org.apache.zookeeper.metrics.prometheus"
+                    + ".PrometheusMetricsProvider", "metricsProvider.httpHost=" + address(),
+                    "metricsProvider.httpPort=" + METRICS_PORT));
+        }
         for (int i = 1; i <= size; i++) {
             cfg.add("server." + i + "=" + net.address(i) + ":2888:3888");
         }
@@ -78,7 +87,7 @@ public final class Node {
             return;
         }
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.namespace(id)));
-        cmd.addAll(kind.command(jars, dir.resolve("zoo.cfg")));
+        cmd.addAll(kind.command(jars, dir.resolve("zoo.cfg"), observed));
         try {
             Files.writeString(log(), "\n==== campaign: start #" + (++starts) + " " + java.time.Instant.now()
                     + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
@@ -155,6 +164,26 @@ public final class Node {
             out.flush();
             InputStream in = s.getInputStream();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The member's /metrics page (Prometheus text), or "" when it does not serve one or does not answer. */
+    public String metrics() {
+        if (!observed || !kind.servesMetrics()) {
+            return "";
+        }
+        try {
+            var c = (java.net.HttpURLConnection) new java.net.URL("http://" + address() + ":" + METRICS_PORT
+                    + "/metrics").openConnection();
+            c.setConnectTimeout(1000);
+            c.setReadTimeout(3000);
+            try (InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } finally {
+                c.disconnect();
+            }
         } catch (IOException e) {
             return "";
         }

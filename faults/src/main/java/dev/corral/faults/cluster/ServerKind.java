@@ -31,9 +31,15 @@ public enum ServerKind {
     public record Jars(Path corralJar, Path brokenClasses, String zookeeperClasspath, Path zookeeperLogback) {
     }
 
-    /** The java command line for one member (the caller prefixes ip netns exec). */
-    public List<String> command(Jars jars, Path zooCfg) {
+    /**
+     * The java command line for one member (the caller prefixes ip netns exec); {@code observed} adds native memory
+     * tracking (summary: a few percent of malloc cost) for the live-set sampler's start and end reports.
+     */
+    public List<String> command(Jars jars, Path zooCfg, boolean observed) {
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        if (observed) {
+            cmd.add("-XX:NativeMemoryTracking=summary");
+        }
         switch (this) {
             case CORRAL -> cmd.addAll(List.of("-cp", jars.corralJar().toString(), "dev.corral.server.Main"));
             case CORRAL_BROKEN -> cmd.addAll(List.of("-cp", jars.brokenClasses() + ":" + jars.corralJar(),
@@ -44,5 +50,10 @@ public enum ServerKind {
         }
         cmd.add(zooCfg.toString());
         return cmd;
+    }
+
+    /** Corral serves /metrics (its RocksDB figures); ZooKeeper's Prometheus provider is not on its classpath here. */
+    public boolean servesMetrics() {
+        return this != ZOOKEEPER;
     }
 }

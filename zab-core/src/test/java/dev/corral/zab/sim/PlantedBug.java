@@ -28,5 +28,10 @@ public enum PlantedBug {
      * of one epoch can both complete discovery. Injected on the wire: a {@link dev.corral.zab.StaleEpochPromise} tap
      * in front of every node. Caught under {@link FaultProfile#DISCOVERY_RACE}.
      */
-    ACCEPT_STALE_EPOCH
+    ACCEPT_STALE_EPOCH,
+    /**
+     * Observers' acknowledgements count toward quorums as if they were voters. Injected through the configuration:
+     * each peer's {@code ZabConfig} gets an {@link ObserversCounted} verifier. Needs observers in the run.
+     */
+    OBSERVERS_COUNTED
 }

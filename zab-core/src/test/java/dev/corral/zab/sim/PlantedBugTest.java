@@ -3,6 +3,7 @@ package dev.corral.zab.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,12 +39,23 @@ class PlantedBugTest {
         "ACCEPT_STALE_EPOCH,    5, 60,  discovery-race, one leader per epoch past discovery",
     })
     void plantedBugIsCaught(PlantedBug bug, int peers, int maxSeeds, String profile, String invariants) {
+        caughtWithin(bug, peers, 0, maxSeeds, profile, invariants);
+    }
+
+    /** Counting observers as voters commits what only a minority of voters holds: 3 voters + 2 observers. */
+    @Test
+    void observersCountedIsCaught() {
+        caughtWithin(PlantedBug.OBSERVERS_COUNTED, 3, 2, 10, "standard", "committed is durable on a quorum");
+    }
+
+    private static void caughtWithin(PlantedBug bug, int peers, int observers, int maxSeeds, String profile,
+            String invariants) {
         Violation caught = null;
         Simulation sim = null;
         long seed = 1;
         for (; seed <= maxSeeds && caught == null; seed++) {
             sim = new Simulation(SimConfig.standard(peers, seed).withProfile(FaultProfile.named(profile))
-                    .withBugs(Set.of(bug)));
+                    .withObservers(observers).withBugs(Set.of(bug)));
             try {
                 sim.run();
             } catch (Violation v) {

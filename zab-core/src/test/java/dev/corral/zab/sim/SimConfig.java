@@ -14,12 +14,22 @@ import java.util.Set;
  * @param bugs          planted bugs, injected around every peer (see {@link PlantedBug})
  * @param trace         print every event
  * @param profile       how faults are injected
+ * @param observers     members without a vote, ids after the voters' ({@code peers + 1 ...}); they take every fault
  */
 public record SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
-                        Set<PlantedBug> bugs, boolean trace, FaultProfile profile) {
+                        Set<PlantedBug> bugs, boolean trace, FaultProfile profile, int observers) {
     public SimConfig(int peers, long seed, long faultMillis, long healMillis, boolean faults, boolean compaction,
                      Set<PlantedBug> bugs, boolean trace) {
-        this(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, FaultProfile.STANDARD);
+        this(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, FaultProfile.STANDARD, 0);
+    }
+
+    /** Voters plus observers. */
+    public int members() {
+        return peers + observers;
+    }
+
+    public SimConfig withObservers(int k) {
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, profile, k);
     }
 
     public static SimConfig standard(int peers, long seed) {
@@ -27,22 +37,22 @@ public record SimConfig(int peers, long seed, long faultMillis, long healMillis,
     }
 
     public SimConfig withProfile(FaultProfile p) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, p);
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, trace, p, observers);
     }
 
     public SimConfig withBugs(Set<PlantedBug> b) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace, profile);
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, b, trace, profile, observers);
     }
 
     public SimConfig withTrace(boolean t) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, t, profile);
+        return new SimConfig(peers, seed, faultMillis, healMillis, faults, compaction, bugs, t, profile, observers);
     }
 
     public SimConfig withFaults(boolean f) {
-        return new SimConfig(peers, seed, faultMillis, healMillis, f, compaction, bugs, trace, profile);
+        return new SimConfig(peers, seed, faultMillis, healMillis, f, compaction, bugs, trace, profile, observers);
     }
 
     public SimConfig withFaultMillis(long ms) {
-        return new SimConfig(peers, seed, ms, healMillis, faults, compaction, bugs, trace, profile);
+        return new SimConfig(peers, seed, ms, healMillis, faults, compaction, bugs, trace, profile, observers);
     }
 }

@@ -111,7 +111,7 @@ final class SimHost {
         }
         if (m instanceof Message.Diff || m instanceof Message.Trunc || m instanceof Message.Snap
                 || m instanceof Message.NewLeader || m instanceof Message.NewEpoch || m instanceof Message.TakeOver
-                || m instanceof Message.LeadershipRequest) {
+                || m instanceof Message.LeadershipRequest || m instanceof Message.Inform) {
             sim.count("msg." + m.getClass().getSimpleName());
         }
         if (m instanceof Message.TakeOver t && t.target() == id) {

@@ -63,12 +63,16 @@ public final class Simulation {
         for (int i = 1; i <= config.peers(); i++) {
             ids.add(i);
         }
-        QuorumVerifier quorum = new MajorityQuorum(ids);
-        this.network = new Network(this, config.peers());
-        for (int i = 1; i <= config.peers(); i++) {
+        Set<Integer> members = new TreeSet<>(ids);
+        for (int i = config.peers() + 1; i <= config.members(); i++) {
+            members.add(i);
+        }
+        QuorumVerifier quorum = members.size() == ids.size() ? new MajorityQuorum(ids) : new MajorityQuorum(ids, members);
+        this.network = new Network(this, config.members());
+        for (int i = 1; i <= config.members(); i++) {
             hosts.add(new SimHost(this, i, new ZabConfig(i, quorumOf(i, quorum), INIT_LIMIT, SYNC_LIMIT, 50), tapOf()));
         }
-        this.checker = new Checker(this, quorum, config.peers());
+        this.checker = new Checker(this, quorum, config.members());
         for (SimHost h : hosts) {
             long offset = random.nextInt(TICK_MILLIS);
             scheduleTick(h, offset);
@@ -76,8 +80,11 @@ public final class Simulation {
         }
     }
 
-    /** The quorum rule peer {@code id} is configured with: the real one, unless COMMIT_WITHOUT_QUORUM is planted. */
+    /** The quorum rule peer {@code id} is configured with: the real one, unless a wrong rule is planted. */
     private QuorumVerifier quorumOf(int id, QuorumVerifier real) {
+        if (config.bugs().contains(PlantedBug.OBSERVERS_COUNTED)) {
+            return new ObserversCounted(real, () -> count("planted." + PlantedBug.OBSERVERS_COUNTED));
+        }
         if (!config.bugs().contains(PlantedBug.COMMIT_WITHOUT_QUORUM)) {
             return real;
         }
@@ -276,7 +283,7 @@ public final class Simulation {
     }
 
     private void injectFault() {
-        int n = config.peers();
+        int n = config.members();
         FaultProfile profile = config.profile();
         int kind = random.nextInt(profile.totalWeight());
         if (kind < profile.linkWeight()) {
@@ -579,9 +586,10 @@ public final class Simulation {
 
     Violation violation(String invariant, String message) {
         String text = "[" + invariant + "] " + message + "\n  seed=" + config.seed() + " peers=" + config.peers()
+                + " observers=" + config.observers()
                 + " profile=" + config.profile().name() + " bugs=" + config.bugs() + " t=" + now + "ms" + "\n  peers:" + states()
                 + "\n  replay: mvn -pl zab-core test -Dtest=SimulationTest -Dzab.seed=" + config.seed()
-                + " -Dzab.peers=" + config.peers() + " -Dzab.profile=" + config.profile().name() + " -Dzab.trace=true"
+                + " -Dzab.peers=" + config.peers() + " -Dzab.observers=" + config.observers() + " -Dzab.profile=" + config.profile().name() + " -Dzab.trace=true"
                 + "\n  last events:\n    " + String.join("\n    ", traceTail);
         return new Violation(invariant, text);
     }

@@ -31,26 +31,32 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Three Corral servers, each in its own JVM ({@code dev.corral.server.Main zoo.cfg}, a private copy of this test
+ * Corral servers (three voters unless told otherwise, plus any observers), each in its own JVM ({@code dev.corral.server.Main zoo.cfg}, a private copy of this test
  * run's classpath, see {@link ChildProcess#testClasspath()}), replicating over loopback. A test can kill -9, pause
  * (SIGSTOP), resume (SIGCONT), restart and wipe any of them, ask each for its role with {@code srvr}, and compare
  * the trees the servers hold.
  */
 final class ProcessEnsemble implements AutoCloseable {
+    /** The voters of the default ensemble. */
     static final int SIZE = 3;
     private static final String READY = "Corral serving clients on port ";
 
     private final Path dir;
     private final String name;
-    private final int[] clientPorts = new int[SIZE + 1];
-    private final int[] quorumPorts = new int[SIZE + 1];
-    private final ChildProcess[] processes = new ChildProcess[SIZE + 1];
+    /** Apache ZooKeeper 3.9.5's QuorumPeerMain (the test classpath's) instead of Corral, for side-by-side runs. */
+    private boolean zookeeper;
+    /** Voters are ids 1..voters, observers the ids after them up to {@code members}. */
+    private final int voters;
+    private final int members;
+    private final int[] clientPorts;
+    private final int[] quorumPorts;
+    private final ChildProcess[] processes;
     /** Everything every incarnation of each server printed (a restart starts a new transcript). */
-    private final StringBuilder[] history = new StringBuilder[SIZE + 1];
-    private final boolean[] paused = new boolean[SIZE + 1];
+    private final StringBuilder[] history;
+    private final boolean[] paused;
     private final List<String> jvmOptions;
     /** Each server's zoo.cfg as the constructor wrote it, before {@link #configure} adds to it. */
-    private final String[] baseConfig = new String[SIZE + 1];
+    private final String[] baseConfig;
 
     /** {@code name} names the directory under target/ensemble-process-logs that keeps the servers' output. */
     ProcessEnsemble(Path dir, String name) {
@@ -59,22 +65,46 @@ final class ProcessEnsemble implements AutoCloseable {
 
     /** {@code jvmOptions} go to every server JVM (e.g. {@code -Dcorral.logTrimInterval=100}). */
     ProcessEnsemble(Path dir, String name, List<String> jvmOptions) {
+        this(dir, name, jvmOptions, SIZE, 0);
+    }
+
+    /** The same layout and zoo.cfg run by Apache ZooKeeper 3.9.5's QuorumPeerMain, one JVM per server. */
+    static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers) {
+        ProcessEnsemble e = new ProcessEnsemble(dir, name, List.of("-Dzookeeper.admin.enableServer=false"), voters,
+                observers);
+        e.zookeeper = true;
+        return e;
+    }
+
+    /**
+     * {@code voters} voting servers and {@code observers} more ({@code server.N=...:observer} in every config and
+     * {@code peerType=observer} in the observers' own), as ZooKeeper's docs configure them.
+     */
+    ProcessEnsemble(Path dir, String name, List<String> jvmOptions, int voters, int observers) {
         this.dir = dir;
         this.name = name;
         this.jvmOptions = List.copyOf(jvmOptions);
-        for (int id = 1; id <= SIZE; id++) {
+        this.voters = voters;
+        this.members = voters + observers;
+        clientPorts = new int[members + 1];
+        quorumPorts = new int[members + 1];
+        processes = new ChildProcess[members + 1];
+        history = new StringBuilder[members + 1];
+        paused = new boolean[members + 1];
+        baseConfig = new String[members + 1];
+        for (int id = 1; id <= members; id++) {
             clientPorts[id] = ChildProcess.freePort();
             quorumPorts[id] = ChildProcess.freePort();
             history[id] = new StringBuilder();
         }
         StringBuilder servers = new StringBuilder();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             // The election port is parsed and unused (docs/replication.md); a free one keeps the line honest.
             servers.append("server.").append(id).append("=127.0.0.1:").append(quorumPorts[id]).append(':')
-                    .append(ChildProcess.freePort()).append('\n');
+                    .append(ChildProcess.freePort()).append(id > voters ? ":observer" : "").append('\n');
         }
         try {
-            for (int id = 1; id <= SIZE; id++) {
+            for (int id = 1; id <= members; id++) {
                 Path home = home(id);
                 Files.createDirectories(dataDir(id));
                 Files.writeString(dataDir(id).resolve("myid"), id + "\n");
@@ -88,6 +118,7 @@ final class ProcessEnsemble implements AutoCloseable {
                         + "clientPortAddress=127.0.0.1\n"
                         + "4lw.commands.whitelist=*\n"
                         + "admin.enableServer=false\n"
+                        + (id > voters ? "peerType=observer\n" : "")
                         + servers;
                 Files.writeString(home.resolve("zoo.cfg"), baseConfig[id], StandardCharsets.UTF_8);
                 Files.writeString(home.resolve("logback.xml"), """
@@ -141,10 +172,10 @@ final class ProcessEnsemble implements AutoCloseable {
 
     /** Starts every server (in parallel) and waits until one leads and the others follow. Returns the leader. */
     int startAll() {
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             launch(id);
         }
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             awaitServing(id);
         }
         long t0 = System.nanoTime();
@@ -192,7 +223,8 @@ final class ProcessEnsemble implements AutoCloseable {
         Path home = home(id);
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dlogback.configurationFile=" + home.resolve("logback.xml"));
-        processes[id] = ChildProcess.start(ChildProcess.java("dev.corral.server.Main", options,
+        processes[id] = ChildProcess.start(ChildProcess.java(
+                zookeeper ? "org.apache.zookeeper.server.quorum.QuorumPeerMain" : "dev.corral.server.Main", options,
                 home.resolve("zoo.cfg").toString()), home);
         paused[id] = false;
         log("server %d: started, pid %d", id, processes[id].pid());
@@ -200,8 +232,13 @@ final class ProcessEnsemble implements AutoCloseable {
 
     private void awaitServing(int id) {
         ChildProcess p = processes[id];
-        p.awaitOutput(0, s -> s.contains(READY + clientPorts[id]) || !p.isAlive(), Duration.ofSeconds(90),
-                "server " + id + " to serve its client port");
+        if (zookeeper) { // its client port opens before the election; it says so only at INFO
+            await(() -> !p.isAlive() || "imok".equals(fourLetter(id, "ruok")), Duration.ofSeconds(90),
+                    "server " + id + " to answer ruok");
+        } else {
+            p.awaitOutput(0, s -> s.contains(READY + clientPorts[id]) || !p.isAlive(), Duration.ofSeconds(90),
+                    "server " + id + " to serve its client port");
+        }
         if (!p.isAlive()) {
             throw new AssertionError("server " + id + " exited during start-up:\n" + p.output());
         }
@@ -305,7 +342,7 @@ final class ProcessEnsemble implements AutoCloseable {
 
     String connectStringAll() {
         List<String> parts = new ArrayList<>();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             parts.add(connectString(id));
         }
         return String.join(",", parts);
@@ -355,10 +392,13 @@ final class ProcessEnsemble implements AutoCloseable {
         return null;
     }
 
-    /** The one running server whose {@code srvr} says leader, if every other running server says follower; else -1. */
+    /**
+     * The one running server whose {@code srvr} says leader, if every other running voter says follower and every
+     * running observer says observer; else -1.
+     */
     int leader() {
         int leader = -1;
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             if (!running(id) || paused[id]) {
                 continue;
             }
@@ -368,7 +408,7 @@ final class ProcessEnsemble implements AutoCloseable {
                     return -1;
                 }
                 leader = id;
-            } else if (!"follower".equals(mode)) {
+            } else if (!(id > voters ? "observer" : "follower").equals(mode)) {
                 return -1;
             }
         }
@@ -423,14 +463,14 @@ final class ProcessEnsemble implements AutoCloseable {
             sleep(50);
         }
         StringBuilder modes = new StringBuilder();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             modes.append(" ").append(id).append('=').append(running(id) ? (paused[id] ? "paused" : mode(id)) : "down");
         }
         throw new AssertionError("no stable leader within " + timeout + ";" + modes + "\n" + transcripts());
     }
 
     private boolean allServe() {
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             if (running(id) && !paused[id] && !serves(id)) {
                 return false;
             }
@@ -461,15 +501,15 @@ final class ProcessEnsemble implements AutoCloseable {
         return connect(new OrderedHosts(List.of(address(id))), sessionTimeoutMs, watcher);
     }
 
-    /** A stock client with all three servers, trying {@code first} first and then the others in order. */
+    /** A stock client with every server, trying {@code first} first and then the others in order. */
     ZooKeeper clientPreferring(int first, int sessionTimeoutMs, Watcher watcher) throws Exception {
         return connect(hostsPreferring(first), sessionTimeoutMs, watcher);
     }
 
     OrderedHosts hostsPreferring(int first) {
         List<InetSocketAddress> hosts = new ArrayList<>();
-        for (int k = 0; k < SIZE; k++) {
-            hosts.add(address((first - 1 + k) % SIZE + 1));
+        for (int k = 0; k < members; k++) {
+            hosts.add(address((first - 1 + k) % members + 1));
         }
         return new OrderedHosts(hosts);
     }
@@ -505,7 +545,7 @@ final class ProcessEnsemble implements AutoCloseable {
     /** The server a client's {@link OrderedHosts} connected to last. */
     int serverOf(OrderedHosts hosts) {
         InetSocketAddress a = hosts.current();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             if (a != null && a.getPort() == clientPorts[id]) {
                 return id;
             }
@@ -600,7 +640,7 @@ final class ProcessEnsemble implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<Integer, TreeMap<String, String>> trees = new TreeMap<>();
-            for (int id = 1; id <= SIZE; id++) {
+            for (int id = 1; id <= members; id++) {
                 if (running(id) && !paused[id]) {
                     trees.put(id, tree(id));
                 }
@@ -643,7 +683,7 @@ final class ProcessEnsemble implements AutoCloseable {
     /** Every server's output so far, for failure messages. */
     String transcripts() {
         StringBuilder out = new StringBuilder();
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             out.append("===== server ").append(id).append(" =====\n").append(history[id]).append(output(id));
         }
         String all = out.toString();
@@ -665,7 +705,7 @@ final class ProcessEnsemble implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int id = 1; id <= SIZE; id++) {
+        for (int id = 1; id <= members; id++) {
             if (processes[id] != null) {
                 processes[id].kill();
                 saveTranscript(id);
@@ -676,7 +716,7 @@ final class ProcessEnsemble implements AutoCloseable {
         try {
             Path logs = Path.of("target", "ensemble-process-logs", name);
             Files.createDirectories(logs);
-            for (int id = 1; id <= SIZE; id++) {
+            for (int id = 1; id <= members; id++) {
                 Files.writeString(logs.resolve("server" + id + ".log"), history[id], StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
