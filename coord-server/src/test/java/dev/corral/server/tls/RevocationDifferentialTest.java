@@ -23,17 +23,21 @@ class RevocationDifferentialTest {
     @TempDir
     static Path dir;
     static RevocationCerts certs;
+    /** A second CA whose CRL file is missing: no revocation status can be had for its certificates. */
+    static RevocationCerts noCrl;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
         certs = RevocationCerts.create(dir.resolve("certs"));
+        noCrl = RevocationCerts.create(dir.resolve("no-crl-certs"));
+        Files.delete(Path.of(noCrl.path("ca.crl")));
     }
 
     /** A TLS-only client port with client certificates required and revocation as {@code crl} and {@code ocsp}. */
-    private static Map<String, String> keys(boolean crl, boolean ocsp) {
+    private static Map<String, String> keys(RevocationCerts set, boolean crl, boolean ocsp) {
         Map<String, String> keys = new LinkedHashMap<>();
-        keys.put("ssl.keyStore.location", certs.path("server.pem"));
-        keys.put("ssl.trustStore.location", certs.path("ca.pem"));
+        keys.put("ssl.keyStore.location", set.path("server.pem"));
+        keys.put("ssl.trustStore.location", set.path("ca.pem"));
         keys.put("ssl.clientAuth", "need");
         keys.put("ssl.crl", String.valueOf(crl));
         keys.put("ssl.ocsp", String.valueOf(ocsp));
@@ -42,10 +46,10 @@ class RevocationDifferentialTest {
     }
 
     /** What the good and the revoked client see: whoAmI after connecting, or "refused". */
-    private static Map<String, String> clients(TlsTargets.Target t) throws Exception {
+    private static Map<String, String> clients(RevocationCerts set, TlsTargets.Target t) throws Exception {
         Map<String, String> seen = new LinkedHashMap<>();
         for (String name : new String[] {"good", "revoked"}) {
-            ZKClientConfig config = tls(name + ".pem");
+            ZKClientConfig config = tls(set, name + ".pem");
             String outcome = ClientTlsDifferentialTest.tryConnect(t.tlsAddress(), config);
             if (outcome.equals("connected")) {
                 try (ZooKeeper zk = ClientTlsDifferentialTest.connect(t.tlsAddress(), config)) {
@@ -64,17 +68,19 @@ class RevocationDifferentialTest {
     }
 
     /** Runs the two clients against ZooKeeper, then Corral, with the same keys; returns ZooKeeper's record. */
-    private static Map<String, String> compare(String name, Map<String, String> keys) throws Exception {
+    private static Map<String, String> compare(String name, RevocationCerts set, boolean crl, boolean ocsp)
+            throws Exception {
+        Map<String, String> keys = keys(set, crl, ocsp);
         Path base = Files.createDirectories(dir.resolve(name));
         Map<String, String> reference;
         try (TlsTargets.Target zk = TlsTargets.zookeeper(base.resolve("ref"), keys, false)) {
-            reference = clients(zk);
+            reference = clients(set, zk);
         } finally {
             TlsTargets.clearProperties(keys);
         }
         Map<String, String> ours;
         try (TlsTargets.Target corral = TlsTargets.corral(base.resolve("ours"), keys, false)) {
-            ours = clients(corral);
+            ours = clients(set, corral);
         }
         System.out.println(name + " (zookeeper): " + reference);
         assertThat(ours).as(name).containsExactlyEntriesOf(reference);
@@ -83,14 +89,14 @@ class RevocationDifferentialTest {
 
     @Test
     void crlRefusesTheRevokedCertificate() throws Exception {
-        assertThat(compare("crl", keys(true, false))).containsExactly(
+        assertThat(compare("crl", certs, true, false)).containsExactly(
                 Map.entry("good", "connected as x509:" + RevocationCerts.GOOD),
                 Map.entry("revoked", "refused"));
     }
 
     @Test
     void withoutCrlTheRevokedCertificateConnects() throws Exception {
-        assertThat(compare("no-crl", keys(false, false))).containsExactly(
+        assertThat(compare("no-crl", certs, false, false)).containsExactly(
                 Map.entry("good", "connected as x509:" + RevocationCerts.GOOD),
                 Map.entry("revoked", "connected as x509:" + RevocationCerts.REVOKED));
     }
@@ -98,18 +104,27 @@ class RevocationDifferentialTest {
     /** No certificate names an OCSP responder: the JDK's checker falls back to the distribution point's CRL. */
     @Test
     void ocspWithoutAResponderFallsBackToTheCrl() throws Exception {
-        assertThat(compare("ocsp", keys(false, true))).containsExactly(
+        assertThat(compare("ocsp", certs, false, true)).containsExactly(
                 Map.entry("good", "connected as x509:" + RevocationCerts.GOOD),
                 Map.entry("revoked", "refused"));
     }
 
+    /** Revocation checking fails closed: with no CRL to be had, every client certificate is refused. */
+    @Test
+    void anUnreachableCrlRefusesEveryCertificate() throws Exception {
+        assertThat(compare("crl-missing", noCrl, true, false)).containsExactly(
+                Map.entry("good", "refused"), Map.entry("revoked", "refused"));
+        assertThat(compare("ocsp-missing", noCrl, false, true)).containsExactly(
+                Map.entry("good", "refused"), Map.entry("revoked", "refused"));
+    }
+
     /** A secure client with {@code keyStore} (a PEM file of key and chain) trusting the revocation CA. */
-    private static ZKClientConfig tls(String keyStore) {
+    private static ZKClientConfig tls(RevocationCerts set, String keyStore) {
         ZKClientConfig c = new ZKClientConfig();
         c.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
         c.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
-        c.setProperty("zookeeper.ssl.keyStore.location", certs.path(keyStore));
-        c.setProperty("zookeeper.ssl.trustStore.location", certs.path("ca.pem"));
+        c.setProperty("zookeeper.ssl.keyStore.location", set.path(keyStore));
+        c.setProperty("zookeeper.ssl.trustStore.location", set.path("ca.pem"));
         return c;
     }
 }
