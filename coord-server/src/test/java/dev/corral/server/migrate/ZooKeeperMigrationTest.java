@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exported and loaded by ZooKeeper walks the same again.
  */
 class ZooKeeperMigrationTest {
-    static final int GROUPS = Integer.getInteger("migrate.groups", 99);
+    static final int GROUPS = Integer.getInteger("migrate.groups", 100);
     static final int PER_GROUP = Integer.getInteger("migrate.perGroup", 1000);
     static final int SNAP_COUNT = Integer.getInteger("migrate.snapCount", 20_000);
 
