@@ -48,10 +48,20 @@ class DamagedZooKeeperFilesTest {
             ZooKeeper zk = Zk.connect(zkp.connectString(), 30_000);
             ZkLoad load = new ZkLoad(zk);
             load.bulk("/b", 4, 150);
+            ZooKeeper other = Zk.connect(zkp.connectString(), 30_000);
             for (int i = 0; i < 40; i++) {
                 zk.setData("/b/g0/n" + i, new byte[] {(byte) i}, -1);
                 zk.create("/b/g3/s-", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+                zk.delete("/b/g1/n" + i, -1);
+                other.create("/b/g2/e" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+                zk.create("/b/g2/c" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
+                zk.create("/b/g2/t" + i, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, null,
+                        60_000);
+                zk.multi(List.of(org.apache.zookeeper.Op.create("/b/g2/m" + i, new byte[0],
+                        ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT), org.apache.zookeeper.Op.delete(
+                        "/b/g2/c" + i, -1)));
             }
+            other.close();
             zkp.kill();
             zk.close();
         }

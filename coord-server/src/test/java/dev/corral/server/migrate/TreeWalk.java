@@ -101,6 +101,12 @@ final class TreeWalk {
         return new TreeMap<>(out);
     }
 
+    /** A node as a diff shows it: the children by count (a bulk parent has a thousand). */
+    static String brief(Seen s) {
+        return s == null ? "(missing)" : "data=" + s.data() + " stat=" + s.stat() + " acl=" + s.acl() + " children="
+                + s.children().size();
+    }
+
     static String acls(List<ACL> list) {
         StringBuilder b = new StringBuilder();
         for (ACL a : list) {
@@ -116,7 +122,7 @@ final class TreeWalk {
         for (var e : expected.entrySet()) {
             Seen a = actual.get(e.getKey());
             if (!e.getValue().equals(a)) {
-                out.add(e.getKey() + "\n  expected " + e.getValue() + "\n  actual   " + a);
+                out.add(e.getKey() + "\n  expected " + brief(e.getValue()) + "\n  actual   " + brief(a));
             }
             if (out.size() >= limit) {
                 return out;

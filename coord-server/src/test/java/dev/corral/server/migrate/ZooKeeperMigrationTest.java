@@ -4,17 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.server.CorralServer;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.ensemble.LocalEnsemble;
 import dev.corral.server.storage.Dirs;
 import dev.corral.server.tools.CorralTool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * several snapshots and logs and writes after the last snapshot) imported into Corral: the stock-client walks of
  * ZooKeeper restarted on the same files and of Corral started on the import are equal, node for node, byte for byte,
  * ACL and Stat field for field; the next sequential name and the next zxid are ZooKeeper's. Then the Corral tree
- * exported and loaded by ZooKeeper walks the same again.
+ * seeded on one member of a three-member ensemble walks the same on the two members that started empty (they take it
+ * by SNAP), and exported and loaded by ZooKeeper walks the same again.
  */
 class ZooKeeperMigrationTest {
     static final int GROUPS = Integer.getInteger("migrate.groups", 100);
@@ -91,6 +96,8 @@ class ZooKeeperMigrationTest {
             nextZxid[0] = s.getCzxid();
             zk.close();
         }
+        // A copy for the ensemble, seeded on one member, before the standalone server writes to the import.
+        Dirs.copy(imported, dir.resolve("ensemble").resolve("s1"));
         Map<String, TreeWalk.Seen> oursAfter;
         try (CorralServer corral = CorralServer.start(
                 ServerConfig.standalone("127.0.0.1", 0, imported).withSuperDigest(ZkChildProcess.SUPER_DIGEST))) {
@@ -107,6 +114,22 @@ class ZooKeeperMigrationTest {
         assertThat(TreeWalk.diff(reference, ours, 10)).as("ZooKeeper restarted vs Corral imported").isEmpty();
         assertThat(nextSeq[1]).as("the next sequential name").isEqualTo(nextSeq[0]);
         assertThat(nextZxid[1]).as("the next write's zxid").isEqualTo(nextZxid[0]).isGreaterThan(lastZkZxid);
+
+        // Seeded on member 1 only: members 2 and 3 start empty and take the tree from it (SNAP).
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir.resolve("ensemble"), 3,
+                c -> c.withSuperDigest(ZkChildProcess.SUPER_DIGEST))) {
+            ensemble.startAll();
+            Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .until(() -> ensemble.leader() > 0 && ensemble.allActive());
+            assertThat(ensemble.leader()).as("the seeded member leads").isEqualTo(1);
+            String[] members = ensemble.connectStringAll().split(",");
+            for (String member : List.of(members[1], members[2])) {
+                ZooKeeper zk = Zk.connectSuper(member);
+                Map<String, TreeWalk.Seen> walked = TreeWalk.walk(zk);
+                zk.close();
+                assertThat(TreeWalk.diff(reference, walked, 5)).as("ZooKeeper vs the member at " + member).isEmpty();
+            }
+        }
 
         Path exported = dir.resolve("exported");
         Result e = tool("export-zookeeper", "--from", imported.toString(), "--to", exported.toString());
