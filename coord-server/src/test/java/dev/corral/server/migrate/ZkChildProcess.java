@@ -33,7 +33,8 @@ public final class ZkChildProcess implements AutoCloseable {
 
     static ZkChildProcess start(Path dataDir, Path logDir, int snapCount) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Xmx" + System.getProperty("migrate.zkHeap", "512m"),
+                "-cp", System.getProperty("java.class.path"),
                 "-Dzookeeper.extendedTypesEnabled=true",
                 "-Dzookeeper.DigestAuthenticationProvider.superDigest=" + SUPER_DIGEST,
                 "-Dzookeeper.authProvider.1=org.apache.zookeeper.server.auth.SASLAuthenticationProvider",
