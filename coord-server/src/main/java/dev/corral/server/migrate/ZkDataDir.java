@@ -24,7 +24,7 @@ import org.apache.zookeeper.txn.TxnHeader;
  * that reads whole (a damaged or incomplete newer one is skipped, with a warning), then every txn after its zxid from
  * the logs, applied with DataTree's replay rules.
  */
-public final class ZkDataDir {
+final class ZkDataDir {
     /** What a load found: the tree, and where it came from. */
     record Loaded(ZkTree tree, Path snapshot, int logs, long txns) {
     }

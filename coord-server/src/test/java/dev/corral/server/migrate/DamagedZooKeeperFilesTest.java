@@ -87,22 +87,26 @@ class DamagedZooKeeperFilesTest {
 
     @Test
     void aFlippedByteInTheNewestSnapshotFallsBackToTheOlderOneAsZooKeeperDoes() throws Exception {
+        newestSnapshotSkipped(newest -> flip(newest, Files.size(newest) / 2));
+    }
+
+    @Test
+    void aCutNewestSnapshotIsSkippedAsZooKeeperSkipsIt() throws Exception {
+        newestSnapshotSkipped(newest -> cut(newest, Files.size(newest) / 2));
+    }
+
+    /** Damages the newest snapshot: the import warns naming it and loads what ZooKeeper loads (the older one). */
+    void newestSnapshotSkipped(Damage damage) throws Exception {
         Path d = copy();
         Path newest = ZkFiles.snapshots(v2(d)).get(0).path();
-        flip(newest, Files.size(newest) / 2);
+        damage.apply(newest);
         List<String> warnings = new ArrayList<>();
         sameAsZooKeeper(d, warnings);
         assertThat(warnings).anyMatch(w -> w.contains(newest.toString()));
     }
 
-    @Test
-    void aCutNewestSnapshotIsSkippedAsZooKeeperSkipsIt() throws Exception {
-        Path d = copy();
-        Path newest = ZkFiles.snapshots(v2(d)).get(0).path();
-        cut(newest, Files.size(newest) / 2);
-        List<String> warnings = new ArrayList<>();
-        sameAsZooKeeper(d, warnings);
-        assertThat(warnings).anyMatch(w -> w.contains(newest.toString()));
+    interface Damage {
+        void apply(Path file) throws IOException;
     }
 
     @Test

@@ -37,12 +37,17 @@ final class TreeWalk {
     }
 
     static Map<String, Seen> walk(ZooKeeper zk) throws Exception {
+        return walk(zk, "/");
+    }
+
+    /** The subtree at {@code root}. */
+    static Map<String, Seen> walk(ZooKeeper zk, String root) throws Exception {
         Map<String, Seen> out = new ConcurrentHashMap<>();
         Semaphore window = new Semaphore(2000);
         AtomicInteger pending = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         ConcurrentLinkedQueue<String> todo = new ConcurrentLinkedQueue<>();
-        todo.add("/");
+        todo.add(root);
         pending.incrementAndGet();
         Object done = new Object();
         while (true) {
