@@ -43,7 +43,9 @@ class ZooKeeperMigrationTest {
         Path zkLog = dir.resolve("zk-log");
         long sessionAtKill;
         try (ZkChildProcess zkp = ZkChildProcess.start(zkData, zkLog, SNAP_COUNT)) {
-            ZooKeeper admin = Zk.connect(zkp.connectString(), 30_000);
+            // Sessions alive at the kill are carried over with their timeouts: long ones, so that neither server
+            // expires them (a closeSession txn) while the test runs and the next zxids stay comparable.
+            ZooKeeper admin = Zk.connect(zkp.connectString(), 300_000);
             admin.addAuthInfo("digest", "super:test".getBytes(StandardCharsets.UTF_8));
             ZkLoad load = new ZkLoad(admin);
             load.mixed();
