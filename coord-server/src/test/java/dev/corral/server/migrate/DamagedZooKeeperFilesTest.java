@@ -86,6 +86,21 @@ class DamagedZooKeeperFilesTest {
     }
 
     @Test
+    void aGzippedSnapshotLoadsAsZooKeeperLoadsIt() throws Exception {
+        Path d = copy();
+        Path newest = ZkFiles.snapshots(v2(d)).get(0).path();
+        Path gz = newest.resolveSibling(newest.getFileName() + ".gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(newest, out);
+        }
+        Files.delete(newest);
+        List<String> warnings = new ArrayList<>();
+        ZkDataDir.Loaded loaded = sameAsZooKeeper(d, warnings);
+        assertThat(warnings).isEmpty();
+        assertThat(loaded.snapshot()).isEqualTo(gz);
+    }
+
+    @Test
     void aFlippedByteInTheNewestSnapshotFallsBackToTheOlderOneAsZooKeeperDoes() throws Exception {
         newestSnapshotSkipped(newest -> flip(newest, Files.size(newest) / 2));
     }
