@@ -94,6 +94,23 @@ class DependencyRulesTest {
     }
 
     @Test
+    void migrationIsAnOfflineToolOverTheStoreAndTheTree() {
+        // import-zookeeper and export-zookeeper work on files of stopped servers: a tree store (storage, tree) and
+        // ZooKeeper's files (Jute records); nothing of a running server. Only the tools package calls them.
+        noClasses().that().resideInAPackage("dev.corral.server.migrate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "org.rocksdb..",
+                        "dev.corral.server.pipeline..", "dev.corral.server.net..", "dev.corral.server.ensemble..",
+                        "dev.corral.server.replication..", "dev.corral.server.session..", "dev.corral.server.watch..",
+                        "dev.corral.server.admin..", "dev.corral.server.http..", "dev.corral.server.metrics..",
+                        "dev.corral.server.tools..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackages("dev.corral.server.migrate..", "dev.corral.server.tools..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.corral.server.migrate..",
+                        "dev.corral.server.tools..")
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.corral.server.(*)..").should().beFreeOfCycles().check(CLASSES);
     }
