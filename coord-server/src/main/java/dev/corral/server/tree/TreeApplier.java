@@ -149,7 +149,8 @@ public final class TreeApplier {
         return data == null ? 0 : data.length;
     }
 
-    private static long indexOf(NodeKind kind, long owner) {
+    /** The index a node of {@code kind} is kept in (its owner for an ephemeral), or 0 for none. */
+    static long indexOf(NodeKind kind, long owner) {
         return switch (kind) {
             case EPHEMERAL -> owner;
             case CONTAINER -> CONTAINER_INDEX;

@@ -172,8 +172,10 @@ public final class TreeArchive {
                     d.readFully(data);
                 }
                 batch.createMeta(path, m).putData(path, data);
-                if (m.kind() == NodeKind.EPHEMERAL) {
-                    batch.addEphemeral(m.ephemeralOwner(), path);
+                // The same indexes a create writes: ephemerals by owner, containers and TTL nodes for the sweep.
+                long index = TreeApplier.indexOf(m.kind(), m.ephemeralOwner());
+                if (index != 0) {
+                    batch.addEphemeral(index, path);
                 }
                 if (++nodes % NODES_PER_BATCH == 0) {
                     empty.commit(batch, false);

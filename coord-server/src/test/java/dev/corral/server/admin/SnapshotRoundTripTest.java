@@ -197,4 +197,32 @@ class SnapshotRoundTripTest {
             zb.create("/still-writable", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         }
     }
+
+    /** A restored container or TTL node is swept like a created one (the restore writes the sweep's indexes too). */
+    @Test
+    void restoredContainersAndTtlNodesAreSwept() throws Exception {
+        System.setProperty("znode.container.checkIntervalMs", "100");
+        try (CorralServer a = CorralServer.start(ZooCfg.parse(props("a"), null));
+             CorralServer b = CorralServer.start(ZooCfg.parse(props("b"), null))) {
+            try (ZooKeeper za = Servers.connect("127.0.0.1:" + a.port(), 30000, null)) {
+                za.create("/box", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.CONTAINER);
+                za.create("/box/c", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+                za.create("/short", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_WITH_TTL, null, 500);
+                za.setACL("/", acl("digest", DigestAuthenticationProvider.generateDigest("admin:secret"),
+                        ZooDefs.Perms.ALL), -1);
+            }
+            var snapshot = SnapshotRestoreTest.send(a.adminPort(), "GET", "/commands/snapshot", ADMIN, null);
+            assertThat(snapshot.status()).isEqualTo(200);
+            assertThat(SnapshotRestoreTest.send(b.adminPort(), "POST", "/commands/restore", ADMIN, snapshot.body())
+                    .status()).isEqualTo(200);
+            try (ZooKeeper zb = superClient(b)) {
+                assertThat(zb.exists("/box", false)).isNotNull();
+                zb.delete("/box/c", -1);
+                await().atMost(Duration.ofSeconds(20)).until(() -> zb.exists("/box", false) == null
+                        && zb.exists("/short", false) == null);
+            }
+        } finally {
+            System.clearProperty("znode.container.checkIntervalMs");
+        }
+    }
 }
