@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * <p>Observers (members that are not voters) go through the same discovery and sync, but the quorum verifier never
  * counts them. Once an observer has UPTODATE it gets no proposals: each commit reaches it as an INFORM carrying the
  * newly committed transactions, as in ZooKeeper.
+ *
+ * <p>Size: discovery, sync, broadcast and failure detection are one protocol over the same per-learner sessions and
+ * epoch; splitting them would spread the session state machine over several classes. What stands apart lives apart:
+ * the read-index rounds ({@link ReadRounds}) and the leadership hand-over ({@link Handover}).
  */
 final class LeaderRole {
     enum Phase { INFO, EPOCH_SENT, EPOCH_ACKED, SYNCING, SYNCED, BROADCAST }
@@ -68,15 +72,14 @@ final class LeaderRole {
     private List<Txn> batch = new ArrayList<>();
     private boolean commitDirty;
     private final Set<Integer> scratch = new HashSet<>();
-    /** The follower leadership is being handed to, or -1; while set, nothing new is proposed. */
-    private int transferTarget = -1;
-    private long transferStart;
+    private final Handover handover;
     /** Read-index rounds; from establishment on. */
     private ReadRounds reads;
 
     LeaderRole(ZabNode node) {
         this.node = node;
         this.startTick = node.now;
+        this.handover = new Handover(node, this);
     }
 
     long epoch() {
@@ -124,8 +127,8 @@ final class LeaderRole {
             onAckEpoch(s, a);
         } else if (m instanceof Message.Ack a) {
             onAck(s, a);
-        } else if (m instanceof Message.LeadershipRequest r && r.epoch() == epoch && transferRefusal(s.id) == null) {
-            startTransfer(s.id);
+        } else if (m instanceof Message.LeadershipRequest r && r.epoch() == epoch && handover.refusal(s.id) == null) {
+            handover.start(s.id);
         } else if (m instanceof Message.ReadRoundAck a && reads != null && s.phase == Phase.BROADCAST) {
             reads.onAck(s.id, a);
         } else if (m instanceof Message.ReadIndexRequest r && reads != null && s.phase == Phase.BROADCAST
@@ -262,93 +265,28 @@ final class LeaderRole {
             return;
         }
         recomputeCommit();
-        checkTransfer();
+        handover.check();
     }
 
     void onDurable() {
         checkEstablished();
         recomputeCommit();
-        checkTransfer();
+        handover.check();
     }
 
-    // ---------------------------------------------------------------- leadership transfer
-
-    boolean transferring() {
-        return transferTarget >= 0;
+    /** The hand-over in progress or possible (rqld/ydld); see {@link Handover}. */
+    Handover handover() {
+        return handover;
     }
 
-    /** Why leadership cannot be handed to {@code target} now, or null if it can. */
-    String transferRefusal(int target) {
-        if (!established) {
-            return "this server is not an established leader";
-        }
-        if (transferTarget >= 0) {
-            return "leadership is already being handed to server " + transferTarget;
-        }
-        if (target == node.myId) {
-            return "server " + target + " already leads";
-        }
-        if (!node.quorum.isVoter(target)) {
-            return "server " + target + " is not a voting member";
-        }
-        Session s = sessions.get(target);
-        if (s == null || s.phase != Phase.BROADCAST) {
-            return "server " + target + " is not a synced follower of this leader";
-        }
-        return null;
+    /** This leader's session with {@code id}, or null. */
+    Session session(int id) {
+        return sessions.get(id);
     }
 
-    /**
-     * Stops proposing and hands leadership to {@code target} once it holds and the quorum has committed everything
-     * proposed so far (ZooKeeper has no such request; ClickHouse Keeper's rqld/ydld and Raft's leadership transfer
-     * do the same). Check {@link #transferRefusal} first.
-     */
-    void startTransfer(int target) {
-        transferTarget = target;
-        transferStart = node.now;
-        checkTransfer();
-    }
-
-    /** The synced voting follower with the longest acknowledged history (for a yield), or -1. */
-    int bestTransferTarget() {
-        Session best = null;
-        for (Session s : sessions.values()) {
-            if (s.phase == Phase.BROADCAST && node.quorum.isVoter(s.id)
-                    && (best == null || s.acked.isAfter(best.acked))) {
-                best = s;
-            }
-        }
-        return best == null ? -1 : best.id;
-    }
-
-    private void checkTransfer() {
-        if (transferTarget < 0) {
-            return;
-        }
-        Session t = sessions.get(transferTarget);
-        Zxid last = node.log.lastZxid();
-        if (t == null || t.phase != Phase.BROADCAST) {
-            stepDown(null); // the target went away: an ordinary election
-            return;
-        }
-        if (!t.acked.equals(last) || !node.committed.equals(last)) {
-            return;
-        }
-        flush();
-        Message.TakeOver takeOver = new Message.TakeOver(epoch, transferTarget, last);
-        for (Session s : sessions.values()) {
-            if (s.phase == Phase.BROADCAST) {
-                node.send(s.id, takeOver);
-            }
-        }
-        stepDown(takeOver);
-    }
-
-    private void stepDown(Message.TakeOver takeOver) {
-        if (takeOver != null) {
-            node.election.prefer(takeOver.target(), takeOver.lastZxid());
-        }
-        node.startLooking();
+    /** Every learner's session, by id. */
+    Iterable<Session> sessions() {
+        return sessions.values();
     }
 
     private boolean selfSynced() {
@@ -431,7 +369,7 @@ final class LeaderRole {
     // ---------------------------------------------------------------- broadcast
 
     Zxid propose(byte[] payload) {
-        if (transferTarget >= 0) {
+        if (handover.active()) {
             throw new NotLeaderException(-1);
         }
         Zxid z = new Zxid(epoch, node.log.lastCounter() + 1);
@@ -511,10 +449,7 @@ final class LeaderRole {
             node.startLooking();
             return;
         }
-        if (transferTarget >= 0 && node.now - transferStart > node.config.syncLimit()) {
-            // The target did not catch up in time. Proposals were refused meanwhile, so the host has already let
-            // those clients go; an ordinary election settles who leads.
-            stepDown(null);
+        if (handover.timedOut()) {
             return;
         }
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {

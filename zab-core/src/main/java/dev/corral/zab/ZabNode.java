@@ -11,6 +11,10 @@ import java.util.List;
  * {@link #advance}. Because every outgoing message sits in a Ready behind that Ready's persistence, "ACK before the
  * log is durable" cannot be written here; because committed transactions are only ever read from the log up to the
  * commit point, uncommitted transactions cannot be applied.
+ *
+ * <p>Size: it is the one public face of the core (inputs, the Ready/advance cycle, queries, and what the roles call
+ * back), each part short; the protocol itself lives in the roles, the election, {@link ReadRounds},
+ * {@link PendingReads} and {@link Handover}.
  */
 public final class ZabNode {
     final ZabConfig config;
@@ -229,9 +233,9 @@ public final class ZabNode {
      */
     public String transferLeadership(int target) {
         if (role == Role.LEADING) {
-            String refusal = leader.transferRefusal(target);
+            String refusal = leader.handover().refusal(target);
             if (refusal == null) {
-                leader.startTransfer(target);
+                leader.handover().start(target);
             }
             return refusal;
         }
@@ -258,7 +262,7 @@ public final class ZabNode {
         if (role != Role.LEADING) {
             return "server " + myId + " does not lead";
         }
-        int target = leader.bestTransferTarget();
+        int target = leader.handover().bestTarget();
         return target < 0 ? "no synced voting follower to hand leadership to" : transferLeadership(target);
     }
 
@@ -410,7 +414,7 @@ public final class ZabNode {
 
     /** An established leader that is not handing leadership over. */
     public boolean canPropose() {
-        return isEstablishedLeader() && !leader.transferring();
+        return isEstablishedLeader() && !leader.handover().active();
     }
 
     /** While leading: the learners connected to this leader (ZooKeeper's mntr "learners"), else 0. */

@@ -40,6 +40,9 @@ import picocli.CommandLine.Option;
  * java -cp benchmarks/target/benchmarks.jar dev.corral.bench.load.LoadGen \
  *     --connect 127.0.0.1:2181[,host:port...] --workload getdata --sessions 16 --outstanding 32 --seconds 20
  * </pre>
+ *
+ * <p>Size: the options, the fixtures each workload needs and the request loop of every workload in one place, so
+ * that every workload is driven the same way (pacing, errors, measurement).
  */
 @Command(name = "LoadGen", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Drives ZooKeeper-protocol servers with the stock Java client and reports ops/s and latency.")

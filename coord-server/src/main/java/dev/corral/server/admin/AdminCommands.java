@@ -26,6 +26,9 @@ import java.util.function.IntSupplier;
  * The AdminServer's commands, answering with ZooKeeper 3.9's JSON field names: each reply is a map ending in
  * {@code command} (the primary name) and {@code error}. Figures come from one {@link ServerStats} snapshot taken on
  * the processor thread, the same one the four-letter words use.
+ *
+ * <p>Size: one table of ZooKeeper's thirty-odd commands with the short body of each; the commands with their own
+ * rules (snapshot, restore) live in {@link DataCommands}.
  */
 final class AdminCommands {
     /**
