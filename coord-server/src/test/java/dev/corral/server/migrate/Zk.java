@@ -1,16 +1,11 @@
 package dev.corral.server.migrate;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
-import org.apache.zookeeper.server.ServerCnxnFactory;
-import org.apache.zookeeper.server.ZooKeeperServer;
-import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
 
-/** Helpers of the migration tests: a connected stock client; ZooKeeper 3.9.5 embedded on given directories. */
+/** Helpers of the migration tests: a connected stock client, a server's last zxid. */
 final class Zk {
     static {
         // TTL and container owners are read as such (and not as sessions) only with extended types on.
@@ -43,25 +38,19 @@ final class Zk {
         return zk;
     }
 
-    /** A running embedded ZooKeeper. */
-    record Embedded(ZooKeeperServer server, ServerCnxnFactory factory) implements AutoCloseable {
-        String connectString() {
-            return "127.0.0.1:" + factory.getLocalPort();
+    /** The server's last zxid, from its srvr answer ("Zxid: 0x..."; srvr is on ZooKeeper's default whitelist). */
+    static long lastZxid(String connect) throws java.io.IOException {
+        String[] hp = connect.split(":");
+        try (java.net.Socket s = new java.net.Socket(hp[0], Integer.parseInt(hp[1]))) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("srvr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String out = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            for (String line : out.split("\n")) {
+                if (line.startsWith("Zxid: ")) {
+                    return Long.decode(line.substring(6).trim());
+                }
+            }
+            throw new AssertionError("no Zxid in srvr: " + out);
         }
-
-        @Override
-        public void close() {
-            factory.shutdown();
-            server.shutdown();
-        }
-    }
-
-    /** ZooKeeper started on {@code snapDir} and {@code logDir} as they are (each holds or gets version-2). */
-    static Embedded start(Path snapDir, Path logDir) throws Exception {
-        ZooKeeperServer zks = new ZooKeeperServer(new FileTxnSnapLog(logDir.toFile(), snapDir.toFile()), 2000, "");
-        zks.setMaxSessionTimeout(600_000);
-        ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", 0), 100);
-        factory.startup(zks);
-        return new Embedded(zks, factory);
     }
 }

@@ -88,8 +88,10 @@ class ZooKeeperMigrationTest {
         String[] nextSeq = new String[2];
         long[] nextZxid = new long[2];
         long lastZkZxid;
-        try (Zk.Embedded ref = Zk.start(dir.resolve("ref-data"), dir.resolve("ref-log"))) {
-            lastZkZxid = ref.server().getZKDatabase().getDataTreeLastProcessedZxid();
+        // ZooKeeper in a child JVM: its super user is read once per JVM (DigestAuthenticationProvider's static
+        // superDigest), so an embedded server here would depend on which test touched that class first.
+        try (ZkChildProcess ref = ZkChildProcess.start(dir.resolve("ref-data"), dir.resolve("ref-log"), 1_000_000)) {
+            lastZkZxid = Zk.lastZxid(ref.connectString());
             ZooKeeper zk = Zk.connectSuper(ref.connectString());
             reference = TreeWalk.walk(zk);
             Stat s = new Stat();
@@ -141,7 +143,7 @@ class ZooKeeperMigrationTest {
         Path exported = dir.resolve("exported");
         Result e = tool("export-zookeeper", "--from", imported.toString(), "--to", exported.toString());
         assertThat(e.code()).as(e.err()).isZero();
-        try (Zk.Embedded back = Zk.start(exported, exported)) {
+        try (ZkChildProcess back = ZkChildProcess.start(exported, exported, 1_000_000)) {
             ZooKeeper zk = Zk.connectSuper(back.connectString());
             Map<String, TreeWalk.Seen> again = TreeWalk.walk(zk);
             zk.close();
