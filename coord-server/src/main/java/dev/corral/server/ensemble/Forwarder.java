@@ -136,7 +136,7 @@ final class Forwarder {
         }
         byte[] body = Arrays.copyOfRange(r.frame(), r.bodyOffset(), r.frame().length);
         WriteSlot w = new WriteSlot(r.xid(), r.type(), body, r.receivedNanos());
-        boolean behindRead = queue != null && queue.stream().anyMatch(s -> s instanceof IndexSlot);
+        boolean behindRead = queue != null && !queue.isEmpty() && holdsIndexSlot(queue);
         slots.computeIfAbsent(conn, c -> new ArrayDeque<>()).add(w);
         PeerFrame.Forward frame = new PeerFrame.Forward(replication.myId(), conn.sessionId(), r.xid(), r.type(),
                 new ArrayList<>(conn.authIds()), body);
@@ -160,6 +160,16 @@ final class Forwarder {
     /** The connection that asked for the session {@code token} names, now created; null if it is gone. */
     PendingConnect connected(int token) {
         return connects.remove(token);
+    }
+
+    /** Whether a linearizable read waits in {@code queue} (a write of that session must wait behind it). */
+    private static boolean holdsIndexSlot(ArrayDeque<Slot> queue) {
+        for (Slot s : queue) {
+            if (s instanceof IndexSlot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void disconnected(ClientConnection conn) {

@@ -49,11 +49,12 @@ public abstract class ClientConnection implements Watcher {
         return sessionId;
     }
 
-    /** The ids this connection has authenticated as (ip, digest, x509, super): what ACL checks see. */
+    /** Whether the session opted in to linearizable reads. */
     public boolean linearizableReads() {
         return linearizableReads;
     }
 
+    /** The ids this connection has authenticated as (ip, digest, x509, super): what ACL checks see. */
     public List<Id> authIds() {
         return authIds;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,17 +152,7 @@ public final class LiveSampler implements AutoCloseable {
 
     /** Each member's live-set trend, by member name, in member order. */
     public Map<String, LiveTrend> trends() {
-        Map<String, List<LiveSample>> byNode = new LinkedHashMap<>();
-        cluster.nodes().forEach(n -> byNode.put(n.toString(), new ArrayList<>()));
-        samples().forEach(s -> byNode.computeIfAbsent(s.memory().node(), k -> new ArrayList<>()).add(s));
-        Map<String, LiveTrend> out = new LinkedHashMap<>();
-        byNode.forEach((node, s) -> {
-            LiveTrend t = LiveTrend.of(node, s);
-            if (t != null) {
-                out.put(node, t);
-            }
-        });
-        return out;
+        return PerNode.trends(cluster, samples(), s -> s.memory().node(), LiveTrend::of);
     }
 
     /** live.csv: the samples, one line each. */

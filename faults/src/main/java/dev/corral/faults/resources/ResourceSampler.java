@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,17 +89,7 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** Each member's trend, by member name, in member order. */
     public Map<String, MemoryTrend> trends() {
-        Map<String, List<Sample>> byNode = new LinkedHashMap<>();
-        cluster.nodes().forEach(n -> byNode.put(n.toString(), new ArrayList<>()));
-        samples().forEach(s -> byNode.computeIfAbsent(s.node(), k -> new ArrayList<>()).add(s));
-        Map<String, MemoryTrend> out = new LinkedHashMap<>();
-        byNode.forEach((node, s) -> {
-            MemoryTrend t = MemoryTrend.of(node, s);
-            if (t != null) {
-                out.put(node, t);
-            }
-        });
-        return out;
+        return PerNode.trends(cluster, samples(), Sample::node, MemoryTrend::of);
     }
 
     /** resources.csv: seconds, node, rss_kb, heap_used_kb, old_used_kb, pid. */
