@@ -9,7 +9,7 @@ import sys
 from kazoo.exceptions import NoAuthError
 from kazoo.security import OPEN_ACL_UNSAFE, make_acl, make_digest_acl
 
-from kzcommon import check, client, fmt, out, outcome
+from kzcommon import caught_up, check, client, fmt, out, outcome
 
 R = "/acl"
 PERMS = ["read", "write", "create", "delete", "admin"]
@@ -43,6 +43,7 @@ def main():
     bob = client(hosts, ("digest", "bob:pw"))
     wrong = client(hosts, ("digest", "alice:wrong"))
     anon = client(hosts)
+    others = (bob, wrong, anon)
     try:
         if alice.exists(R):
             alice.delete(R, recursive=True)
@@ -55,6 +56,7 @@ def main():
             alice.create(node, b"data")
             alice.create(node + "/c", b"")
             alice.set_acls(node, [all_but(perm), ALICE])
+        caught_up(others, R)
         for perm in PERMS:
             node = "%s/no-%s" % (R, perm)
             # bob (digest, not alice) and an unauthenticated client are denied exactly that bit...
@@ -73,6 +75,7 @@ def main():
 
         # A node only alice may touch: the wrong password is another identity.
         alice.create(R + "/alice-only", b"secret-data", acl=[ALICE])
+        caught_up(others, R)
         check("alice-read", alice.get(R + "/alice-only")[0], b"secret-data")
         check("wrong-password-read", outcome(wrong.get, R + "/alice-only"), "NoAuthError")
         check("anon-read", outcome(anon.get, R + "/alice-only"), "NoAuthError")
@@ -85,6 +88,7 @@ def main():
         redaction = R + "/redaction"
         alice.create(redaction, b"", acl=[ALICE, make_acl("world", "anyone", read=True),
                                           make_digest_acl("carol", "pw", read=True, write=True)])
+        caught_up(others, R)
         full = fmt(alice.get_acls(redaction)[0])
         seen_by_bob = fmt(bob.get_acls(redaction)[0])
         out("get_acls by admin: %s" % full)
@@ -96,6 +100,7 @@ def main():
               "[world:anyone/15, digest:alice:x/31]")
         # No READ, no ADMIN: what get_acls answers (printed, compared across servers).
         alice.create(R + "/no-read-no-admin", b"", acl=[ALICE, make_acl("world", "anyone", write=True)])
+        caught_up(others, R)
         out("get_acls without read and admin: %s" % fmt(
             outcome(bob.get_acls, R + "/no-read-no-admin")))
 

@@ -9,7 +9,7 @@ import sys
 
 from kazoo.security import make_acl, make_digest_acl
 
-from kzcommon import check, client, fmt, out, outcome
+from kzcommon import caught_up, check, client, fmt, out, outcome
 
 R = "/acl-auth"
 ALICE = make_digest_acl("alice", "secret", all=True)
@@ -31,6 +31,7 @@ def main():
                                                   acl=[make_acl("auth", "", all=True)]), "InvalidACLError")
         alice.set_acls(R + "/by-auth", [make_acl("auth", "", read=True, write=True)])
         check("auth-scheme-set-acls", fmt(alice.get_acls(R + "/by-auth")[0]), "[digest:alice:x/3]")  # no ADMIN left: redacted
+        caught_up([anon], R)
         check("auth-scheme-anon-denied", outcome(anon.get, R + "/by-auth"), "NoAuthError")
         alice.delete(R, recursive=True)
     finally:

@@ -58,6 +58,14 @@ def client(hosts, auth=None):
     return zk
 
 
+def caught_up(sessions, path):
+    """ZooKeeper orders one session's operations, not two sessions': against an ensemble, a reader may sit on a
+    member that has not yet applied another session's last write (NoNodeError where NoAuthError was meant), so the
+    readers sync first."""
+    for zk in sessions:
+        zk.sync(path)
+
+
 class Recorder:
     """Calls recorded by watchers, with a wait for the n-th."""
 
