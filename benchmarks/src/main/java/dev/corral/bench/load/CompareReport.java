@@ -32,6 +32,7 @@ public final class CompareReport implements Callable<Integer> {
             new String[] {"rss_mib", "RSS, VmRSS (MiB)", "%.1f"},
             new String[] {"disk_mib", "bytes on disk, du of dataDir (MiB)", "%.1f"},
             new String[] {"restart_ms", "kill -9 to first read served (ms)", "%.0f"},
+            new String[] {"wiped_ms", "  same, data directory wiped (SNAP) (ms)", "%.0f"},
             new String[] {"failover_ms", "leader kill -9 to next write acked (ms)", "%.0f"},
             new String[] {"failover_gap_ms", "  longest gap between write acks (ms)", "%.0f"});
 
@@ -82,9 +83,9 @@ public final class CompareReport implements Callable<Integer> {
             double ob = median(rb, "ops_per_sec");
             double pa = median(ra, "p99_us") / 1000;
             double pb = median(rb, "p99_us") / 1000;
-            System.out.printf(Locale.ROOT, "%-14s %5s %13.0f %13.0f %7s   %11.2f %11.2f %7s   %s%n", w.getKey(),
-                    ra.size() + "/" + rb.size(), oa, ob, ratio(oa, ob), pa, pb, ratio(pa, pb),
-                    errors(ra) + "/" + errors(rb));
+            System.out.printf(Locale.ROOT, "%-14s %5s %13s %13s %7s   %11s %11s %7s   %s%n", w.getKey(),
+                    ra.size() + "/" + rb.size(), fmt("%.0f", oa), fmt("%.0f", ob), ratio(oa, ob), fmt("%.2f", pa),
+                    fmt("%.2f", pb), ratio(pa, pb), errors(ra) + "/" + errors(rb));
         }
         roundTrips(runs, na, nb);
         if (scale != null && Files.exists(scale)) {
@@ -133,8 +134,9 @@ public final class CompareReport implements Callable<Integer> {
             double mb = median(rb, "p50_us") / 1000;
             double pa = median(ra, "p99_us") / 1000;
             double pb = median(rb, "p99_us") / 1000;
-            System.out.printf(Locale.ROOT, "%-14s %5s %11.3f %11.3f %7s   %11.3f %11.3f %7s%n", w.getKey(),
-                    ra.size() + "/" + rb.size(), ma, mb, ratio(ma, mb), pa, pb, ratio(pa, pb));
+            System.out.printf(Locale.ROOT, "%-14s %5s %11s %11s %7s   %11s %11s %7s%n", w.getKey(),
+                    ra.size() + "/" + rb.size(), fmt("%.3f", ma), fmt("%.3f", mb), ratio(ma, mb), fmt("%.3f", pa),
+                    fmt("%.3f", pb), ratio(pa, pb));
         }
     }
 
