@@ -34,6 +34,8 @@ public final class CompareReport implements Callable<Integer> {
             new String[] {"restart_ms", "kill -9 to first read served (ms)", "%.0f"},
             new String[] {"wiped_ms", "  same, data directory wiped (SNAP) (ms)", "%.0f"},
             new String[] {"failover_ms", "leader kill -9 to next write acked (ms)", "%.0f"},
+            new String[] {"failover_median_ms", "  same, the median session of 8 (ms)", "%.0f"},
+            new String[] {"failover_last_ms", "  same, the last session of 8 (ms)", "%.0f"},
             new String[] {"failover_gap_ms", "  longest gap between write acks (ms)", "%.0f"});
 
     @Option(names = "--results", required = true)

@@ -3,13 +3,16 @@ package dev.corral.bench.load;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -26,7 +29,13 @@ import picocli.CommandLine.Option;
  * moment</em> was acknowledged. A write sent after the kill can only be acknowledged once a new leader has been
  * elected, synchronised a quorum and committed it, so this is the outage a writing client sees.
  *
- * <p>Prints {@code armed} once writes are flowing, then one line: {@code failover_ms longest_gap_ms failed_writes}.
+ * <p>The first figure is the luckiest session's. Each session has its own outage (it may sit on the killed leader, on a
+ * member that drops its clients at the leader change, or wait out the stock client's random reconnect delay of up to
+ * a second), so the line also gives the median and the last session's time to its first acknowledged write sent
+ * after the kill, and how many sessions saw a disconnection.
+ *
+ * <p>Prints {@code armed} once writes are flowing, then one line: {@code failover_ms longest_gap_ms failed_writes
+ * median_session_ms last_session_ms sessions_disconnected}.
  */
 @Command(name = "FailoverProbe", mixinStandardHelpOptions = true,
         description = "Prints the ms from --since-file's moment to the first acknowledged write sent after it.")
@@ -62,7 +71,12 @@ public final class FailoverProbe implements Callable<Integer> {
     private final AtomicLong acked = new AtomicLong();
     /** Earliest acknowledgement of a write sent at or after {@link #since}; Long.MAX_VALUE until one. */
     private final AtomicLong firstAckAfter = new AtomicLong(Long.MAX_VALUE);
+    /** Per session: its own first such acknowledgement, and whether it was disconnected after the kill. */
+    private AtomicLongArray sessionBack;
+    private AtomicIntegerArray disconnected;
     private volatile long since = Long.MAX_VALUE;
+    /** Set once writes flow; a disconnection after it is the kill's (the moment itself is read from a file later). */
+    private volatile boolean armed;
     private volatile boolean running = true;
 
     public static void main(String[] args) {
@@ -75,11 +89,19 @@ public final class FailoverProbe implements Callable<Integer> {
         List<Thread> writers = new ArrayList<>();
         try {
             CountDownLatch connected = new CountDownLatch(sessions);
+            sessionBack = new AtomicLongArray(sessions);
+            disconnected = new AtomicIntegerArray(sessions);
             for (int i = 0; i < sessions; i++) {
+                sessionBack.set(i, Long.MAX_VALUE);
+                int session = i;
                 handles.add(new ZooKeeper(connect, sessionTimeoutMs, e -> {
-                    if (e.getType() == Watcher.Event.EventType.None
-                            && e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    if (e.getType() != Watcher.Event.EventType.None) {
+                        return;
+                    }
+                    if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                         connected.countDown();
+                    } else if (e.getState() == Watcher.Event.KeeperState.Disconnected && armed) {
+                        disconnected.set(session, 1);
                     }
                 }));
             }
@@ -97,7 +119,8 @@ public final class FailoverProbe implements Callable<Integer> {
                     // left by an earlier run
                 }
                 ZooKeeper zk = handles.get(i);
-                Thread t = new Thread(() -> write(zk, path, data), "writer-" + i);
+                int session = i;
+                Thread t = new Thread(() -> write(zk, session, path, data), "writer-" + i);
                 t.setDaemon(true);
                 writers.add(t);
                 t.start();
@@ -108,6 +131,7 @@ public final class FailoverProbe implements Callable<Integer> {
                 System.err.println("FailoverProbe: no write acknowledged in 2 s of warm-up");
                 return 2;
             }
+            armed = true;
             System.out.println("armed");
             System.out.flush();
 
@@ -127,10 +151,22 @@ public final class FailoverProbe implements Callable<Integer> {
             if (firstAckAfter.get() == Long.MAX_VALUE) {
                 return 3;
             }
-            // Let the load settle so that the longest gap covers the whole outage.
+            // Let the load settle so that the longest gap covers the whole outage, and every session come back.
+            long[] back = new long[sessions];
+            for (int i = 0; i < sessions; i++) {
+                while (sessionBack.get(i) == Long.MAX_VALUE && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(2);
+                }
+                back[i] = sessionBack.get(i) - since;
+            }
             Thread.sleep(1000);
-            System.out.printf(Locale.ROOT, "%d %d %d%n", firstAckAfter.get() - since, longestGapMs.get(),
-                    failed.get());
+            Arrays.sort(back);
+            int lost = 0;
+            for (int i = 0; i < sessions; i++) {
+                lost += disconnected.get(i);
+            }
+            System.out.printf(Locale.ROOT, "%d %d %d %d %d %d%n", firstAckAfter.get() - since, longestGapMs.get(),
+                    failed.get(), back[(sessions - 1) / 2], back[sessions - 1], lost);
             return 0;
         } finally {
             running = false;
@@ -140,7 +176,7 @@ public final class FailoverProbe implements Callable<Integer> {
         }
     }
 
-    private void write(ZooKeeper zk, String path, byte[] data) {
+    private void write(ZooKeeper zk, int session, String path, byte[] data) {
         Semaphore window = new Semaphore(outstanding);
         while (running) {
             try {
@@ -172,6 +208,7 @@ public final class FailoverProbe implements Callable<Integer> {
                 }
                 if (sent >= since) {
                     firstAckAfter.accumulateAndGet(now, Math::min);
+                    sessionBack.accumulateAndGet(session, now, Math::min);
                 }
             }, null);
         }
