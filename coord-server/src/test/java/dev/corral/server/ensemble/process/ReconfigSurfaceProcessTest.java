@@ -81,7 +81,7 @@ class ReconfigSurfaceProcessTest {
         List<String> seen = new ArrayList<>();
         Names names = new Names(e);
         String version = null;
-        for (int id = 1; id <= 3; id++) {
+        for (int id : new int[] {leader, follower, 6 - leader - follower}) { // leader first: ids differ by side
             try (ZooKeeperAdmin zk = admin(e, id)) {
                 Stat stat = new Stat();
                 String config = new String(zk.getConfig(false, stat), StandardCharsets.UTF_8);
@@ -128,6 +128,24 @@ class ReconfigSurfaceProcessTest {
                 "ls /zookeeper")); // zkCli's exit code is its last command's
         for (String line : cli) {
             seen.add("zkCli: " + names.of(line));
+        }
+        // At the leader, with a member down: a new configuration of the leader and the down member has no synced
+        // quorum (the leader counts who is synced with it).
+        e.kill(6 - leader - follower);
+        // Once the leader has let the dead member go (ZooKeeper: when its socket closes; Corral: the same, or
+        // syncLimit): mntr counts one synced follower.
+        e.await(() -> String.valueOf(e.fourLetter(leader, "mntr")).contains("zk_synced_followers\t1"),
+                java.time.Duration.ofSeconds(30), "the leader to count one synced follower");
+        try (ZooKeeperAdmin zk = admin(e, leader)) {
+            zk.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
+            seen.add("at the leader, one member down, remove the live follower: "
+                    + reconfig(zk, null, Integer.toString(follower), null, -1));
+            // The config node is an ordinary data node to a watch: getConfig's watch fires on a change (here the
+            // super user's setData of the same bytes, the one change a client can make without a reconfig).
+            BlockingQueue<String> events = new LinkedBlockingQueue<>();
+            byte[] data = zk.getConfig(ev -> events.add(ev.getType() + " " + ev.getPath()), new Stat());
+            Stat after = zk.setData("/zookeeper/config", data, -1);
+            seen.add("super setData: version " + after.getVersion() + ", watch: " + events.poll(10, TimeUnit.SECONDS));
         }
         return seen;
     }
