@@ -119,12 +119,14 @@ public final class ZooCfg {
         ReconfigConfig reconfig = ReconfigCfg.parse(values, base);
         // As in ZooKeeper, a dynamic config file holds the membership (a zoo.cfg it rewrote has no server lines).
         servers.putAll(ReconfigCfg.dynamicServers(reconfig));
+        PeerRoles roles = PeerRolesCfg.parse(values, servers);
+        ServerSpec.parseAll(servers); // a line that /zookeeper/config could not show stops start-up here
         ClientTlsConfig tls = ClientTlsCfg.parse(values);
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
                 SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
-                PeerRolesCfg.parse(values, servers), ReadConsistencyConfig.parse(values), reconfig);
+                roles, ReadConsistencyConfig.parse(values), reconfig);
     }
 
     private static Path resolve(Path base, String dir) {

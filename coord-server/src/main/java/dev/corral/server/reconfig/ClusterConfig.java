@@ -1,5 +1,7 @@
 package dev.corral.server.reconfig;
 
+import dev.corral.server.config.ConfigException;
+import dev.corral.server.config.ServerSpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
@@ -19,12 +21,8 @@ public record ClusterConfig(SortedMap<Integer, ServerSpec> members, long version
     }
 
     /** The configuration of zoo.cfg's {@code server.N} values (id to value). */
-    public static ClusterConfig of(Map<Integer, String> servers, long version) throws ServerSpec.BadSpec {
-        SortedMap<Integer, ServerSpec> m = new TreeMap<>();
-        for (Map.Entry<Integer, String> e : servers.entrySet()) {
-            m.put(e.getKey(), ServerSpec.parse(e.getKey(), e.getValue()));
-        }
-        return new ClusterConfig(m, version);
+    public static ClusterConfig of(Map<Integer, String> servers, long version) throws ConfigException {
+        return new ClusterConfig(ServerSpec.parseAll(servers), version);
     }
 
     public ClusterConfig withVersion(long v) {

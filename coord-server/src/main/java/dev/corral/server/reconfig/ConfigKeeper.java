@@ -33,19 +33,10 @@ public final class ConfigKeeper {
         ClusterConfig c;
         try {
             c = ClusterConfig.of(config.servers(), settings.version());
-        } catch (ServerSpec.BadSpec e) {
+        } catch (ConfigException e) {
             throw new IllegalStateException(e.getMessage(), e); // ZooCfg has validated the lines already
         }
         this.current = c;
-    }
-
-    /** Checks the server lines the way the configuration is kept (start-up stops on one that does not parse). */
-    public static void validate(ServerConfig config) throws ConfigException {
-        try {
-            ClusterConfig.of(config.servers(), 0);
-        } catch (ServerSpec.BadSpec e) {
-            throw new ConfigException(e.getMessage());
-        }
     }
 
     public ClusterConfig current() {

@@ -1,5 +1,7 @@
 package dev.corral.server.reconfig;
 
+import dev.corral.server.config.ConfigException;
+import dev.corral.server.config.ServerSpec;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.KeeperError;
 import java.util.ArrayList;
@@ -142,7 +144,7 @@ public final class ReconfigRules {
     private static ServerSpec spec(int id, String value) throws KeeperError {
         try {
             return ServerSpec.parse(id, value);
-        } catch (ServerSpec.BadSpec e) {
+        } catch (ConfigException e) {
             throw new KeeperError(ErrorCode.BAD_ARGUMENTS);
         }
     }

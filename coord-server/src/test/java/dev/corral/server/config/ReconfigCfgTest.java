@@ -46,6 +46,9 @@ class ReconfigCfgTest {
         Files.writeString(dir.resolve("zoo.cfg"), "dataDir=data\ndynamicConfigFile=" + dir.resolve("missing") + "\n");
         assertThatThrownBy(() -> ZooCfg.load(dir.resolve("zoo.cfg"))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("dynamicConfigFile");
+        Files.writeString(dir.resolve("zoo.cfg"), "dataDir=data\nserver.1=127.0.0.1:2888:3888;21x81\n");
+        assertThatThrownBy(() -> ZooCfg.load(dir.resolve("zoo.cfg"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.1").hasMessageContaining("'21x81' is not a port");
         Files.writeString(dir.resolve("empty.dynamic"), "version=1\n");
         assertThatThrownBy(() -> ReconfigCfg.dynamicServers(ReconfigCfg.parse(
                 Map.of("dynamicConfigFile", dir.resolve("empty.dynamic").toString()), dir)))

@@ -23,7 +23,7 @@ class ReconfigRulesTest {
     private static ClusterConfig config(Map<Integer, String> servers, long version) {
         try {
             return ClusterConfig.of(servers, version);
-        } catch (ServerSpec.BadSpec e) {
+        } catch (dev.corral.server.config.ConfigException e) {
             throw new AssertionError(e);
         }
     }

@@ -1,6 +1,9 @@
-package dev.corral.server.reconfig;
+package dev.corral.server.config;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One member of a configuration as ZooKeeper writes it: {@code host:quorumPort:electionPort:role[;clientHost:clientPort]}.
@@ -18,7 +21,7 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
                          int clientPort) {
 
     /** Parses {@code value}, the right side of {@code server.<id>=}; the message names what is wrong. */
-    public static ServerSpec parse(int id, String value) throws BadSpec {
+    public static ServerSpec parse(int id, String value) throws ConfigException {
         String v = value.trim();
         String client = null;
         int semi = v.indexOf(';');
@@ -31,21 +34,21 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
         if (v.startsWith("[")) {
             int close = v.indexOf(']');
             if (close < 0 || close + 1 >= v.length() || v.charAt(close + 1) != ':') {
-                throw new BadSpec("server." + id, value, "an IPv6 host in brackets must be followed by ports");
+                throw bad("server." + id, value, "an IPv6 host in brackets must be followed by ports");
             }
             host = v.substring(1, close);
             rest = v.substring(close + 2);
         } else {
             int colon = v.indexOf(':');
             if (colon <= 0) {
-                throw new BadSpec("server." + id, value, "expected host:quorumPort:electionPort");
+                throw bad("server." + id, value, "expected host:quorumPort:electionPort");
             }
             host = v.substring(0, colon);
             rest = v.substring(colon + 1);
         }
         String[] parts = rest.split(":", -1);
         if (parts.length < 2 || parts.length > 3) {
-            throw new BadSpec("server." + id, value, "expected host:quorumPort:electionPort[:role]");
+            throw bad("server." + id, value, "expected host:quorumPort:electionPort[:role]");
         }
         int quorum = port("server." + id, value, parts[0]);
         int election = port("server." + id, value, parts[1]);
@@ -54,7 +57,7 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
             observer = switch (parts[2].trim().toLowerCase(Locale.ROOT)) {
                 case "observer" -> true;
                 case "participant" -> false;
-                default -> throw new BadSpec("server." + id, value, "the role must be participant or observer");
+                default -> throw bad("server." + id, value, "the role must be participant or observer");
             };
         }
         String clientHost = null;
@@ -67,7 +70,7 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
         return new ServerSpec(id, host, quorum, election, observer, clientHost, clientPort);
     }
 
-    private static int port(String key, String value, String text) throws BadSpec {
+    private static int port(String key, String value, String text) throws ConfigException {
         try {
             int p = Integer.parseInt(text.trim());
             if (p >= 0 && p <= 65535) {
@@ -76,7 +79,7 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
         } catch (NumberFormatException e) {
             // below
         }
-        throw new BadSpec(key, value, "'" + text + "' is not a port");
+        throw bad(key, value, "'" + text + "' is not a port");
     }
 
     /** The value as ZooKeeper's QuorumServer.toString writes it: the role always, the client part if given. */
@@ -94,10 +97,16 @@ public record ServerSpec(int id, String host, int quorumPort, int electionPort, 
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
-    /** A server line that does not parse: its key, its value and why. */
-    public static final class BadSpec extends Exception {
-        public BadSpec(String key, String value, String why) {
-            super("invalid value for key '" + key + "': '" + value + "' (" + why + ")");
+    /** Every {@code server.N} value (id to value), parsed; the first that does not parse stops start-up. */
+    public static SortedMap<Integer, ServerSpec> parseAll(Map<Integer, String> servers) throws ConfigException {
+        SortedMap<Integer, ServerSpec> out = new TreeMap<>();
+        for (Map.Entry<Integer, String> e : servers.entrySet()) {
+            out.put(e.getKey(), parse(e.getKey(), e.getValue()));
         }
+        return out;
+    }
+
+    private static ConfigException bad(String key, String value, String why) {
+        return new ConfigException("invalid value for key '" + key + "': '" + value + "' (" + why + ")");
     }
 }
