@@ -102,6 +102,17 @@ final class LeaderRole {
         return n;
     }
 
+    /** The learners synced with this leader (past the NEWLEADER exchange), voters and observers alike. */
+    Set<Integer> syncedIds() {
+        Set<Integer> ids = new java.util.TreeSet<>();
+        for (Map.Entry<Integer, Session> e : sessions.entrySet()) {
+            if (e.getValue().synced()) {
+                ids.add(e.getKey());
+            }
+        }
+        return ids;
+    }
+
     boolean established() {
         return established;
     }

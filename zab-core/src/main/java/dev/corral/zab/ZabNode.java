@@ -427,6 +427,11 @@ public final class ZabNode {
         return role == Role.LEADING ? leader.syncedCount(false) : 0;
     }
 
+    /** While leading: the ids of the learners synced with this leader (ZooKeeper's isQuorumSynced), else empty. */
+    public java.util.Set<Integer> syncedPeers() {
+        return role == Role.LEADING ? leader.syncedIds() : java.util.Set.of();
+    }
+
     /** While leading: the observers synced with this leader (mntr's "synced_observers"), else 0. */
     public int syncedObservers() {
         return role == Role.LEADING ? leader.syncedCount(true) : 0;

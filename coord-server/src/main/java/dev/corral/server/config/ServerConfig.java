@@ -31,7 +31,8 @@ public record ServerConfig(
         SaslConfig sasl,
         AdminTlsConfig adminTls,
         PeerRoles peerRoles,
-        ReadConsistencyConfig reads) {
+        ReadConsistencyConfig reads,
+        ReconfigConfig reconfig) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -44,7 +45,7 @@ public record ServerConfig(
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
                 QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN, PeerRoles.NONE,
-                ReadConsistencyConfig.DEFAULT);
+                ReadConsistencyConfig.DEFAULT, ReconfigConfig.OFF);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
@@ -126,6 +127,10 @@ public record ServerConfig(
         return edit(b -> b.reads = settings);
     }
 
+    public ServerConfig withReconfig(ReconfigConfig settings) {
+        return edit(b -> b.reconfig = settings);
+    }
+
     /**
      * A copy with {@code change} applied: the one place besides ZooCfg that lists every component, so that a new
      * setting adds a field here and a with-method rather than touching every other with-method.
@@ -136,7 +141,7 @@ public record ServerConfig(
         return new ServerConfig(c.tickTime, c.dataDir, c.dataLogDir, c.clientPortAddress, c.clientPort,
                 c.maxClientCnxns, c.minSessionTimeout, c.maxSessionTimeout, c.juteMaxBuffer, c.extendedTypesEnabled,
                 c.fourLetterWords, c.superDigest, c.initLimit, c.syncLimit, c.servers, c.clientTls, c.monitoring,
-                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles, c.reads);
+                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles, c.reads, c.reconfig);
     }
 
     /** The components of a config being edited by {@link #edit}. */
@@ -164,6 +169,7 @@ public record ServerConfig(
         AdminTlsConfig adminTls;
         PeerRoles peerRoles;
         ReadConsistencyConfig reads;
+        ReconfigConfig reconfig;
 
         Copy(ServerConfig c) {
             tickTime = c.tickTime;
@@ -189,6 +195,7 @@ public record ServerConfig(
             adminTls = c.adminTls;
             peerRoles = c.peerRoles;
             reads = c.reads;
+            reconfig = c.reconfig;
         }
     }
 }

@@ -21,10 +21,10 @@ public final class ZooCfg {
 
     /** ZooKeeper keys Corral accepts without acting on them (no warning). */
     private static final Set<String> ACCEPTED_IGNORED = Set.of(
-            "autopurge.snapRetainCount", "autopurge.purgeInterval", "standaloneEnabled", "reconfigEnabled",
+            "autopurge.snapRetainCount", "autopurge.purgeInterval",
             "preAllocSize", "snapCount",
             "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
-            "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns", "dynamicConfigFile",
+            "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
             "connectToLearnerMasterLimit");
 
@@ -49,7 +49,8 @@ public final class ZooCfg {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             return config.withMonitoring(config.monitoring().withAdminData(
-                    config.monitoring().adminData().withInitialConfig(text)));
+                    config.monitoring().adminData().withInitialConfig(text)))
+                    .withReconfig(config.reconfig().withConfigFile(file.toAbsolutePath()));
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }
@@ -65,6 +66,7 @@ public final class ZooCfg {
             if (!KNOWN.contains(key) && !ACCEPTED_IGNORED.contains(key) && !ClientTlsCfg.isKey(key, values.get(key))
                     && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
                     && !SaslCfg.isKey(key, values.get(key)) && !AdminTlsCfg.KEYS.contains(key)
+                    && !ReconfigCfg.KEYS.contains(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -114,12 +116,17 @@ public final class ZooCfg {
                 }
             }
         }
+        ReconfigConfig reconfig = ReconfigCfg.parse(values, base);
+        // As in ZooKeeper, a dynamic config file holds the membership (a zoo.cfg it rewrote has no server lines).
+        servers.putAll(ReconfigCfg.dynamicServers(reconfig));
+        PeerRoles roles = PeerRolesCfg.parse(values, servers);
+        ServerSpec.parseAll(servers); // a line that /zookeeper/config could not show stops start-up here
         ClientTlsConfig tls = ClientTlsCfg.parse(values);
         return new ServerConfig(tickTime, dataDir, dataLogDir, clientPortAddress, clientPort, maxClientCnxns,
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
                 SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
-                PeerRolesCfg.parse(values, servers), ReadConsistencyConfig.parse(values));
+                roles, ReadConsistencyConfig.parse(values), reconfig);
     }
 
     private static Path resolve(Path base, String dir) {

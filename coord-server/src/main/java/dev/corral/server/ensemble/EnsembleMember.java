@@ -77,7 +77,10 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         RoleListener roles = new RoleListener() {
             @Override
             public void onStatus(PeerStatus s) {
-                processor.event(() -> writePath.onStatus(s, nowMs()));
+                processor.event(() -> {
+                    writePath.onStatus(s, nowMs());
+                    configuration.established(s);
+                });
             }
 
             @Override
@@ -123,6 +126,9 @@ public final class EnsembleMember implements Replication, AutoCloseable {
      */
     static final int ZAB_TICK_MS = 200;
 
+    /** The ensemble's configuration as this member keeps it ({@code /zookeeper/config}); processor thread. */
+    private MemberConfiguration configuration;
+
     /** How many committed txns between log trims (ZooKeeper's snapCount plays the same part). */
     private final long trimEvery = Long.getLong("corral.logTrimInterval", 10_000L);
     private long sinceTrim;
@@ -134,6 +140,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     /** The request processor's write path for this member (the processor builds it through this factory). */
     public WritePath.Factory writePaths() {
         return (ServerContext ctx, Sessions sessions) -> {
+            configuration = new MemberConfiguration(ctx, myId, driver);
             writePath = new ReplicatedWritePath(ctx, sessions, this);
             return writePath;
         };

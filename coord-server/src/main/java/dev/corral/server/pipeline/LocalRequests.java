@@ -1,6 +1,10 @@
 package dev.corral.server.pipeline;
 
+import dev.corral.server.acl.AclRules;
 import dev.corral.server.acl.AuthIds;
+import dev.corral.server.acl.Perms;
+import dev.corral.server.tree.NodeMeta;
+import dev.corral.server.tree.SpecialPaths;
 import dev.corral.server.wire.ErrorCode;
 import dev.corral.server.wire.Jute;
 import dev.corral.server.wire.KeeperError;
@@ -68,11 +72,10 @@ public final class LocalRequests {
         switch (op.kind()) {
             case READ -> ctx.outbox().send(conn, Replies.ok(xid, zxid, op.read().read(this, conn, op.decode(in))));
             case SESSION -> session(r, in);
-            case ADMIN -> {
-                Jute.read(in, new ReconfigRequest());
-                // Dynamic reconfiguration is not offered (ZooKeeper's default, reconfigEnabled=false).
-                ctx.outbox().send(conn, Replies.error(xid, zxid, ErrorCode.RECONFIG_DISABLED));
-            }
+            case ADMIN -> ctx.reconfig().reconfig(Jute.read(in, new ReconfigRequest()), () -> {
+                NodeMeta meta = ctx.view().meta(SpecialPaths.CONFIG);
+                AclRules.check(ctx.view().acl(meta.aclId()), Perms.WRITE, conn.authIds(), ctx.authSchemes());
+            });
             case INTERNAL -> {
                 // Server-internal ops: a malformed body is a marshalling error as in ZooKeeper; clients cannot
                 // issue them.

@@ -28,6 +28,7 @@ public final class ServerContext {
     private final ZxidClock zxids;
     private final RequestStats stats = new RequestStats();
     private final StageStats stages = new StageStats();
+    private final dev.corral.server.reconfig.ConfigKeeper reconfig;
 
     ServerContext(ServerConfig config, ZnodeStore store, SessionTable sessions) {
         this.config = config;
@@ -38,6 +39,7 @@ public final class ServerContext {
                 config.sasl().letAnySaslUserDoX());
         this.preparer = new TxnPreparer(view, config.extendedTypesEnabled(), authSchemes);
         this.sessions = sessions;
+        this.reconfig = new dev.corral.server.reconfig.ConfigKeeper(config);
         this.zxids = new ZxidClock(store.lastZxid());
     }
 
@@ -51,6 +53,11 @@ public final class ServerContext {
     }
 
     /** The store of record (reached directly only to flush or replace it; everything else goes through the view). */
+    /** The ensemble's configuration ({@code /zookeeper/config}) and the reconfig requests made against it. */
+    public dev.corral.server.reconfig.ConfigKeeper reconfig() {
+        return reconfig;
+    }
+
     public ZnodeStore store() {
         return store;
     }

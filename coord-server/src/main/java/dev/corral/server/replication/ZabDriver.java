@@ -73,6 +73,9 @@ public final class ZabDriver implements AutoCloseable {
     private volatile int learners;
     private volatile int syncedFollowers;
     private volatile int syncedObservers;
+    /** The learners synced with this leader; recomputed only when a count or the role changes (no set per loop). */
+    private volatile java.util.Set<Integer> syncedPeers = java.util.Set.of();
+    private dev.corral.zab.Role syncedRole;
     private volatile long leadingSinceNanos;
     private volatile long lastProposalSize = -1;
     private volatile long minProposalSize = -1;
@@ -314,6 +317,11 @@ public final class ZabDriver implements AutoCloseable {
         }
         return new LeaderFigures(learners, syncedFollowers, (System.nanoTime() - leadingSinceNanos) / 1_000_000,
                 lastProposalSize, minProposalSize, maxProposalSize, syncedObservers);
+    }
+
+    /** While leading: the ids of the learners synced with this leader (any thread). */
+    public java.util.Set<Integer> syncedPeers() {
+        return syncedPeers;
     }
 
     public PeerStatus status() {
@@ -674,9 +682,16 @@ public final class ZabDriver implements AutoCloseable {
     }
 
     private void publishStatus() {
-        learners = node.learners();
-        syncedFollowers = node.syncedFollowers();
-        syncedObservers = node.syncedObservers();
+        int l = node.learners();
+        int f = node.syncedFollowers();
+        int o = node.syncedObservers();
+        if (l != learners || f != syncedFollowers || o != syncedObservers || node.role() != syncedRole) {
+            syncedPeers = node.syncedPeers();
+            syncedRole = node.role();
+        }
+        learners = l;
+        syncedFollowers = f;
+        syncedObservers = o;
         long epoch = switch (node.role()) {
             case LEADING -> node.leaderEpoch() >= 0 ? node.leaderEpoch() : node.currentEpoch();
             default -> node.currentEpoch();

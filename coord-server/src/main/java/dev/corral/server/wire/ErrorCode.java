@@ -11,6 +11,8 @@ public final class ErrorCode {
     public static final int UNIMPLEMENTED = -6;
     public static final int OPERATION_TIMEOUT = -7;
     public static final int BAD_ARGUMENTS = -8;
+    public static final int NEW_CONFIG_NO_QUORUM = -13;
+    public static final int RECONFIG_IN_PROGRESS = -14;
     public static final int UNKNOWN_SESSION = -12;
     public static final int API_ERROR = -100;
     public static final int NO_NODE = -101;

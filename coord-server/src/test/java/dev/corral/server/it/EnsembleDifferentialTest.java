@@ -8,4 +8,9 @@ class EnsembleDifferentialTest extends DifferentialTest {
     protected void compare(Path dir, int clients, Differential.Scenario scenario) throws Exception {
         Differential.compareWithEnsemble(dir, clients, scenario);
     }
+
+    @Override
+    protected boolean ensemble() {
+        return true;
+    }
 }

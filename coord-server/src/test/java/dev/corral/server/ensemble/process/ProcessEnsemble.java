@@ -50,6 +50,7 @@ final class ProcessEnsemble implements AutoCloseable {
     private final int members;
     private final int[] clientPorts;
     private final int[] quorumPorts;
+    private final int[] electionPorts;
     private final ChildProcess[] processes;
     /** Everything every incarnation of each server printed (a restart starts a new transcript). */
     private final StringBuilder[] history;
@@ -88,6 +89,7 @@ final class ProcessEnsemble implements AutoCloseable {
         this.members = voters + observers;
         clientPorts = new int[members + 1];
         quorumPorts = new int[members + 1];
+        electionPorts = new int[members + 1];
         processes = new ChildProcess[members + 1];
         history = new StringBuilder[members + 1];
         paused = new boolean[members + 1];
@@ -95,13 +97,14 @@ final class ProcessEnsemble implements AutoCloseable {
         for (int id = 1; id <= members; id++) {
             clientPorts[id] = ChildProcess.freePort();
             quorumPorts[id] = ChildProcess.freePort();
+            electionPorts[id] = ChildProcess.freePort();
             history[id] = new StringBuilder();
         }
         StringBuilder servers = new StringBuilder();
         for (int id = 1; id <= members; id++) {
             // The election port is parsed and unused (docs/replication.md); a free one keeps the line honest.
             servers.append("server.").append(id).append("=127.0.0.1:").append(quorumPorts[id]).append(':')
-                    .append(ChildProcess.freePort()).append(id > voters ? ":observer" : "").append('\n');
+                    .append(electionPorts[id]).append(id > voters ? ":observer" : "").append('\n');
         }
         try {
             for (int id = 1; id <= members; id++) {
@@ -154,6 +157,11 @@ final class ProcessEnsemble implements AutoCloseable {
     /** Server {@code id}'s quorum port (its server.N line). */
     int quorumPort(int id) {
         return quorumPorts[id];
+    }
+
+    /** Server {@code id}'s election port (its server.N line). */
+    int electionPort(int id) {
+        return electionPorts[id];
     }
 
     private Path home(int id) {
