@@ -76,7 +76,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every member serves (leader, follower or observer) and there is one leader; false after {@code timeout}.
+     * Waits until every member serves (leader, follower or observer) and there is one leader; false after
+     * {@code timeout}.
      * Members that exited are not restarted here (the caller decides), so they make this time out.
      */
     public boolean awaitServing(Duration timeout) {

@@ -139,7 +139,7 @@ final class HostsCheck {
         check("addresses", problems, "every member on its own address only; none on loopback");
     }
 
-    /** Every member's cons lists a client from the root namespace's bridge address: the clients came over the bridge. */
+    /** Every member's cons lists a client from the root namespace's bridge address: they came over the bridge. */
     private void clientsOverBridge() {
         String from = "/" + cluster.network().hostAddress() + ":";
         List<String> problems = new ArrayList<>();
@@ -261,7 +261,7 @@ final class HostsCheck {
         for (Node v : victims) {
             String want = v == obsNode ? "observer" : "follower";
             if (!await(() -> v.mode().equals(want), Duration.ofSeconds(40))) {
-                problems.add(v + " is not serving as a " + want + " 40 s after its restart (mode '" + v.mode() + "')");
+                problems.add(v + " is not serving (" + want + ") 40 s after its restart (mode '" + v.mode() + "')");
                 continue;
             }
             MemberSession s = sessions.get(v.id());
