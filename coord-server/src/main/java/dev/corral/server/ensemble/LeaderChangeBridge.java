@@ -55,11 +55,12 @@ final class LeaderChangeBridge {
                 return end();
             }
             since = nowMs;
-            generation++;
             forwarder.hold();
         }
+        // Any read index asked of an earlier leader no longer vouches for anything.
+        index = -1;
+        long asked = ++generation;
         if (next.active()) {
-            long asked = ++generation;
             replication.readIndex(i -> onIndex(asked, i));
         }
         return true;
