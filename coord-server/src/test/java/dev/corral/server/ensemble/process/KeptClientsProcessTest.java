@@ -67,8 +67,8 @@ class KeptClientsProcessTest {
                 writes.stop();
                 long gapMs = writes.longestGapAfter(asked);
                 System.out.printf("[ensemble-times] rqld on server %d (leader was %d): it leads after %d ms; the"
-                        + " client of server %d never disconnected, its longest time without an acknowledged create"
-                        + " %d ms%n", target, leader, ledMs, bystander, gapMs);
+                        + " longest time without an acknowledged create for the client of server %d: %d ms%n", target,
+                        leader, ledMs, bystander, gapMs);
 
                 assertThat(states).as("connection state changes of the client of server " + bystander)
                         .doesNotContain(Watcher.Event.KeeperState.Disconnected);
