@@ -107,15 +107,20 @@ final class Forwarder {
             ctx.outbox().close(conn);
         }
         slots.clear();
-        connects.clear();
         touched.clear();
+        heldWrites.clear();
+        holding = false;
+        dropTowardsLeader();
+    }
+
+    /** Forgets what was on its way to the leader: frames, session requests and read indexes asked of it. */
+    private void dropTowardsLeader() {
+        connects.clear();
         toLeaderFrames.clear();
         toLeaderWaiting.clear();
         toLeaderBytes = 0;
         unasked = new ArrayList<>();
         awaitingApply.clear();
-        heldWrites.clear();
-        holding = false;
         term++;
     }
 
@@ -135,13 +140,7 @@ final class Forwarder {
                 drop.add(e.getKey());
             }
         }
-        connects.clear();
-        toLeaderFrames.clear();
-        toLeaderWaiting.clear();
-        toLeaderBytes = 0;
-        unasked = new ArrayList<>();
-        awaitingApply.clear();
-        term++;
+        dropTowardsLeader();
         for (ClientConnection conn : drop) {
             closeClient(conn);
         }

@@ -7,17 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
@@ -56,24 +50,24 @@ class KeptClientsProcessTest {
                 zk.getData("/kept", true, null);
                 zk.exists("/kept/after", true);
 
-                Writes writes = new Writes(zk).start();
-                ensemble.await(() -> writes.acknowledged.get() >= 100, LONG, "100 creates through " + bystander);
+                WriteLoad writes = new WriteLoad(List.of(zk), "/kept", 8, false).start();
+                ensemble.await(() -> writes.acknowledged.size() >= 100, LONG, "100 creates through " + bystander);
                 long asked = System.nanoTime();
                 assertThat(ensemble.fourLetter(target, "rqld")).isEqualTo("Sent leadership request to leader.\n");
                 ensemble.await(() -> "leader".equals(ensemble.mode(target)), LONG, "server " + target + " to lead");
                 long ledMs = ms(asked);
-                long before = writes.acknowledged.get();
-                ensemble.await(() -> writes.acknowledged.get() >= before + 100, LONG, "100 creates after rqld");
+                long before = writes.acknowledged.size();
+                ensemble.await(() -> writes.acknowledged.size() >= before + 100, LONG, "100 creates after rqld");
+                long gapMs = writes.longestGaps(asked, ms(asked))[1];
                 writes.stop();
-                long gapMs = writes.longestGapAfter(asked);
                 System.out.printf("[ensemble-times] rqld on server %d (leader was %d): it leads after %d ms; the"
                         + " longest time without an acknowledged create for the client of server %d: %d ms%n", target,
                         leader, ledMs, bystander, gapMs);
 
                 assertThat(states).as("connection state changes of the client of server " + bystander)
                         .doesNotContain(Watcher.Event.KeeperState.Disconnected);
-                assertThat(writes.failures).as("creates that failed").isEmpty();
-                assertThat(writes.outstanding).as("creates never answered").isEmpty();
+                assertThat(writes.errors).as("creates that failed").isEmpty();
+                assertThat(writes.outstanding()).as("creates never answered").isEmpty();
                 assertThat(zk.getSessionId()).isEqualTo(session);
 
                 try (ZooKeeper other = ensemble.client(target, 10_000, null)) {
@@ -85,10 +79,11 @@ class KeptClientsProcessTest {
                 ensemble.await(() -> events.containsAll(Set.of("NodeDataChanged /kept", "NodeCreated /kept/after")),
                         Duration.ofSeconds(10), "the kept client's watches to fire");
                 assertThat(new String(zk.getData("/kept", false, null))).isEqualTo("v1");
+                TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
+                long created = tree.keySet().stream().filter(p -> p.startsWith("/kept/w0-")).count();
+                log("kept client: %d creates in the tree", created);
+                assertThat(created).as("creates in the tree").isEqualTo(writes.acknowledged.size());
             }
-            TreeMap<String, String> tree = ensemble.assertSameTrees(LONG);
-            long created = tree.keySet().stream().filter(p -> p.startsWith("/kept/w-")).count();
-            log("kept client: %d creates in the tree", created);
         }
     }
 
@@ -97,69 +92,6 @@ class KeptClientsProcessTest {
             states.add(e.getState());
         } else {
             events.add(e.getType() + " " + e.getPath());
-        }
-    }
-
-    /** Sequential creates through one client, a few outstanding: each must come back OK exactly once. */
-    private static final class Writes {
-        final AtomicLong acknowledged = new AtomicLong();
-        final Map<String, KeeperException.Code> failures = new ConcurrentHashMap<>();
-        final Set<String> outstanding = ConcurrentHashMap.newKeySet();
-        private final List<Long> ackTimes = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final Semaphore window = new Semaphore(8);
-        private final Thread thread;
-
-        Writes(ZooKeeper zk) {
-            thread = new Thread(() -> {
-                for (int n = 0; !stop.get(); n++) {
-                    try {
-                        if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            n--;
-                            continue;
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    String path = "/kept/w-" + n;
-                    outstanding.add(path);
-                    zk.create(path, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, (rc, p, ctx, name) -> {
-                        outstanding.remove(p);
-                        if (rc == 0) {
-                            acknowledged.incrementAndGet();
-                            ackTimes.add(System.nanoTime());
-                        } else {
-                            failures.put(p, KeeperException.Code.get(rc));
-                        }
-                        window.release();
-                    }, null);
-                }
-            }, "kept-writes");
-        }
-
-        Writes start() {
-            thread.start();
-            return this;
-        }
-
-        /** Stops issuing and waits (up to 20 s) for every create in flight to be answered. */
-        void stop() throws InterruptedException {
-            stop.set(true);
-            thread.join(10_000);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!outstanding.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-        }
-
-        long longestGapAfter(long from) {
-            long longest = 0;
-            long previous = from;
-            for (long t : ackTimes.stream().filter(t -> t >= from).sorted().toList()) {
-                longest = Math.max(longest, t - previous);
-                previous = t;
-            }
-            return TimeUnit.NANOSECONDS.toMillis(longest);
         }
     }
 }

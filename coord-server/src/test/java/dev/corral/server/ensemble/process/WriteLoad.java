@@ -32,11 +32,27 @@ final class WriteLoad implements AutoCloseable {
     private final AtomicLong firstAckAfterMark = new AtomicLong(Long.MAX_VALUE);
     /** When each writer's creates were acknowledged (nanoTime), for the longest gap around a mark. */
     private final List<java.util.Queue<Long>> ackTimes = new ArrayList<>();
+    private final boolean owned;
 
     WriteLoad(ProcessEnsemble ensemble, String parent, int writers, int maxOutstanding, int sessionTimeoutMs)
             throws Exception {
+        this(clientsFor(ensemble, writers, sessionTimeoutMs), parent, maxOutstanding, true);
+    }
+
+    private static List<ZooKeeper> clientsFor(ProcessEnsemble ensemble, int writers, int sessionTimeoutMs)
+            throws Exception {
+        List<ZooKeeper> out = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            ZooKeeper zk = ensemble.clientPreferring(w % ProcessEnsemble.SIZE + 1, sessionTimeoutMs, null);
+            out.add(ensemble.clientPreferring(w % ProcessEnsemble.SIZE + 1, sessionTimeoutMs, null));
+        }
+        return out;
+    }
+
+    /** One writer per client in {@code given}; {@code owned}: {@link #stop} closes them. */
+    WriteLoad(List<ZooKeeper> given, String parent, int maxOutstanding, boolean owned) {
+        this.owned = owned;
+        for (int w = 0; w < given.size(); w++) {
+            ZooKeeper zk = given.get(w);
             clients.add(zk);
             Semaphore window = new Semaphore(maxOutstanding);
             String prefix = parent + "/w" + w + "-";
@@ -123,7 +139,15 @@ final class WriteLoad implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(Math.max(longest, to - previous));
     }
 
-    /** Stops issuing, waits for outstanding replies (they end in a result or a connection loss), closes the clients. */
+    /** Creates issued and not answered yet. */
+    Set<String> outstanding() {
+        return issuedAt.keySet();
+    }
+
+    /**
+     * Stops issuing, waits for outstanding replies (they end in a result or a connection loss), closes the clients
+     * it owns.
+     */
     void stop() throws InterruptedException {
         stop.set(true);
         for (Thread t : threads) {
@@ -139,7 +163,7 @@ final class WriteLoad implements AutoCloseable {
     @Override
     public void close() {
         stop.set(true);
-        for (ZooKeeper zk : clients) {
+        for (ZooKeeper zk : owned ? clients : List.<ZooKeeper>of()) {
             try {
                 zk.close(2000);
             } catch (InterruptedException e) {
