@@ -201,6 +201,7 @@ final class HostsCheck {
         Node leader = leader().orElseThrow();
         Node target = cluster.nodes().stream().filter(n -> n.id() <= VOTERS && n != leader).findFirst().orElseThrow();
         List<String> problems = new ArrayList<>();
+        int observerDisconnects = observer().disconnects();
         long t0 = System.nanoTime();
         String answer = target.word("rqld").trim();
         if (!answer.startsWith("Sent leadership request to leader.")) {
@@ -232,8 +233,12 @@ final class HostsCheck {
         if (!missing.isEmpty()) {
             problems.add("the observer's watch did not fire after the transfer: " + missing);
         }
+        // Corral keeps a follower's or observer's clients while it moves to the next leader (docs/ensemble.md).
+        if (obs.disconnects() != observerDisconnects) {
+            problems.add("the observer's client lost its connection during the transfers");
+        }
         check("ydld", problems, "leadership left " + target + " " + ms + " ms after ydld: " + cluster.modes()
-                + "; the observer's watch fired");
+                + "; the observer's client stayed connected through both transfers and its watch fired");
         roles("roles after the transfers");
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -30,6 +31,7 @@ final class MemberSession implements AutoCloseable {
     private final ZooKeeper zk;
     private final BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
     private volatile boolean expired;
+    private final AtomicInteger disconnects = new AtomicInteger();
 
     MemberSession(Node node, int sessionTimeoutMs) throws IOException, InterruptedException {
         this.node = node;
@@ -40,6 +42,9 @@ final class MemberSession implements AutoCloseable {
             }
             if (e.getState() == Watcher.Event.KeeperState.Expired) {
                 expired = true;
+            }
+            if (e.getState() == Watcher.Event.KeeperState.Disconnected) {
+                disconnects.incrementAndGet();
             }
         });
         if (!connected.await(20, TimeUnit.SECONDS)) {
@@ -58,6 +63,11 @@ final class MemberSession implements AutoCloseable {
 
     long sessionId() {
         return zk.getSessionId();
+    }
+
+    /** How many times the connection was lost so far. */
+    int disconnects() {
+        return disconnects.get();
     }
 
     boolean expired() {
