@@ -188,6 +188,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private void install(Zxid at, Path dir) throws IOException {
         try {
             processor.replaceStore(() -> store.replaceWith(dir));
+            processor.event(() -> writePath.onStoreReplaced());
         } catch (InterruptedException | ExecutionException e) {
             throw new IOException("installing the snapshot at " + at + " failed", e);
         }

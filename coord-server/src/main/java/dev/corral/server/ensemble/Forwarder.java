@@ -22,6 +22,8 @@ import java.util.Set;
  * A member's side of its clients' writes: every replicated request goes to the leader (batched per processor round),
  * and replies leave each connection in request order — a read that arrives behind a write still in flight waits for
  * that write's reply. Also gathers which sessions spoke here, for the leader's expiry clock. Processor thread only.
+ * Size: the per-connection slot queues and everything that walks them (forwarding, holding across a leader change,
+ * resending) are one piece of state; split, each part would reach into the others' queues.
  */
 final class Forwarder {
     /** What a connection is waiting for, in request order. */
@@ -82,6 +84,8 @@ final class Forwarder {
     /** Bumped by {@link #reset}: a read index asked before it finds nobody waiting. */
     private long term;
     private PeerStatus status = PeerStatus.STARTING;
+    /** Between two leaders with the clients kept ({@link LeaderChangeBridge}): writes wait, nothing is forwarded. */
+    private boolean holding;
 
     Forwarder(ServerContext ctx, Sessions sessions, Replication replication,
               java.util.function.Consumer<PeerFrame> localLeader) {
@@ -103,15 +107,69 @@ final class Forwarder {
             ctx.outbox().close(conn);
         }
         slots.clear();
-        connects.clear();
         touched.clear();
+        heldWrites.clear();
+        holding = false;
+        dropTowardsLeader();
+    }
+
+    /** Forgets what was on its way to the leader: frames, session requests and read indexes asked of it. */
+    private void dropTowardsLeader() {
+        connects.clear();
         toLeaderFrames.clear();
         toLeaderWaiting.clear();
         toLeaderBytes = 0;
         unasked = new ArrayList<>();
         awaitingApply.clear();
-        heldWrites.clear();
         term++;
+    }
+
+    /**
+     * The leader is going away but the clients stay ({@link LeaderChangeBridge}): what was about to be forwarded is
+     * dropped (it is sent again by {@link #resend}), sessions still being created start over, and so do connections
+     * waiting on a linearizable read (its read index belonged to the old leader).
+     */
+    void hold() {
+        holding = true;
+        Set<ClientConnection> drop = new HashSet<>();
+        for (PendingConnect pc : connects.values()) {
+            drop.add(pc.conn());
+        }
+        for (Map.Entry<ClientConnection, ArrayDeque<Slot>> e : slots.entrySet()) {
+            if (holdsIndexSlot(e.getValue())) {
+                drop.add(e.getKey());
+            }
+        }
+        dropTowardsLeader();
+        for (ClientConnection conn : drop) {
+            closeClient(conn);
+        }
+    }
+
+    /**
+     * The new leader is known and this member has applied what it had committed: every write still unanswered goes
+     * to it again, each session's in its order (up to a linearizable read, behind which writes wait as usual).
+     */
+    void resend(PeerStatus status) {
+        holding = false;
+        this.status = status;
+        for (Map.Entry<ClientConnection, ArrayDeque<Slot>> e : new ArrayList<>(slots.entrySet())) {
+            ClientConnection conn = e.getKey();
+            for (Slot slot : e.getValue()) {
+                if (slot instanceof IndexSlot) {
+                    break;
+                }
+                if (slot instanceof WriteSlot w && !heldWrites.containsKey(w)) {
+                    PeerFrame.Forward frame = new PeerFrame.Forward(replication.myId(), conn.sessionId(), w.xid(),
+                            w.type(), new ArrayList<>(conn.authIds()), w.body());
+                    if (!toLeader(frame, conn, status)) {
+                        closeClient(conn);
+                        break;
+                    }
+                }
+            }
+        }
+        flush(status);
     }
 
     /** See {@link dev.corral.server.pipeline.WritePath#take}. */
@@ -142,6 +200,8 @@ final class Forwarder {
                 new ArrayList<>(conn.authIds()), body);
         if (behindRead) {
             heldWrites.put(w, frame);
+        } else if (holding) {
+            return true; // sent by resend() once the new leader is known
         } else if (!toLeader(frame, conn, status)) {
             closeClient(conn);
         }
@@ -209,6 +269,9 @@ final class Forwarder {
      */
     void flush(PeerStatus status) {
         this.status = status;
+        if (holding) {
+            return;
+        }
         askReadIndex();
         if (toLeaderFrames.isEmpty()) {
             return;

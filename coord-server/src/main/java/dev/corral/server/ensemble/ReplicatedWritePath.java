@@ -41,6 +41,7 @@ public final class ReplicatedWritePath implements WritePath {
     private final Forwarder forwarder;
     private final Proposer proposer;
     private final CommitApplier applier;
+    private final LeaderChangeBridge bridge;
     private PeerStatus status = PeerStatus.STARTING;
 
     public ReplicatedWritePath(ServerContext ctx, Sessions sessions, Replication replication) {
@@ -50,11 +51,15 @@ public final class ReplicatedWritePath implements WritePath {
         this.proposer = new Proposer(ctx, replication);
         this.applier = new CommitApplier(ctx);
         this.forwarder = new Forwarder(ctx, sessions, replication, this::leaderFrame);
+        this.bridge = new LeaderChangeBridge(ctx, replication, forwarder);
     }
 
     // ------------------------------------------------------------------ what replication reports
 
-    /** This member's role changed. A new term starts every client over, as ZooKeeper's followers do. */
+    /**
+     * This member's role changed. A new term starts every client over, as ZooKeeper's followers do, unless a follower
+     * or observer keeps them while it moves to the next leader ({@link LeaderChangeBridge}).
+     */
     void onStatus(PeerStatus next, long nowMs) {
         flushApplied();
         PeerStatus previous = status;
@@ -65,8 +70,10 @@ public final class ReplicatedWritePath implements WritePath {
             return;
         }
         LOG.info("server {}: {} -> {}", replication.myId(), previous, next);
-        // Whatever was forwarded or proposed may be lost: every client reconnects and resends.
-        forwarder.reset();
+        if (!bridge.onStatus(previous, next, nowMs)) {
+            // Whatever was forwarded or proposed may be lost: every client reconnects and resends.
+            forwarder.reset();
+        }
         proposer.reset(ctx.zxids().last());
         if (next.canPropose()) {
             for (Session s : ctx.sessions().all()) {
@@ -120,6 +127,14 @@ public final class ReplicatedWritePath implements WritePath {
             answer(env, metas);
         }
         forwarder.applied();
+        bridge.applied();
+    }
+
+    /** A snapshot replaced this member's store: clients kept across a leader change start over after all. */
+    void onStoreReplaced() {
+        if (bridge.storeReplaced()) {
+            forwarder.reset();
+        }
     }
 
     private void sessionEffects(Envelope env, long nowMs) {
@@ -220,6 +235,10 @@ public final class ReplicatedWritePath implements WritePath {
 
     @Override
     public void tick(long nowMs) {
+        if (bridge.expired(nowMs)) {
+            LOG.info("server {}: no new leader in time: its clients start over", replication.myId());
+            forwarder.reset();
+        }
         forwarder.tick(nowMs, status);
         if (status.canPropose()) {
             ctx.sessions().expired(nowMs).forEach(proposer::expire);

@@ -22,12 +22,18 @@ public final class Cluster implements AutoCloseable {
      */
     public Cluster(Network net, Path dir, int size, ServerKind kind, ServerKind.Jars jars, int tickTime,
             boolean observed, List<String> extraCfg) {
+        this(net, dir, size, 0, kind, jars, tickTime, observed, extraCfg);
+    }
+
+    /** As above with {@code observers} observers after the {@code voters} voters (ids voters+1 and up). */
+    public Cluster(Network net, Path dir, int voters, int observers, ServerKind kind, ServerKind.Jars jars,
+            int tickTime, boolean observed, List<String> extraCfg) {
         this.net = net;
         this.kind = kind;
-        for (int id = 1; id <= size; id++) {
+        for (int id = 1; id <= voters + observers; id++) {
             Node n = new Node(id, net, dir.resolve("n" + id), kind, jars, observed);
             try {
-                n.configure(size, tickTime, 0, extraCfg);
+                n.configure(voters, observers, tickTime, 0, extraCfg);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -70,7 +76,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every member serves (leader or follower) and there is one leader; false after {@code timeout}.
+     * Waits until every member serves (leader, follower or observer) and there is one leader; false after
+     * {@code timeout}.
      * Members that exited are not restarted here (the caller decides), so they make this time out.
      */
     public boolean awaitServing(Duration timeout) {
@@ -83,7 +90,7 @@ public final class Cluster implements AutoCloseable {
                 if (m.equals("leader")) {
                     leaders++;
                 }
-                if (m.equals("leader") || m.equals("follower")) {
+                if (m.equals("leader") || m.equals("follower") || m.equals("observer")) {
                     serving++;
                 }
             }

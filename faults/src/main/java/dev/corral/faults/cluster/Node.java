@@ -62,8 +62,13 @@ public final class Node {
         return dir.resolve("server.log");
     }
 
-    /** Writes zoo.cfg and myid (idempotent: the data directory is kept across restarts). */
-    void configure(int size, int tickTime, int dataDirLimitMb, List<String> extraCfg) throws IOException {
+    /**
+     * Writes zoo.cfg and myid (idempotent: the data directory is kept across restarts). Members 1..voters vote; the
+     * {@code observers} after them are observers (their server lines say so, and an observer's own zoo.cfg has
+     * peerType=observer, as ZooKeeper wants).
+     */
+    void configure(int voters, int observers, int tickTime, int dataDirLimitMb, List<String> extraCfg)
+            throws IOException {
         Files.createDirectories(dataDir());
         Files.writeString(dataDir().resolve("myid"), id + "\n");
         List<String> cfg = new ArrayList<>(List.of("tickTime=" + tickTime, "initLimit=10", "syncLimit=5",
@@ -75,8 +80,11 @@ public final class Node {
                     + ".PrometheusMetricsProvider", "metricsProvider.httpHost=" + address(),
                     "metricsProvider.httpPort=" + METRICS_PORT));
         }
-        for (int i = 1; i <= size; i++) {
-            cfg.add("server." + i + "=" + net.address(i) + ":2888:3888");
+        for (int i = 1; i <= voters + observers; i++) {
+            cfg.add("server." + i + "=" + net.address(i) + ":2888:3888" + (i > voters ? ":observer" : ""));
+        }
+        if (id > voters) {
+            cfg.add("peerType=observer");
         }
         cfg.addAll(extraCfg);
         Files.write(dir.resolve("zoo.cfg"), cfg);
@@ -189,7 +197,7 @@ public final class Node {
         }
     }
 
-    /** "leader", "follower", or "" (not serving / not answering). */
+    /** "leader", "follower", "observer", or "" (not serving / not answering). */
     public String mode() {
         for (String line : word("srvr").split("\n")) {
             if (line.startsWith("Mode: ")) {

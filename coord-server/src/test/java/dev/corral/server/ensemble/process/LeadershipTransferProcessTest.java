@@ -55,6 +55,7 @@ class LeadershipTransferProcessTest {
                         + " acknowledged %d ms after it", target, ledMs, pauseMs);
                 int acked = load.acknowledged.size();
                 ensemble.await(() -> load.acknowledged.size() >= acked + 300, LONG, "300 creates after rqld");
+                gaps("rqld", load.longestGaps(asked, ms(asked)), leader);
 
                 // A follower has nothing to yield: done, as ClickHouse Keeper answers.
                 assertThat(ensemble.fourLetter(leader, "ydld")).isEqualTo("Sent yield leadership request to leader.\n");
@@ -72,6 +73,7 @@ class LeadershipTransferProcessTest {
                         + " request acknowledged %d ms after it", target, ensemble.leader(), yieldMs, yieldPauseMs);
                 int acked2 = load.acknowledged.size();
                 ensemble.await(() -> load.acknowledged.size() >= acked2 + 300, LONG, "300 creates after ydld");
+                gaps("ydld", load.longestGaps(yielded, ms(yielded)), target);
             } finally {
                 load.stop();
             }
@@ -83,6 +85,20 @@ class LeadershipTransferProcessTest {
             assertThat(load.acknowledged).as("acknowledged creates missing").isSubsetOf(present);
             assertThat(present).as("nodes nobody created").isSubsetOf(load.attempted);
         }
+    }
+
+    /**
+     * The write pause as clients see it: the longest time without an acknowledged create from the request until 300
+     * more were acknowledged, over all writers and per writer (a writer on a member that kept its connection resumes
+     * sooner). Writer w starts on server w + 1; after a connection loss it moves to the next server.
+     */
+    private static void gaps(String word, long[] gaps, int oldLeader) {
+        StringBuilder per = new StringBuilder();
+        for (int w = 1; w < gaps.length; w++) {
+            per.append(w == 1 ? "" : ", ").append("writer ").append(w - 1).append(": ").append(gaps[w]).append(" ms");
+        }
+        times("%s (old leader %d): longest time without an acknowledged create until 300 more were: %d ms (%s)",
+                word, oldLeader, gaps[0], per);
     }
 
     private static void times(String format, Object... args) {

@@ -30,14 +30,34 @@ final class WriteLoad implements AutoCloseable {
     private final Map<String, Long> issuedAt = new ConcurrentHashMap<>();
     private volatile long mark = Long.MAX_VALUE;
     private final AtomicLong firstAckAfterMark = new AtomicLong(Long.MAX_VALUE);
+    /** When each writer's creates were acknowledged (nanoTime), for the longest gap around a mark. */
+    private final List<java.util.Queue<Long>> ackTimes = new ArrayList<>();
+    private final boolean owned;
 
     WriteLoad(ProcessEnsemble ensemble, String parent, int writers, int maxOutstanding, int sessionTimeoutMs)
             throws Exception {
+        this(clientsFor(ensemble, writers, sessionTimeoutMs), parent, maxOutstanding, true);
+    }
+
+    private static List<ZooKeeper> clientsFor(ProcessEnsemble ensemble, int writers, int sessionTimeoutMs)
+            throws Exception {
+        List<ZooKeeper> out = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            ZooKeeper zk = ensemble.clientPreferring(w % ProcessEnsemble.SIZE + 1, sessionTimeoutMs, null);
+            out.add(ensemble.clientPreferring(w % ProcessEnsemble.SIZE + 1, sessionTimeoutMs, null));
+        }
+        return out;
+    }
+
+    /** One writer per client in {@code given}; {@code owned}: {@link #stop} closes them. */
+    WriteLoad(List<ZooKeeper> given, String parent, int maxOutstanding, boolean owned) {
+        this.owned = owned;
+        for (int w = 0; w < given.size(); w++) {
+            ZooKeeper zk = given.get(w);
             clients.add(zk);
             Semaphore window = new Semaphore(maxOutstanding);
             String prefix = parent + "/w" + w + "-";
+            java.util.Queue<Long> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            ackTimes.add(acks);
             Thread t = new Thread(() -> {
                 for (int n = 0; !stop.get(); n++) {
                     try {
@@ -57,6 +77,7 @@ final class WriteLoad implements AutoCloseable {
                                 Long issued = issuedAt.remove(p);
                                 if (rc == KeeperException.Code.OK.intValue()) {
                                     acknowledged.add(p);
+                                    acks.add(now);
                                     if (issued != null && issued >= mark) {
                                         firstAckAfterMark.accumulateAndGet(now, Math::min);
                                     }
@@ -91,7 +112,42 @@ final class WriteLoad implements AutoCloseable {
         return firstAckAfterMark.get();
     }
 
-    /** Stops issuing, waits for outstanding replies (they end in a result or a connection loss), closes the clients. */
+    /**
+     * The longest time without an acknowledgement between {@code from} and {@code from + windowMs} (nanoTimes), over
+     * every writer together, then for each writer alone (writer w prefers server w % 3 + 1). Milliseconds.
+     */
+    long[] longestGaps(long from, long windowMs) {
+        long[] out = new long[ackTimes.size() + 1];
+        List<Long> all = new ArrayList<>();
+        for (int w = 0; w < ackTimes.size(); w++) {
+            List<Long> mine = new ArrayList<>(ackTimes.get(w));
+            all.addAll(mine);
+            out[w + 1] = longestGap(mine, from, from + TimeUnit.MILLISECONDS.toNanos(windowMs));
+        }
+        out[0] = longestGap(all, from, from + TimeUnit.MILLISECONDS.toNanos(windowMs));
+        return out;
+    }
+
+    private static long longestGap(List<Long> times, long from, long to) {
+        List<Long> in = times.stream().filter(t -> t >= from && t <= to).sorted().toList();
+        long longest = 0;
+        long previous = from;
+        for (long t : in) {
+            longest = Math.max(longest, t - previous);
+            previous = t;
+        }
+        return TimeUnit.NANOSECONDS.toMillis(Math.max(longest, to - previous));
+    }
+
+    /** Creates issued and not answered yet. */
+    Set<String> outstanding() {
+        return issuedAt.keySet();
+    }
+
+    /**
+     * Stops issuing, waits for outstanding replies (they end in a result or a connection loss), closes the clients
+     * it owns.
+     */
     void stop() throws InterruptedException {
         stop.set(true);
         for (Thread t : threads) {
@@ -107,7 +163,7 @@ final class WriteLoad implements AutoCloseable {
     @Override
     public void close() {
         stop.set(true);
-        for (ZooKeeper zk : clients) {
+        for (ZooKeeper zk : owned ? clients : List.<ZooKeeper>of()) {
             try {
                 zk.close(2000);
             } catch (InterruptedException e) {
