@@ -258,6 +258,11 @@ public final class ReplicatedWritePath implements WritePath {
     @Override
     public void endRound() {
         forwarder.flush(status);
+    }
+
+    /** The store write of the round's commits is off the replies' path: their durability is the ZAB log's. */
+    @Override
+    public void afterReplies() {
         flushApplied();
     }
 

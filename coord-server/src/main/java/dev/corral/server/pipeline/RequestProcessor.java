@@ -222,6 +222,7 @@ public final class RequestProcessor implements AutoCloseable {
                 }
                 endRound();
                 ctx.outbox().flush();
+                writePath.afterReplies();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -47,6 +47,13 @@ public interface WritePath {
     /** End of a processor round: make this round's writes durable (or send them on) before replies go out. */
     void endRound();
 
+    /**
+     * After the round's replies went out: work that no reply waits for (an ensemble member writes the round's
+     * committed txns to the store here; the ZAB log already made them durable).
+     */
+    default void afterReplies() {
+    }
+
     /** Before a task that reads or replaces the store directly: put everything applied so far into it. */
     void beforeTask();
 
