@@ -122,6 +122,33 @@ class EarlyApplyTest {
         awaitEverywhere(List.of("x"));
     }
 
+    @Test
+    void aFollowerAcksOnlyAfterItsFsync() throws Exception {
+        // The followers' ACKs leave from their fsync thread (one wake-up less per write): never before the fsync.
+        startThree(50);
+        TestPeer leader = awaitLeader();
+        List<TestPeer> followers = peers.stream().filter(p -> p != leader).toList();
+        leader.driver.propose(bytes("w")).get(10, TimeUnit.SECONDS); // the steady state: earlier txns committed
+        awaitEverywhere(List.of("w"));
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        followers.get(0).syncGate = first;
+        followers.get(1).syncGate = second;
+
+        CompletableFuture<?> x = leader.driver.propose(bytes("x"));
+        for (TestPeer f : followers) {
+            await().atMost(PATIENCE).until(() -> f.log.lastZxid().counter() == 2); // written, its fsync held
+        }
+        Thread.sleep(500); // time for an ACK that did not wait for its fsync to reach the leader and commit x
+        assertThat(x).as("no follower has synced x: the leader alone is no quorum").isNotDone();
+        assertThat(leader.state.history()).isEqualTo(List.of("w"));
+
+        first.countDown();
+        x.get(10, TimeUnit.SECONDS);
+        second.countDown();
+        awaitEverywhere(List.of("w", "x"));
+    }
+
     /** Every peer is active under {@code leader} in {@code epoch}: nobody gave up on it meanwhile. */
     private void assertEveryoneFollows(TestPeer leader, long epoch) {
         for (TestPeer p : peers) {
