@@ -3,6 +3,8 @@ package dev.corral.server.ensemble;
 import dev.corral.server.pipeline.ServerContext;
 import dev.corral.server.replication.PeerStatus;
 import dev.corral.zab.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a follower's or observer's client connections open while it moves from one leader to the next (a planned
@@ -17,6 +19,7 @@ import dev.corral.zab.Role;
  * thread only.
  */
 final class LeaderChangeBridge {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderChangeBridge.class);
     /** A bridge may last two ticks, and at least this long (a busy machine's handover can take a few hundred ms). */
     static final long MIN_LIMIT_MS = 1000;
 
@@ -56,6 +59,8 @@ final class LeaderChangeBridge {
             }
             since = nowMs;
             forwarder.hold();
+            // Operators and the process tests tell a kept-clients leader change from a start-over by these lines.
+            LOG.info("server {}: leader change bridge: clients kept, writes held", replication.myId());
         }
         // Any read index asked of an earlier leader no longer vouches for anything.
         index = -1;
@@ -77,6 +82,8 @@ final class LeaderChangeBridge {
     /** This member applied more: once it has applied the new leader's read index, the held writes go to it. */
     void applied() {
         if (since >= 0 && index >= 0 && ctx.zxids().last() >= index && status.active()) {
+            LOG.info("server {}: leader change bridge: applied read index {} of leader {}, held writes resent",
+                    replication.myId(), Long.toHexString(index), status.leaderId());
             end();
             forwarder.resend(status);
         }

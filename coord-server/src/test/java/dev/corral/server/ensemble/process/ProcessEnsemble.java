@@ -319,6 +319,11 @@ final class ProcessEnsemble implements AutoCloseable {
         log("server %d: data directory wiped (myid kept)", id);
     }
 
+    /** The running server's process id. */
+    long pid(int id) {
+        return processes[id].pid();
+    }
+
     boolean running(int id) {
         return processes[id] != null && processes[id].isAlive();
     }
