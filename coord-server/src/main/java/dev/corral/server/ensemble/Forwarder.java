@@ -149,10 +149,12 @@ final class Forwarder {
     /**
      * The new leader is known and this member has applied what it had committed: every write still unanswered goes
      * to it again, each session's in its order (up to a linearizable read, behind which writes wait as usual).
+     * Returns how many were sent again.
      */
-    void resend(PeerStatus status) {
+    int resend(PeerStatus status) {
         holding = false;
         this.status = status;
+        int resent = 0;
         for (Map.Entry<ClientConnection, ArrayDeque<Slot>> e : new ArrayList<>(slots.entrySet())) {
             ClientConnection conn = e.getKey();
             for (Slot slot : e.getValue()) {
@@ -166,10 +168,12 @@ final class Forwarder {
                         closeClient(conn);
                         break;
                     }
+                    resent++;
                 }
             }
         }
         flush(status);
+        return resent;
     }
 
     /** See {@link dev.corral.server.pipeline.WritePath#take}. */

@@ -82,10 +82,11 @@ final class LeaderChangeBridge {
     /** This member applied more: once it has applied the new leader's read index, the held writes go to it. */
     void applied() {
         if (since >= 0 && index >= 0 && ctx.zxids().last() >= index && status.active()) {
-            LOG.info("server {}: leader change bridge: applied read index {} of leader {}, held writes resent",
-                    replication.myId(), Long.toHexString(index), status.leaderId());
+            long readIndex = index;
             end();
-            forwarder.resend(status);
+            int resent = forwarder.resend(status);
+            LOG.info("server {}: leader change bridge: applied read index {} of leader {}, {} held writes resent",
+                    replication.myId(), Long.toHexString(readIndex), status.leaderId(), resent);
         }
     }
 
