@@ -4,7 +4,10 @@ import static dev.corral.server.ensemble.process.ProcessEnsemble.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -84,6 +88,7 @@ class BridgeExactlyOnceProcessTest {
                 ensemble.await(() -> ensemble.zxid(g) == base && ensemble.zxid(leader) == base, LONG,
                         "every member to apply the setup");
 
+                long gWal = walBytes(ensemble.dataDir(g));
                 Map<String, Integer> creates = new ConcurrentHashMap<>();
                 Map<Integer, Integer> sets = new ConcurrentHashMap<>();
                 try (LoopbackCut toF = LoopbackCut.oneWay(ensemble, leader, f);
@@ -100,8 +105,11 @@ class BridgeExactlyOnceProcessTest {
                         ensemble.await(() -> ensemble.zxid(g) >= base + 2 * WRITES, Duration.ofSeconds(5),
                                 "server " + g + " to apply the " + 2 * WRITES + " writes");
                     } else {
-                        // No signal tells that G logged them (it applies nothing): the epochs checked below do.
-                        ProcessEnsemble.sleep(300);
+                        // G applies nothing: its log's WAL growing shows it logged L's proposals (nothing else writes
+                        // it meanwhile); a moment more lets a second batch in. "0 held writes resent" below confirms.
+                        ensemble.await(() -> walBytes(ensemble.dataDir(g)) > gWal, Duration.ofSeconds(2),
+                                "server " + g + " to log L's proposals");
+                        ProcessEnsemble.sleep(100);
                         assertThat(ensemble.zxid(g)).as("server %d's applied zxid (nothing committed)", g)
                                 .isEqualTo(base);
                     }
@@ -145,11 +153,26 @@ class BridgeExactlyOnceProcessTest {
                         Watcher.Event.KeeperState.SyncConnected);
                 assertThat(ensemble.output(f)).as("server %d's log", f)
                         .contains("leader change bridge: clients kept")
-                        .contains(", 0 held writes resent")
+                        .contains("of leader " + g + ", 0 held writes resent")
                         .doesNotContain("no new leader in time");
                 assertThat(zk.getSessionId()).isEqualTo(session);
                 ensemble.assertSameTrees(LONG);
             }
+        }
+    }
+
+    /** The size of a member's ZAB log's RocksDB write-ahead log files (its entries are written there first). */
+    private static long walBytes(Path dataDir) {
+        try (Stream<Path> files = Files.list(dataDir.resolve("zablog"))) {
+            return files.filter(f -> f.getFileName().toString().matches("\\d+\\.log")).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0; // a WAL file RocksDB just deleted
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
