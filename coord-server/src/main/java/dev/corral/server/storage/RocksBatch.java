@@ -6,6 +6,7 @@ import dev.corral.server.tree.SessionRecord;
 import dev.corral.server.tree.ZnodeStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,24 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     static final byte[] EMPTY = new byte[0];
 
-    /** A key in a column family, compared by content. */
-    private record Slot(Cf cf, java.nio.ByteBuffer key) {
+    /**
+     * A key in a column family, compared by content. The hash is computed once, with {@link Arrays#hashCode}: a
+     * ByteBuffer's hashCode reads byte by byte through bounds checks and showed up in every write's profile.
+     */
+    private record Slot(Cf cf, byte[] key, int hash) {
+        Slot(Cf cf, byte[] key) {
+            this(cf, key, 31 * cf.hashCode() + Arrays.hashCode(key));
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Slot s && s.hash == hash && s.cf == cf && Arrays.equals(s.key, key);
+        }
     }
 
     final RocksZnodeStore owner;
@@ -71,7 +88,6 @@ final class RocksBatch implements ZnodeStore.Batch {
 
     @Override
     public ZnodeStore.Batch putMeta(String path, NodeMeta meta) {
-        before.computeIfAbsent(path, p -> Counted.of(p, owner.meta(p)));
         return writeMeta(path, meta, false);
     }
 
@@ -98,16 +114,25 @@ final class RocksBatch implements ZnodeStore.Batch {
     private ZnodeStore.Batch writeMeta(String path, NodeMeta meta, boolean isNew) {
         byte[] key = Keys.nodeKey(path);
         add(Cf.NODE_META, key, NodeMetaCodec.encode(Objects.requireNonNull(meta, "meta")));
-        if (!isNew && !sameChildStat(current(path), meta)) {
+        if (!isNew && !sameChildStat(currentCounting(path), meta)) {
             add(Cf.CHILD_STAT, key, null);       // a child_stat record left from before would override these fields
         }
         metaChanges.put(path, meta);
         return this;
     }
 
-    /** The node's metadata as of this batch so far (null: none), mostly from the store's metadata cache. */
-    private NodeMeta current(String path) {
-        return metaChanges.containsKey(path) ? metaChanges.get(path) : owner.meta(path);
+    /**
+     * The node's metadata as of this batch so far (null: none), mostly from the store's metadata cache; a path met
+     * here for the first time also settles what it counted for before (one store lookup, not two: a multi of
+     * setData makes this call for every op). A path is in {@link #before} exactly when it is in {@link #metaChanges}.
+     */
+    private NodeMeta currentCounting(String path) {
+        if (metaChanges.containsKey(path)) {
+            return metaChanges.get(path);
+        }
+        NodeMeta was = owner.meta(path);
+        before.putIfAbsent(path, Counted.of(path, was));
+        return was;
     }
 
     /**
@@ -126,7 +151,13 @@ final class RocksBatch implements ZnodeStore.Batch {
      */
     @Override
     public ZnodeStore.Batch putData(String path, byte[] data) {
-        return add(Cf.NODE_DATA, Keys.nodeKey(path), data == null ? null : data.clone());
+        return putDataOwned(path, data == null ? null : data.clone());
+    }
+
+    /** No copy: applied txns hand over their data, which nothing changes afterwards (a copy per op, per write). */
+    @Override
+    public ZnodeStore.Batch putDataOwned(String path, byte[] data) {
+        return add(Cf.NODE_DATA, Keys.nodeKey(path), data);
     }
 
     @Override
@@ -221,7 +252,7 @@ final class RocksBatch implements ZnodeStore.Batch {
             throw new IllegalStateException("batch already committed");
         }
         Op op = new Op(cf, key, value);
-        Integer at = slots.putIfAbsent(new Slot(cf, java.nio.ByteBuffer.wrap(key)), ops.size());
+        Integer at = slots.putIfAbsent(new Slot(cf, key), ops.size());
         if (at == null) {
             ops.add(op);
         } else {

@@ -339,9 +339,15 @@ public final class PendingTree implements ZnodeStore {
 
         @Override
         public Batch putData(String path, byte[] data) {
+            byte[] copy = data == null ? null : data.clone();   // the overlay keeps it too
+            return putDataOwned(path, copy);
+        }
+
+        @Override
+        public Batch putDataOwned(String path, byte[] data) {
             stamp('d', path, null);
             datas.put(path, data == null ? NULL_DATA : data);
-            target.putData(path, data);
+            target.putDataOwned(path, data);
             return this;
         }
 

@@ -87,7 +87,7 @@ public final class TreeApplier {
         long aclId = intern(c.acl(), batch);
         NodeMeta meta = NodeMeta.created(zxid, time, dataLength(c.data()), aclId, c.kind(), c.ephemeralOwner(),
                 c.ttlMs());
-        batch.createMeta(c.path(), meta).putData(c.path(), c.data());
+        batch.createMeta(c.path(), meta).putDataOwned(c.path(), c.data());
         batch.putChildStat(parentPath, parent.withChildCreated(zxid));
         long index = indexOf(c.kind(), c.ephemeralOwner());
         if (index != 0) {
@@ -114,7 +114,7 @@ public final class TreeApplier {
 
     private NodeMeta setData(long zxid, long time, Txn.SetData s, ZnodeStore.Batch batch, TreeEvents events) {
         NodeMeta meta = store.meta(s.path()).withData(zxid, time, dataLength(s.data()));
-        batch.putMeta(s.path(), meta).putData(s.path(), s.data());
+        batch.putMeta(s.path(), meta).putDataOwned(s.path(), s.data());
         events.dataChanged(s.path(), zxid);
         return meta;
     }

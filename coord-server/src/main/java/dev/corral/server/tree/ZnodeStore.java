@@ -133,6 +133,14 @@ public interface ZnodeStore extends AutoCloseable {
         /** Writes (creates or replaces) a node's data; {@code null} is null data, not empty data. */
         Batch putData(String path, byte[] data);
 
+        /**
+         * {@link #putData}, handing the array over: the batch may keep it, so the caller must never change it (an
+         * applied txn's data, which nothing changes). Saves a copy of every write's data.
+         */
+        default Batch putDataOwned(String path, byte[] data) {
+            return putData(path, data);
+        }
+
         /** Removes a node's metadata and data. */
         Batch deleteNode(String path);
 
