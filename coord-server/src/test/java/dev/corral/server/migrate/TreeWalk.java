@@ -21,9 +21,9 @@ import org.apache.zookeeper.data.Stat;
  * (and the Stat getACL returns) and its children, read with pipelined asynchronous calls so that 100,000 nodes take
  * seconds.
  */
-final class TreeWalk {
+public final class TreeWalk {
     /** What a client sees of one node. */
-    record Seen(String data, String stat, String acl, List<String> children) {
+    public record Seen(String data, String stat, String acl, List<String> children) {
     }
 
     private TreeWalk() {
@@ -36,7 +36,7 @@ final class TreeWalk {
                 + s.getDataLength() + " numChildren=" + s.getNumChildren();
     }
 
-    static Map<String, Seen> walk(ZooKeeper zk) throws Exception {
+    public static Map<String, Seen> walk(ZooKeeper zk) throws Exception {
         return walk(zk, "/");
     }
 
@@ -122,7 +122,7 @@ final class TreeWalk {
     }
 
     /** The differences between two walks (at most {@code limit} lines), empty if the trees are equal. */
-    static List<String> diff(Map<String, Seen> expected, Map<String, Seen> actual, int limit) {
+    public static List<String> diff(Map<String, Seen> expected, Map<String, Seen> actual, int limit) {
         List<String> out = new ArrayList<>();
         for (var e : expected.entrySet()) {
             Seen a = actual.get(e.getKey());

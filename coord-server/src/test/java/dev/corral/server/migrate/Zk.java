@@ -6,7 +6,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /** Helpers of the migration tests: a connected stock client, a server's last zxid. */
-final class Zk {
+public final class Zk {
     static {
         // TTL and container owners are read as such (and not as sessions) only with extended types on.
         System.setProperty("zookeeper.extendedTypesEnabled", "true");
@@ -18,7 +18,7 @@ final class Zk {
     }
 
     /** A client authenticated as the super user, as the walks need. */
-    static ZooKeeper connectSuper(String connect) throws Exception {
+    public static ZooKeeper connectSuper(String connect) throws Exception {
         ZooKeeper zk = connect(connect, 30_000);
         zk.addAuthInfo("digest", "super:test".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return zk;
@@ -39,7 +39,7 @@ final class Zk {
     }
 
     /** The server's last zxid, from its srvr answer ("Zxid: 0x..."; srvr is on ZooKeeper's default whitelist). */
-    static long lastZxid(String connect) throws java.io.IOException {
+    public static long lastZxid(String connect) throws java.io.IOException {
         String[] hp = connect.split(":");
         try (java.net.Socket s = new java.net.Socket(hp[0], Integer.parseInt(hp[1]))) {
             s.setSoTimeout(10_000);

@@ -21,7 +21,7 @@ import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
  */
 public final class ZkChildProcess implements AutoCloseable {
     /** digest of super:test (DigestAuthenticationProvider.generateDigest). */
-    static final String SUPER_DIGEST = "super:D/InIHSb7yEEbrWz8b9l71RjZJU=";
+    public static final String SUPER_DIGEST = "super:D/InIHSb7yEEbrWz8b9l71RjZJU=";
 
     private final Process process;
     private final int port;

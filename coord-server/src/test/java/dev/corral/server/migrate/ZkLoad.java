@@ -22,13 +22,13 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * sasl and x509 ids set by the super user), binary, empty and null data, set-data and set-ACL versions, multis (one
  * failing), ephemerals of a closed session, and {@code bulk} plain nodes to reach the wanted size.
  */
-final class ZkLoad {
+public final class ZkLoad {
     private final ZooKeeper zk;
     private final Random random = new Random(42);
     private final Semaphore window = new Semaphore(1000);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    ZkLoad(ZooKeeper zk) {
+    public ZkLoad(ZooKeeper zk) {
         this.zk = zk;
     }
 
@@ -66,7 +66,7 @@ final class ZkLoad {
     }
 
     /** The mixed part (a few thousand nodes); the rest is {@link #bulk}. Run as the super user. */
-    void mixed() throws Exception {
+    public void mixed() throws Exception {
         List<ACL> open = ZooDefs.Ids.OPEN_ACL_UNSAFE;
         zk.create("/deep", null, open, CreateMode.PERSISTENT);
         StringBuilder p = new StringBuilder("/deep");
@@ -133,7 +133,7 @@ final class ZkLoad {
     }
 
     /** {@code groups} parents of {@code perGroup} children each, created asynchronously. */
-    void bulk(String root, int groups, int perGroup) throws Exception {
+    public void bulk(String root, int groups, int perGroup) throws Exception {
         zk.create(root, null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         for (int g = 0; g < groups; g++) {
             zk.create(root + "/g" + g, someData(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);

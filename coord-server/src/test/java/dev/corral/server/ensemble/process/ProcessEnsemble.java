@@ -71,8 +71,14 @@ final class ProcessEnsemble implements AutoCloseable {
 
     /** The same layout and zoo.cfg run by Apache ZooKeeper 3.9.5's QuorumPeerMain, one JVM per server. */
     static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers) {
-        ProcessEnsemble e = new ProcessEnsemble(dir, name, List.of("-Dzookeeper.admin.enableServer=false"), voters,
-                observers);
+        return zookeeper(dir, name, voters, observers, List.of());
+    }
+
+    /** As above, with {@code jvmOptions} for every ZooKeeper JVM (a super digest, extended types). */
+    static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers, List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dzookeeper.admin.enableServer=false");
+        ProcessEnsemble e = new ProcessEnsemble(dir, name, options, voters, observers);
         e.zookeeper = true;
         return e;
     }
