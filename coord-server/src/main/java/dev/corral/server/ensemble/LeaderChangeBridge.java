@@ -7,16 +7,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a follower's or observer's client connections open while it moves from one leader to the next (a planned
- * handover mostly), instead of closing them as a ZooKeeper follower does. Sound because the member's applied state
- * stays a prefix of the new leader's: requests forwarded to the old leader and not yet answered were either committed
- * (the new leader commits them before serving, and this member answers them as it applies them) or never will be
- * (ZAB drops an old epoch's uncommitted proposals). So once the new leader is found, a read index from it is awaited
- * and applied here (every surviving commit answered), and what is still unanswered is sent again to the new leader,
- * in each session's order. Meanwhile the connections stay open: pings and reads are answered from this member's
- * state, writes wait. The old leader's clients, a member that becomes leader, one that installs a snapshot, or a
- * change that takes longer than two ticks (at least a second) still start over (connections closed, clients reconnect). Processor
- * thread only.
+ * Keeps a follower's or observer's client connections open while it moves from one leader to the next, instead of
+ * closing them as a ZooKeeper follower does; that includes a follower that becomes the new leader itself. Sound
+ * because the member's applied state stays a prefix of the new leader's: requests forwarded to the old leader and not
+ * yet answered were either committed (the new leader commits them before serving, and this member answers them as it
+ * applies them) or never will be (ZAB drops an old epoch's uncommitted proposals). So once the new leader is found
+ * (or this member leads, established), a read index from it is awaited and applied here (every surviving commit
+ * answered), and what is still unanswered is sent again to the new leader (here: to this member's own proposer), in
+ * each session's order. Meanwhile the connections stay open: pings and reads are answered from this member's state,
+ * writes wait. The old leader's clients, a member that installs a snapshot, or a change that takes longer than two
+ * ticks (at least a second) still start over (connections closed, clients reconnect). Processor thread only.
  */
 final class LeaderChangeBridge {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderChangeBridge.class);
@@ -46,11 +46,6 @@ final class LeaderChangeBridge {
      */
     boolean onStatus(PeerStatus previous, PeerStatus next, long nowMs) {
         status = next;
-        boolean learner = next.role() == Role.FOLLOWING || next.role() == Role.OBSERVING
-                || next.role() == Role.LOOKING;
-        if (!learner) {
-            return end();
-        }
         if (since < 0) {
             boolean fromLearner = previous.active()
                     && (previous.role() == Role.FOLLOWING || previous.role() == Role.OBSERVING);

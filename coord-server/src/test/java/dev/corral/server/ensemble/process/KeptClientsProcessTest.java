@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A planned handover (rqld) seen from a client of the third member, neither the old leader nor the target: its
+ * A planned handover (rqld) seen from a client of the third member, neither the old leader nor the target, and from
+ * a client of the target, the follower that becomes leader: its
  * connection stays open (no Disconnected), every create it had in flight or sent during the handover is acknowledged
  * (none fails with a connection loss, none is lost or applied twice), its session, ephemeral and watches carry on, and
  * its longest pause between acknowledgements is printed as {@code [ensemble-times]}. ZooKeeper has no rqld (its
@@ -37,13 +38,24 @@ class KeptClientsProcessTest {
 
     @Test
     void aThirdMembersClientKeepsItsConnectionSessionAndWatchesThroughRqld(TestInfo info) throws Exception {
+        run(info, false);
+    }
+
+    /** The member the client uses becomes the leader: its own proposer takes the held writes. */
+    @Test
+    void theNewLeadersClientKeepsItsConnectionSessionAndWatchesThroughRqld(TestInfo info) throws Exception {
+        run(info, true);
+    }
+
+    private void run(TestInfo info, boolean clientOnTarget) throws Exception {
         try (ProcessEnsemble ensemble = new ProcessEnsemble(dir, info.getTestMethod().orElseThrow().getName())) {
             int leader = ensemble.startAll();
             int target = leader == 1 ? 2 : 1;
-            int bystander = 6 - leader - target;
+            int third = 6 - leader - target;
+            int served = clientOnTarget ? target : third;
             List<Watcher.Event.KeeperState> states = new CopyOnWriteArrayList<>();
             List<String> events = new CopyOnWriteArrayList<>();
-            try (ZooKeeper zk = ensemble.client(bystander, 10_000, e -> record(e, states, events))) {
+            try (ZooKeeper zk = ensemble.client(served, 10_000, e -> record(e, states, events))) {
                 long session = zk.getSessionId();
                 zk.create("/kept", "v0".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                 zk.create("/kept/eph", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
@@ -51,7 +63,7 @@ class KeptClientsProcessTest {
                 zk.exists("/kept/after", true);
 
                 WriteLoad writes = new WriteLoad(List.of(zk), "/kept", 8, false).start();
-                ensemble.await(() -> writes.acknowledged.size() >= 100, LONG, "100 creates through " + bystander);
+                ensemble.await(() -> writes.acknowledged.size() >= 100, LONG, "100 creates through " + served);
                 long asked = System.nanoTime();
                 assertThat(ensemble.fourLetter(target, "rqld")).isEqualTo("Sent leadership request to leader.\n");
                 ensemble.await(() -> "leader".equals(ensemble.mode(target)), LONG, "server " + target + " to lead");
@@ -62,15 +74,17 @@ class KeptClientsProcessTest {
                 writes.stop();
                 System.out.printf("[ensemble-times] rqld on server %d (leader was %d): it leads after %d ms; the"
                         + " longest time without an acknowledged create for the client of server %d: %d ms%n", target,
-                        leader, ledMs, bystander, gapMs);
+                        leader, ledMs, served, gapMs);
 
-                assertThat(states).as("connection state changes of the client of server " + bystander)
+                assertThat(states).as("connection state changes of the client of server " + served)
                         .doesNotContain(Watcher.Event.KeeperState.Disconnected);
                 assertThat(writes.errors).as("creates that failed").isEmpty();
                 assertThat(writes.outstanding()).as("creates never answered").isEmpty();
                 assertThat(zk.getSessionId()).isEqualTo(session);
+                assertThat(ensemble.output(served)).as("server %d's log", served)
+                        .contains("leader change bridge: clients kept").doesNotContain("no new leader in time");
 
-                try (ZooKeeper other = ensemble.client(target, 10_000, null)) {
+                try (ZooKeeper other = ensemble.client(clientOnTarget ? third : target, 10_000, null)) {
                     other.setData("/kept", "v1".getBytes(), -1);
                     other.create("/kept/after", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
                     assertThat(other.exists("/kept/eph", false)).as("the kept session's ephemeral").isNotNull();
