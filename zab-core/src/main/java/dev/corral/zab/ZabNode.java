@@ -166,6 +166,36 @@ public final class ZabNode {
     }
 
     /**
+     * Proposes a txn whose payload the {@link ConfigDecoder} decodes to a new config. Refused with IN_PROGRESS while
+     * another config change is proposed and not yet committed, NO_QUORUM_SYNCED unless a quorum of the NEW config's
+     * voters is synced with this leader (the leader counts itself), NOT_LEADER if {@link #canPropose} is false.
+     *
+     * @return the zxid assigned to it
+     * @throws ReconfigRefusedException if the change cannot be proposed now
+     */
+    public Zxid proposeReconfig(byte[] payload) {
+        throw new UnsupportedOperationException("reconfig not implemented yet");
+    }
+
+    /** The configuration committed here (what {@link ZabConfig#quorum} was at start-up, until a change commits). */
+    public QuorumVerifier activeConfig() {
+        return quorum;
+    }
+
+    /** A config change in this peer's log beyond its commit point, or null. */
+    public QuorumVerifier pendingConfig() {
+        return null;
+    }
+
+    /**
+     * False once a committed config no longer lists this peer: it then sends nothing, votes for nobody, ignores every
+     * message, and stays LOOKING (the host stops serving clients and may shut down).
+     */
+    public boolean isMember() {
+        return true;
+    }
+
+    /**
      * Registers a linearizable read as {@code id} (unique per host). It is confirmed, through
      * {@link #takeConfirmedReads}, with the commit point of a leader that still led, with a quorum, after this call;
      * until a leader is established it waits (across elections). A deposed leader never confirms one.
