@@ -627,6 +627,16 @@ public final class ZabNode {
         released = at;
     }
 
+    /**
+     * A peer told us its committed config (see {@link Message.Notification}). Only the views change: being left out of
+     * a learned config does not remove this peer (a joiner is in no config either); a commit of the entry does.
+     */
+    void learnConfig(long counter, QuorumVerifier config) {
+        if (configs.learn(counter, config)) {
+            quorum = configs.joint();
+        }
+    }
+
     /** Marks everything up to {@code z} committed; it is handed out to apply in the next Ready. */
     void commitTo(Zxid z) {
         if (z.counter() <= committed.counter()) {
