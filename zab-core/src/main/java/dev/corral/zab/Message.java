@@ -8,8 +8,18 @@ import java.util.List;
  */
 public sealed interface Message {
 
-    /** Fast leader election: the sender's round, its current vote and its state. */
-    record Notification(long round, Vote vote, Role state) implements Message {}
+    /**
+     * Fast leader election: the sender's round, its current vote and its state; and its committed config with the
+     * counter of the entry that installed it (null and -1 if it did not say). A peer whose committed config is older
+     * learns the newer one from it, as ZooKeeper's FLE does: a peer that missed a config change could otherwise
+     * never count the new voters' reports, and never find the leader.
+     */
+    record Notification(long round, Vote vote, Role state, QuorumVerifier config, long configCounter)
+            implements Message {
+        public Notification(long round, Vote vote, Role state) {
+            this(round, vote, state, null, -1);
+        }
+    }
 
     /** Follower to leader, first message of a following session: the follower's acceptedEpoch. */
     record FollowerInfo(long acceptedEpoch) implements Message {}
@@ -40,9 +50,28 @@ public sealed interface Message {
 
     /**
      * Sync: the host transport sends the leader's snapshot at exactly {@code at} with this message; the follower's host
-     * installs it durably and then steps this message. Proposals after {@code at} follow.
+     * installs it durably and then steps this message. Proposals after {@code at} follow. {@code config} is the
+     * configuration as of {@code at} (voters and members), so that the follower knows it without the log before
+     * {@code at}; null if the sender did not say.
      */
-    record Snap(long epoch, Zxid at) implements Message {}
+    record Snap(long epoch, Zxid at, QuorumVerifier config) implements Message {
+        public Snap(long epoch, Zxid at) {
+            this(epoch, at, null);
+        }
+
+        // Configs compare by voters and members (a decoded one is a MajorityQuorum, whatever the sender held).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Snap s && epoch == s.epoch && at.equals(s.at)
+                    && (config == null ? s.config == null : s.config != null
+                        && config.voters().equals(s.config.voters()) && config.members().equals(s.config.members()));
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(epoch) * 31 + at.hashCode();
+        }
+    }
 
     /** Consecutive transactions (a batch). During sync they are the DIFF; afterwards broadcast proposals. */
     record Proposal(long epoch, List<Txn> txns) implements Message {}

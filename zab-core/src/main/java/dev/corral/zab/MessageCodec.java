@@ -82,6 +82,12 @@ public final class MessageCodec {
             writeZxid(n.vote().zxid(), out);
             out.writeLong(n.vote().epoch());
             out.writeByte(n.state().ordinal());
+            out.writeBoolean(n.config() != null);
+            if (n.config() != null) {
+                out.writeLong(n.configCounter());
+                writeIds(n.config().voters(), out);
+                writeIds(n.config().members(), out);
+            }
         } else if (m instanceof Message.FollowerInfo f) {
             out.writeByte(FOLLOWER_INFO);
             out.writeLong(f.acceptedEpoch());
@@ -105,6 +111,11 @@ public final class MessageCodec {
             epochAndZxid(TRUNC, t.epoch(), t.to(), out);
         } else if (m instanceof Message.Snap s) {
             epochAndZxid(SNAP, s.epoch(), s.at(), out);
+            out.writeBoolean(s.config() != null);
+            if (s.config() != null) {
+                writeIds(s.config().voters(), out);
+                writeIds(s.config().members(), out);
+            }
         } else if (m instanceof Message.Proposal p) {
             out.writeByte(PROPOSAL);
             out.writeLong(p.epoch());
@@ -161,7 +172,15 @@ public final class MessageCodec {
                 if (state > Role.LEADING.ordinal()) { // OBSERVING is reported locally, never sent
                     throw new IOException("bad state " + state);
                 }
-                return new Message.Notification(round, new Vote(leader, z, epoch), Role.values()[state]);
+                Vote vote = new Vote(leader, z, epoch);
+                if (!in.readBoolean()) {
+                    return new Message.Notification(round, vote, Role.values()[state]);
+                }
+                long counter = in.readLong();
+                if (counter < 0) {
+                    throw new IOException("negative config counter " + counter);
+                }
+                return new Message.Notification(round, vote, Role.values()[state], readConfig(in), counter);
             }
             case FOLLOWER_INFO:
                 return new Message.FollowerInfo(in.readLong());
@@ -183,8 +202,11 @@ public final class MessageCodec {
                 return new Message.Diff(in.readLong(), readZxid(in));
             case TRUNC:
                 return new Message.Trunc(in.readLong(), readZxid(in));
-            case SNAP:
-                return new Message.Snap(in.readLong(), readZxid(in));
+            case SNAP: {
+                long epoch = in.readLong();
+                Zxid at = readZxid(in);
+                return new Message.Snap(epoch, at, in.readBoolean() ? readConfig(in) : null);
+            }
             case PROPOSAL: {
                 long epoch = in.readLong();
                 return new Message.Proposal(epoch, readTxns(in));
@@ -240,6 +262,31 @@ public final class MessageCodec {
             txns.add(new Txn(z, payload));
         }
         return txns;
+    }
+
+    private static void writeIds(java.util.Set<Integer> ids, DataOutput out) throws IOException {
+        out.writeInt(ids.size());
+        for (int id : ids) {
+            out.writeInt(id);
+        }
+    }
+
+    private static java.util.Set<Integer> readIds(DataInput in) throws IOException {
+        int n = count(in, 1 << 16);
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(in.readInt());
+        }
+        return ids;
+    }
+
+    private static QuorumVerifier readConfig(DataInput in) throws IOException {
+        java.util.Set<Integer> voters = readIds(in);
+        java.util.Set<Integer> members = readIds(in);
+        if (voters.isEmpty() || !members.containsAll(voters)) {
+            throw new IOException("bad config: voters " + voters + ", members " + members);
+        }
+        return new MajorityQuorum(voters, members);
     }
 
     private static void epochAndZxid(int tag, long epoch, Zxid z, DataOutput out) throws IOException {

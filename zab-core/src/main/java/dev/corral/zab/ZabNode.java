@@ -12,14 +12,23 @@ import java.util.List;
  * log is durable" cannot be written here; because committed transactions are only ever read from the log up to the
  * commit point, uncommitted transactions cannot be applied.
  *
- * <p>Size: it is the one public face of the core (inputs, the Ready/advance cycle, queries, and what the roles call
- * back), each part short; the protocol itself lives in the roles, the election, {@link ReadRounds},
- * {@link PendingReads} and {@link Handover}.
+ * <p>Size: it is the one public face of the core (inputs, the Ready/advance cycle, queries, membership changes, and
+ * what the roles call back), each part short; the protocol itself lives in the roles, the election, {@link Configs},
+ * {@link ReadRounds}, {@link PendingReads} and {@link Handover}.
  */
 public final class ZabNode {
     final ZabConfig config;
     final int myId;
-    final QuorumVerifier quorum;
+    /**
+     * What every quorum decision asks: the committed config, joined with the pending one while a change is proposed
+     * and not committed ({@link JointQuorum}). Replaced whenever {@link #configs} changes.
+     */
+    QuorumVerifier quorum;
+    final Configs configs;
+    /** A config that no longer lists this peer was committed here; a leader hands over first, then it is removed. */
+    private boolean leaving;
+    /** Removed from the ensemble: sends nothing, ignores everything, stays LOOKING (see {@link #isMember}). */
+    private boolean removed;
 
     // What the host keeps durably (as of the Readies handed out so far).
     long acceptedEpoch;
@@ -67,7 +76,6 @@ public final class ZabNode {
     public ZabNode(ZabConfig config, DurableState state) {
         this.config = config;
         this.myId = config.myId();
-        this.quorum = config.quorum();
         this.acceptedEpoch = state.acceptedEpoch();
         this.currentEpoch = state.currentEpoch();
         this.log = new TxnLog(state.snapshotZxid(), state.log());
@@ -75,6 +83,9 @@ public final class ZabNode {
         if (applied == null || !applied.equals(state.appliedZxid())) {
             throw new IllegalArgumentException("applied zxid " + state.appliedZxid() + " is not in the log");
         }
+        // The host's config is the one as of what it applied; config entries after that are re-derived from the log.
+        this.configs = new Configs(config.configDecoder(), config.quorum(), applied.counter(), state.log());
+        this.quorum = configs.joint();
         this.committed = applied;
         this.released = applied;
         this.durableLast = log.lastZxid();
@@ -88,11 +99,14 @@ public final class ZabNode {
 
     /** A message from peer {@code from}. Messages from non-members or from a session that has ended are ignored. */
     public void step(int from, Message m) {
-        if (!isOtherMember(from)) {
+        // Any other peer may talk to us, not only members: a server joining the ensemble is in no config we know yet,
+        // and it must hear election decisions and be able to connect to a leader as a learner (roles check senders).
+        if (removed || from == myId) {
             return;
         }
         if (m instanceof Message.Notification n) {
             election.onNotification(from, n);
+            afterInput();
             return;
         }
         if (m instanceof Message.FollowerInfo && role == Role.FOLLOWING) {
@@ -106,15 +120,54 @@ public final class ZabNode {
             case FOLLOWING -> follower.onMessage(from, m);
             case LOOKING -> { } // protocol messages from an old session; the sender will time out or re-elect
         }
+        afterInput();
     }
 
     /** One unit of logical time: heartbeats, re-sent votes and the initLimit/syncLimit failure detectors. */
     public void tick() {
+        if (removed) {
+            return;
+        }
         now++;
         switch (role) {
             case LEADING -> leader.onTick();
             case FOLLOWING -> follower.onTick();
             case LOOKING -> election.onTick();
+        }
+        afterInput();
+    }
+
+    /**
+     * A committed config that drops this peer takes effect once the input that committed it is handled: a follower
+     * is removed at once; a leader first hands leadership to the synced voter of the new config with the longest
+     * history (the config entry is committed already, by a quorum of the old and of the new config) and is removed
+     * when it steps down.
+     */
+    private void afterInput() {
+        if (!leaving && role == Role.LEADING && leader.established() && !quorum.isVoter(myId)
+                && !leader.handover().active()) {
+            // A leader that is no voter of the configs in force (demoted, or elected on a view that a committed
+            // change has since overtaken) hands over like a removed one, but stays a member.
+            handOver();
+            return;
+        }
+        if (!leaving || removed) {
+            return;
+        }
+        if (role != Role.LEADING) {
+            startLooking();
+        } else if (!leader.handover().active()) {
+            handOver();
+        }
+    }
+
+    /** The leader yields to the synced voter with the longest history, or steps down if there is none. */
+    private void handOver() {
+        int target = leader.handover().bestTarget();
+        if (target >= 0 && leader.handover().refusal(target) == null) {
+            leader.handover().start(target);
+        } else {
+            startLooking();
         }
     }
 
@@ -124,6 +177,9 @@ public final class ZabNode {
      * syncLimit ticks of silence. It can only make this peer look sooner, which is safe in any state.
      */
     public void peerUnreachable(int peer) {
+        if (removed) {
+            return;
+        }
         if (role == Role.FOLLOWING && follower != null && follower.leaderId() == peer) {
             lastProtocolError = "connection from leader " + peer + " lost";
             startLooking();
@@ -137,7 +193,7 @@ public final class ZabNode {
      * (ZooKeeper's connection manager re-sends the last notification on a new connection for the same reason).
      */
     public void peerReachable(int peer) {
-        if (!isOtherMember(peer)) {
+        if (removed || !isOtherMember(peer)) {
             return;
         }
         if (role == Role.LOOKING) {
@@ -162,7 +218,52 @@ public final class ZabNode {
         if (!canPropose()) {
             throw new NotLeaderException(leaderId());
         }
+        if (configs.decode(payload) != null) {
+            throw new IllegalArgumentException("a config change must be proposed with proposeReconfig");
+        }
         return leader.propose(payload);
+    }
+
+    /**
+     * Proposes a txn whose payload the {@link ConfigDecoder} decodes to a new config. Refused with IN_PROGRESS while
+     * another config change is proposed and not yet committed, NO_QUORUM_SYNCED unless a quorum of the NEW config's
+     * voters is synced with this leader (the leader counts itself), NOT_LEADER if {@link #canPropose} is false.
+     *
+     * @return the zxid assigned to it
+     * @throws ReconfigRefusedException if the change cannot be proposed now
+     */
+    public Zxid proposeReconfig(byte[] payload) {
+        QuorumVerifier next = configs.decode(payload);
+        if (next == null) {
+            throw new IllegalArgumentException("the payload holds no config change");
+        }
+        if (!canPropose()) {
+            throw new ReconfigRefusedException(ReconfigRefusedException.Reason.NOT_LEADER,
+                    "server " + myId + " is not an established leader (leader: " + leaderId() + ")");
+        }
+        if (configs.pending() != null) {
+            throw new ReconfigRefusedException(ReconfigRefusedException.Reason.IN_PROGRESS,
+                    "a config change is in progress: " + configs.pending());
+        }
+        return leader.proposeReconfig(payload, next);
+    }
+
+    /** The configuration committed here (what {@link ZabConfig#quorum} was at start-up, until a change commits). */
+    public QuorumVerifier activeConfig() {
+        return configs.active();
+    }
+
+    /** A config change in this peer's log beyond its commit point, or null. */
+    public QuorumVerifier pendingConfig() {
+        return configs.pending();
+    }
+
+    /**
+     * False once a committed config no longer lists this peer: it then sends nothing, votes for nobody, ignores every
+     * message, and stays LOOKING (the host stops serving clients and may shut down).
+     */
+    public boolean isMember() {
+        return !removed;
     }
 
     /**
@@ -221,6 +322,7 @@ public final class ZabNode {
             throw new IllegalArgumentException("compact to " + upTo + " beyond applied " + released);
         }
         log.compactTo(upTo);
+        configs.compacted(upTo.counter());
     }
 
     /**
@@ -232,6 +334,9 @@ public final class ZabNode {
      * @return null if the request was made, else why not (for the operator)
      */
     public String transferLeadership(int target) {
+        if (removed) {
+            return "server " + myId + " was removed from the ensemble";
+        }
         if (role == Role.LEADING) {
             String refusal = leader.handover().refusal(target);
             if (refusal == null) {
@@ -321,6 +426,7 @@ public final class ZabNode {
         if (leader != null) {
             leader.onDurable();
         }
+        afterInput();
     }
 
     /**
@@ -459,6 +565,9 @@ public final class ZabNode {
     }
 
     void send(int to, Message m) {
+        if (removed) {
+            return;
+        }
         flushPending();
         messages.add(new Outbound(to, m));
     }
@@ -497,6 +606,8 @@ public final class ZabNode {
     void appendEntry(Txn t) {
         log.append(t);
         entries.add(t);
+        configs.appended(t);
+        quorum = configs.joint();
     }
 
     void truncateLog(Zxid to) {
@@ -509,9 +620,14 @@ public final class ZabNode {
         if (truncateTo == null || to.counter() < truncateTo.counter()) {
             truncateTo = to;
         }
+        configs.truncated(to.counter());
+        quorum = configs.joint();
     }
 
-    void installSnapshot(Zxid at) {
+    /** {@code config} is the config as of {@code at}, sent with the SNAP (null from a sender that did not say). */
+    void installSnapshot(Zxid at, QuorumVerifier config) {
+        configs.reset(at.counter(), config != null ? config : configs.asOf(at.counter()));
+        quorum = configs.joint();
         needsSnapshot = false;
         log.reset(at);
         entries.clear();
@@ -523,6 +639,18 @@ public final class ZabNode {
         released = at;
     }
 
+    /**
+     * A peer told us its committed config (see {@link Message.Notification}). Only the views change: being left out of
+     * a learned config does not remove this peer (a joiner is in no config either); a commit of the entry does.
+     */
+    boolean learnConfig(long counter, QuorumVerifier config) {
+        if (!configs.learn(counter, config)) {
+            return false;
+        }
+        quorum = configs.joint();
+        return true;
+    }
+
     /** Marks everything up to {@code z} committed; it is handed out to apply in the next Ready. */
     void commitTo(Zxid z) {
         if (z.counter() <= committed.counter()) {
@@ -532,6 +660,12 @@ public final class ZabNode {
             throw new IllegalStateException("peer " + myId + " commits " + z + " which is not in its log (last " + log.lastZxid() + ")");
         }
         committed = z;
+        boolean wasMember = configs.active().members().contains(myId);
+        configs.committed(z.counter());
+        quorum = configs.joint();
+        if (wasMember && !configs.active().members().contains(myId)) {
+            leaving = true;
+        }
     }
 
     /** Back to leader election, from any role. */
@@ -539,6 +673,11 @@ public final class ZabNode {
         role = Role.LOOKING;
         leader = null;
         follower = null;
+        if (leaving) {
+            removed = true;
+            lastProtocolError = "removed from the ensemble by " + configs.active();
+            return;
+        }
         election.start();
     }
 
