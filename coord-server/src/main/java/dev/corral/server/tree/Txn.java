@@ -44,4 +44,11 @@ public sealed interface Txn {
 
     record CloseSession(long sessionId) implements Txn {
     }
+
+    /**
+     * A membership change (reconfig): the new configuration's {@code server.N=} lines, one per member in id order,
+     * each ending in a newline. Its version is the zxid the txn gets; applied, it becomes {@code /zookeeper/config}.
+     */
+    record Reconfig(String serverLines) implements Txn {
+    }
 }
