@@ -103,7 +103,7 @@ final class FollowerRole {
             }
             onSyncStart(() -> node.truncateLog(t.to()));
         } else if (m instanceof Message.Snap s) {
-            onSyncStart(() -> node.installSnapshot(s.at()));
+            onSyncStart(() -> node.installSnapshot(s.at(), s.config()));
         } else if (m instanceof Message.NewLeader nl) {
             onNewLeader(nl);
         } else if (m instanceof Message.UpToDate u) {
@@ -245,8 +245,10 @@ final class FollowerRole {
     }
 
     private void onInform(Message.Inform inf) {
-        if (phase != Phase.BROADCAST || !node.isObserver()) {
-            protocolError("INFORM in " + phase + (node.isObserver() ? "" : " to a voter"));
+        // Not checked against our own view of being an observer: around a config change the leader's view of our
+        // role and ours may differ for a while, and an INFORM carries committed txns, which any learner may take.
+        if (phase != Phase.BROADCAST) {
+            protocolError("INFORM in " + phase);
             return;
         }
         for (Txn t : inf.txns()) {

@@ -32,7 +32,8 @@ final class LeaderRole {
     /** The leader's view of one follower's current session. */
     static final class Session {
         final int id;
-        final boolean observer;
+        /** Learns by INFORM; set from the configs when the session starts, cleared if a change makes it a voter. */
+        boolean observer;
         Phase phase = Phase.INFO;
         long lastHeard;
         Message.AckEpoch ackEpoch;
@@ -158,7 +159,9 @@ final class LeaderRole {
             return;
         }
         // A new FOLLOWERINFO starts a new session: whatever we were sending that peer before is void.
-        Session s = new Session(from, !node.quorum.isVoter(from), node.now);
+        // Any id may connect: a joining server is in no config yet. Only members that vote in neither config are
+        // observers (INFORMs); everyone else gets proposals, and the quorum rule decides whose ACKs count.
+        Session s = new Session(from, isObserver(from), node.now);
         sessions.put(from, s);
         if (epoch < 0) {
             infoEpochs.put(from, fi.acceptedEpoch());
@@ -235,9 +238,12 @@ final class LeaderRole {
         Zxid last = log.lastZxid();
         Zxid common = SyncPlanner.commonPoint(log.epochStarts(), last, a.epochStarts(), a.lastZxid());
         long from;
-        if (a.needsSnapshot() || common == null || common.counter() < log.base().counter()) {
+        // A peer in no config we know (a joining server) gets a SNAP: it carries the config as of the snapshot, which
+        // the joiner cannot derive from its own log and the config it started with.
+        if (a.needsSnapshot() || common == null || common.counter() < log.base().counter()
+                || !node.quorum.members().contains(s.id)) {
             Zxid at = node.releasedZxid();
-            node.send(s.id, new Message.Snap(epoch, at));
+            node.send(s.id, new Message.Snap(epoch, at, node.configs.asOf(at.counter())));
             from = at.counter();
         } else if (common.equals(a.lastZxid())) {
             node.send(s.id, new Message.Diff(epoch, common));
@@ -387,6 +393,37 @@ final class LeaderRole {
         Txn t = new Txn(z, payload);
         node.appendEntry(t);
         batch.add(t);
+        return z;
+    }
+
+    private boolean isObserver(int id) {
+        return !node.quorum.isVoter(id) && node.quorum.members().contains(id);
+    }
+
+    /**
+     * Proposes a config change (the caller checked there is none pending): refused unless a quorum of {@code next}'s
+     * voters is synced with us (we count ourselves), as ZooKeeper's leader refuses a reconfig without one.
+     */
+    Zxid proposeReconfig(byte[] payload, QuorumVerifier next) {
+        Set<Integer> synced = syncedIds();
+        synced.add(node.myId);
+        if (!next.containsQuorum(synced)) {
+            throw new ReconfigRefusedException(ReconfigRefusedException.Reason.NO_QUORUM_SYNCED,
+                    "the voters of " + next + " synced with this leader (" + synced + ") are not a quorum of it");
+        }
+        Zxid z = propose(payload);
+        flush();
+        // An observer that votes in the new config must ACK from now on: it gets the proposals from what it was
+        // informed of, then every proposal and COMMIT like a voter.
+        for (Session s : sessions.values()) {
+            if (s.observer && !isObserver(s.id)) {
+                if (s.informed() && node.log.lastCounter() > s.sentTo.counter()) {
+                    node.sendBroadcast(s.id, new Message.Proposal(epoch,
+                            node.log.slice(s.sentTo.counter(), node.log.lastCounter())));
+                }
+                s.observer = false;
+            }
+        }
         return z;
     }
 

@@ -40,9 +40,28 @@ public sealed interface Message {
 
     /**
      * Sync: the host transport sends the leader's snapshot at exactly {@code at} with this message; the follower's host
-     * installs it durably and then steps this message. Proposals after {@code at} follow.
+     * installs it durably and then steps this message. Proposals after {@code at} follow. {@code config} is the
+     * configuration as of {@code at} (voters and members), so that the follower knows it without the log before
+     * {@code at}; null if the sender did not say.
      */
-    record Snap(long epoch, Zxid at) implements Message {}
+    record Snap(long epoch, Zxid at, QuorumVerifier config) implements Message {
+        public Snap(long epoch, Zxid at) {
+            this(epoch, at, null);
+        }
+
+        // Configs compare by voters and members (a decoded one is a MajorityQuorum, whatever the sender held).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Snap s && epoch == s.epoch && at.equals(s.at)
+                    && (config == null ? s.config == null : s.config != null
+                        && config.voters().equals(s.config.voters()) && config.members().equals(s.config.members()));
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(epoch) * 31 + at.hashCode();
+        }
+    }
 
     /** Consecutive transactions (a batch). During sync they are the DIFF; afterwards broadcast proposals. */
     record Proposal(long epoch, List<Txn> txns) implements Message {}

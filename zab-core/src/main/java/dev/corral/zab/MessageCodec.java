@@ -105,6 +105,11 @@ public final class MessageCodec {
             epochAndZxid(TRUNC, t.epoch(), t.to(), out);
         } else if (m instanceof Message.Snap s) {
             epochAndZxid(SNAP, s.epoch(), s.at(), out);
+            out.writeBoolean(s.config() != null);
+            if (s.config() != null) {
+                writeIds(s.config().voters(), out);
+                writeIds(s.config().members(), out);
+            }
         } else if (m instanceof Message.Proposal p) {
             out.writeByte(PROPOSAL);
             out.writeLong(p.epoch());
@@ -183,8 +188,11 @@ public final class MessageCodec {
                 return new Message.Diff(in.readLong(), readZxid(in));
             case TRUNC:
                 return new Message.Trunc(in.readLong(), readZxid(in));
-            case SNAP:
-                return new Message.Snap(in.readLong(), readZxid(in));
+            case SNAP: {
+                long epoch = in.readLong();
+                Zxid at = readZxid(in);
+                return new Message.Snap(epoch, at, in.readBoolean() ? readConfig(in) : null);
+            }
             case PROPOSAL: {
                 long epoch = in.readLong();
                 return new Message.Proposal(epoch, readTxns(in));
@@ -240,6 +248,31 @@ public final class MessageCodec {
             txns.add(new Txn(z, payload));
         }
         return txns;
+    }
+
+    private static void writeIds(java.util.Set<Integer> ids, DataOutput out) throws IOException {
+        out.writeInt(ids.size());
+        for (int id : ids) {
+            out.writeInt(id);
+        }
+    }
+
+    private static java.util.Set<Integer> readIds(DataInput in) throws IOException {
+        int n = count(in, 1 << 16);
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(in.readInt());
+        }
+        return ids;
+    }
+
+    private static QuorumVerifier readConfig(DataInput in) throws IOException {
+        java.util.Set<Integer> voters = readIds(in);
+        java.util.Set<Integer> members = readIds(in);
+        if (voters.isEmpty() || !members.containsAll(voters)) {
+            throw new IOException("bad config: voters " + voters + ", members " + members);
+        }
+        return new MajorityQuorum(voters, members);
     }
 
     private static void epochAndZxid(int tag, long epoch, Zxid z, DataOutput out) throws IOException {

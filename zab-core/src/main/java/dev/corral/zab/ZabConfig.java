@@ -3,7 +3,8 @@ package dev.corral.zab;
 /**
  * Static configuration of one peer.
  *
- * @param myId      this peer's id (a member of the quorum)
+ * @param myId      this peer's id; a peer its config does not list is joining: it learns like an observer, and votes
+ *                  once a config that lists it as a voter commits
  * @param quorum    who votes and what a quorum is
  * @param initLimit ticks a peer may spend in discovery and sync before giving up (ZooKeeper's initLimit)
  * @param syncLimit ticks without hearing from the other side before a synced follower or leader gives up
@@ -14,9 +15,6 @@ package dev.corral.zab;
 public record ZabConfig(int myId, QuorumVerifier quorum, int initLimit, int syncLimit, int maxBatch,
                         ConfigDecoder configDecoder) {
     public ZabConfig {
-        if (!quorum.members().contains(myId)) {
-            throw new IllegalArgumentException("peer " + myId + " is not a member of " + quorum);
-        }
         if (initLimit < 1 || syncLimit < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }

@@ -19,7 +19,16 @@ import java.util.List;
 public final class ZabNode {
     final ZabConfig config;
     final int myId;
-    final QuorumVerifier quorum;
+    /**
+     * What every quorum decision asks: the committed config, joined with the pending one while a change is proposed
+     * and not committed ({@link JointQuorum}). Replaced whenever {@link #configs} changes.
+     */
+    QuorumVerifier quorum;
+    final Configs configs;
+    /** A config that no longer lists this peer was committed here; a leader hands over first, then it is removed. */
+    private boolean leaving;
+    /** Removed from the ensemble: sends nothing, ignores everything, stays LOOKING (see {@link #isMember}). */
+    private boolean removed;
 
     // What the host keeps durably (as of the Readies handed out so far).
     long acceptedEpoch;
@@ -67,7 +76,6 @@ public final class ZabNode {
     public ZabNode(ZabConfig config, DurableState state) {
         this.config = config;
         this.myId = config.myId();
-        this.quorum = config.quorum();
         this.acceptedEpoch = state.acceptedEpoch();
         this.currentEpoch = state.currentEpoch();
         this.log = new TxnLog(state.snapshotZxid(), state.log());
@@ -75,6 +83,9 @@ public final class ZabNode {
         if (applied == null || !applied.equals(state.appliedZxid())) {
             throw new IllegalArgumentException("applied zxid " + state.appliedZxid() + " is not in the log");
         }
+        // The host's config is the one as of what it applied; config entries after that are re-derived from the log.
+        this.configs = new Configs(config.configDecoder(), config.quorum(), applied.counter(), state.log());
+        this.quorum = configs.joint();
         this.committed = applied;
         this.released = applied;
         this.durableLast = log.lastZxid();
@@ -88,11 +99,14 @@ public final class ZabNode {
 
     /** A message from peer {@code from}. Messages from non-members or from a session that has ended are ignored. */
     public void step(int from, Message m) {
-        if (!isOtherMember(from)) {
+        // Any other peer may talk to us, not only members: a server joining the ensemble is in no config we know yet,
+        // and it must hear election decisions and be able to connect to a leader as a learner (roles check senders).
+        if (removed || from == myId) {
             return;
         }
         if (m instanceof Message.Notification n) {
             election.onNotification(from, n);
+            afterInput();
             return;
         }
         if (m instanceof Message.FollowerInfo && role == Role.FOLLOWING) {
@@ -106,15 +120,42 @@ public final class ZabNode {
             case FOLLOWING -> follower.onMessage(from, m);
             case LOOKING -> { } // protocol messages from an old session; the sender will time out or re-elect
         }
+        afterInput();
     }
 
     /** One unit of logical time: heartbeats, re-sent votes and the initLimit/syncLimit failure detectors. */
     public void tick() {
+        if (removed) {
+            return;
+        }
         now++;
         switch (role) {
             case LEADING -> leader.onTick();
             case FOLLOWING -> follower.onTick();
             case LOOKING -> election.onTick();
+        }
+        afterInput();
+    }
+
+    /**
+     * A committed config that drops this peer takes effect once the input that committed it is handled: a follower
+     * is removed at once; a leader first hands leadership to the synced voter of the new config with the longest
+     * history (the config entry is committed already, by a quorum of the old and of the new config) and is removed
+     * when it steps down.
+     */
+    private void afterInput() {
+        if (!leaving || removed) {
+            return;
+        }
+        if (role != Role.LEADING) {
+            startLooking();
+        } else if (!leader.handover().active()) {
+            int target = leader.handover().bestTarget();
+            if (target >= 0 && leader.handover().refusal(target) == null) {
+                leader.handover().start(target);
+            } else {
+                startLooking();
+            }
         }
     }
 
@@ -124,6 +165,9 @@ public final class ZabNode {
      * syncLimit ticks of silence. It can only make this peer look sooner, which is safe in any state.
      */
     public void peerUnreachable(int peer) {
+        if (removed) {
+            return;
+        }
         if (role == Role.FOLLOWING && follower != null && follower.leaderId() == peer) {
             lastProtocolError = "connection from leader " + peer + " lost";
             startLooking();
@@ -137,7 +181,7 @@ public final class ZabNode {
      * (ZooKeeper's connection manager re-sends the last notification on a new connection for the same reason).
      */
     public void peerReachable(int peer) {
-        if (!isOtherMember(peer)) {
+        if (removed || !isOtherMember(peer)) {
             return;
         }
         if (role == Role.LOOKING) {
@@ -162,6 +206,9 @@ public final class ZabNode {
         if (!canPropose()) {
             throw new NotLeaderException(leaderId());
         }
+        if (configs.decode(payload) != null) {
+            throw new IllegalArgumentException("a config change must be proposed with proposeReconfig");
+        }
         return leader.propose(payload);
     }
 
@@ -174,17 +221,29 @@ public final class ZabNode {
      * @throws ReconfigRefusedException if the change cannot be proposed now
      */
     public Zxid proposeReconfig(byte[] payload) {
-        throw new UnsupportedOperationException("reconfig not implemented yet");
+        QuorumVerifier next = configs.decode(payload);
+        if (next == null) {
+            throw new IllegalArgumentException("the payload holds no config change");
+        }
+        if (!canPropose()) {
+            throw new ReconfigRefusedException(ReconfigRefusedException.Reason.NOT_LEADER,
+                    "server " + myId + " is not an established leader (leader: " + leaderId() + ")");
+        }
+        if (configs.pending() != null) {
+            throw new ReconfigRefusedException(ReconfigRefusedException.Reason.IN_PROGRESS,
+                    "a config change is in progress: " + configs.pending());
+        }
+        return leader.proposeReconfig(payload, next);
     }
 
     /** The configuration committed here (what {@link ZabConfig#quorum} was at start-up, until a change commits). */
     public QuorumVerifier activeConfig() {
-        return quorum;
+        return configs.active();
     }
 
     /** A config change in this peer's log beyond its commit point, or null. */
     public QuorumVerifier pendingConfig() {
-        return null;
+        return configs.pending();
     }
 
     /**
@@ -192,7 +251,7 @@ public final class ZabNode {
      * message, and stays LOOKING (the host stops serving clients and may shut down).
      */
     public boolean isMember() {
-        return true;
+        return !removed;
     }
 
     /**
@@ -251,6 +310,7 @@ public final class ZabNode {
             throw new IllegalArgumentException("compact to " + upTo + " beyond applied " + released);
         }
         log.compactTo(upTo);
+        configs.compacted(upTo.counter());
     }
 
     /**
@@ -262,6 +322,9 @@ public final class ZabNode {
      * @return null if the request was made, else why not (for the operator)
      */
     public String transferLeadership(int target) {
+        if (removed) {
+            return "server " + myId + " was removed from the ensemble";
+        }
         if (role == Role.LEADING) {
             String refusal = leader.handover().refusal(target);
             if (refusal == null) {
@@ -351,6 +414,7 @@ public final class ZabNode {
         if (leader != null) {
             leader.onDurable();
         }
+        afterInput();
     }
 
     /**
@@ -489,6 +553,9 @@ public final class ZabNode {
     }
 
     void send(int to, Message m) {
+        if (removed) {
+            return;
+        }
         flushPending();
         messages.add(new Outbound(to, m));
     }
@@ -527,6 +594,8 @@ public final class ZabNode {
     void appendEntry(Txn t) {
         log.append(t);
         entries.add(t);
+        configs.appended(t);
+        quorum = configs.joint();
     }
 
     void truncateLog(Zxid to) {
@@ -539,9 +608,14 @@ public final class ZabNode {
         if (truncateTo == null || to.counter() < truncateTo.counter()) {
             truncateTo = to;
         }
+        configs.truncated(to.counter());
+        quorum = configs.joint();
     }
 
-    void installSnapshot(Zxid at) {
+    /** {@code config} is the config as of {@code at}, sent with the SNAP (null from a sender that did not say). */
+    void installSnapshot(Zxid at, QuorumVerifier config) {
+        configs.reset(at.counter(), config != null ? config : configs.asOf(at.counter()));
+        quorum = configs.joint();
         needsSnapshot = false;
         log.reset(at);
         entries.clear();
@@ -562,6 +636,12 @@ public final class ZabNode {
             throw new IllegalStateException("peer " + myId + " commits " + z + " which is not in its log (last " + log.lastZxid() + ")");
         }
         committed = z;
+        boolean wasMember = configs.active().members().contains(myId);
+        configs.committed(z.counter());
+        quorum = configs.joint();
+        if (wasMember && !configs.active().members().contains(myId)) {
+            leaving = true;
+        }
     }
 
     /** Back to leader election, from any role. */
@@ -569,6 +649,11 @@ public final class ZabNode {
         role = Role.LOOKING;
         leader = null;
         follower = null;
+        if (leaving) {
+            removed = true;
+            lastProtocolError = "removed from the ensemble by " + configs.active();
+            return;
+        }
         election.start();
     }
 

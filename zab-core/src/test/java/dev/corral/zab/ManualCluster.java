@@ -23,6 +23,8 @@ final class ManualCluster {
     private final Map<Integer, WireTap> taps = new HashMap<>();
     private final Map<Long, Deque<Message>> links = new HashMap<>();
     final QuorumVerifier quorum;
+    /** Crashed nodes: what is sent to them is lost, and they send nothing. */
+    final Set<Integer> down = new java.util.HashSet<>();
 
     ManualCluster(int n) {
         this(n, () -> WireTap.NONE);
@@ -44,6 +46,61 @@ final class ManualCluster {
         clearAll(); // drop the initial election notifications; tests script elections themselves
     }
 
+    /** A cluster of the given peers, each started empty with its own config (e.g. joiners with a bigger one). */
+    ManualCluster(Map<Integer, ZabConfig> configs) {
+        quorum = configs.values().iterator().next().quorum();
+        for (Map.Entry<Integer, ZabConfig> e : new java.util.TreeMap<>(configs).entrySet()) {
+            nodes.put(e.getKey(), new ZabNode(e.getValue(), DurableState.EMPTY));
+            taps.put(e.getKey(), WireTap.NONE);
+            applied.put(e.getKey(), new ArrayList<>());
+        }
+    }
+
+    /** The node loses everything but its disk, and its links lose what was in flight. */
+    void crash(int id) {
+        down.add(id);
+        for (int other : nodes.keySet()) {
+            drop(id, other);
+            drop(other, id);
+        }
+    }
+
+    /** Restarts a crashed node from what the Readies it handed out put on its disk. */
+    void restart(int id, ZabConfig config) {
+        nodes.put(id, new ZabNode(config, durableState(id)));
+        down.remove(id);
+        drain(id);
+    }
+
+    /** What a host that persisted every Ready of {@code id} (and applied its commits) recovers. */
+    DurableState durableState(int id) {
+        long accepted = 0;
+        long current = 0;
+        Zxid base = Zxid.ZERO;
+        Zxid appliedTo = Zxid.ZERO;
+        List<Txn> log = new ArrayList<>();
+        for (Ready r : readies.getOrDefault(id, List.of())) {
+            if (r.hardState() != null) {
+                accepted = r.hardState().acceptedEpoch();
+                current = r.hardState().currentEpoch();
+            }
+            if (r.truncateTo() != null) {
+                long keep = r.truncateTo().counter() - base.counter();
+                log.subList((int) keep, log.size()).clear();
+            }
+            if (r.installSnapshot() != null) {
+                base = r.installSnapshot();
+                appliedTo = base;
+                log.clear();
+            }
+            log.addAll(r.entries());
+            if (!r.committed().isEmpty()) {
+                appliedTo = r.committed().get(r.committed().size() - 1).zxid();
+            }
+        }
+        return new DurableState(accepted, current, base, log, appliedTo);
+    }
+
     ZabNode node(int id) {
         return nodes.get(id);
     }
@@ -53,6 +110,9 @@ final class ManualCluster {
     }
 
     void drain(int id) {
+        if (down.contains(id)) {
+            return;
+        }
         ZabNode n = nodes.get(id);
         while (n.hasReady()) {
             Ready r = n.ready();
@@ -78,7 +138,9 @@ final class ManualCluster {
     /** Delivers the next message on from->to; returns it (null if none). */
     Message deliver(int from, int to) {
         Message m = link(from, to).pollFirst();
-        if (m != null) {
+        if (m != null && down.contains(to)) {
+            link(from, to).clear();
+        } else if (m != null) {
             taps.get(to).received(from, m);
             nodes.get(to).step(from, m);
             drain(to);
@@ -141,6 +203,28 @@ final class ManualCluster {
         n.step(leader, new Message.Notification(n.election.round(), v, Role.LEADING));
         n.step(witness, new Message.Notification(n.election.round(), v, Role.FOLLOWING));
         drain(id);
+    }
+
+    /** Every live node ticks once, then everything is delivered; {@code rounds} times. */
+    void rounds(int rounds) {
+        for (int i = 0; i < rounds; i++) {
+            for (int id : nodes.keySet()) {
+                if (!down.contains(id)) {
+                    tick(id, 1);
+                }
+            }
+            settle();
+        }
+    }
+
+    /** The established leader among live nodes, or -1. */
+    int leader() {
+        for (Map.Entry<Integer, ZabNode> e : nodes.entrySet()) {
+            if (!down.contains(e.getKey()) && e.getValue().isEstablishedLeader()) {
+                return e.getKey();
+            }
+        }
+        return -1;
     }
 
     void tick(int id, int times) {
