@@ -232,8 +232,8 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     }
 
     @Override
-    public void configurationCommitted(long zxid, String serverLines) {
-        configuration.committed(zxid, serverLines, transport);
+    public void configurationCommitted(long version, String serverLines) {
+        configuration.committed(version, serverLines, transport);
     }
 
     @Override

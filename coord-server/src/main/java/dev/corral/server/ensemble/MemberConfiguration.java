@@ -44,15 +44,16 @@ final class MemberConfiguration {
     }
 
     /**
-     * A config change committed at {@code zxid} (the tree has it already): the member runs with it from now on — its
+     * A config change of {@code version} committed (the tree has it already): the member runs with it from now on — its
      * dynamic config file, the quorum peers it dials — and says so if it is no longer listed.
      */
-    void committed(long zxid, String serverLines, QuorumTransport transport) {
+    void committed(long version, String serverLines, QuorumTransport transport) {
         ClusterConfig next;
         try {
-            next = ClusterConfig.parse(serverLines, zxid);
+            next = ClusterConfig.parse(serverLines, version);
         } catch (ConfigException e) {
-            throw new IllegalStateException("committed config at 0x" + Long.toHexString(zxid) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("committed config " + Long.toHexString(version) + ": " + e.getMessage(),
+                    e);
         }
         switchTo(next, transport);
     }
@@ -79,8 +80,10 @@ final class MemberConfiguration {
         }
         transport.updatePeers(PeerAddresses.quorumAddresses(next.serverValues()));
         if (!next.members().containsKey(myId)) {
-            LOG.warn("server {}: removed from the ensemble by configuration {}: this server stops serving clients "
-                    + "(it keeps running, as ZooKeeper's removed servers do)", myId, Long.toHexString(next.version()));
+            // A joiner hears of the current configuration (from a snapshot) before the reconfig that adds it.
+            LOG.warn("server {}: configuration {} does not list this server: a server being added learns until the "
+                    + "reconfig that adds it commits; a removed one stops serving clients and keeps running, as "
+                    + "ZooKeeper's removed servers do", myId, Long.toHexString(next.version()));
         }
     }
 

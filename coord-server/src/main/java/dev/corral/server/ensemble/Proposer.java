@@ -53,6 +53,8 @@ final class Proposer {
     /** A prepare left half a multi (or a failed request) in the view: rebuild it before the next prepare. */
     private boolean tainted;
     private long specZxid;
+    /** The epoch this leader proposes in: a config's version is its zxid as ZooKeeper writes it. */
+    private long epoch;
 
     Proposer(ServerContext ctx, Replication replication) {
         this.ctx = ctx;
@@ -65,7 +67,8 @@ final class Proposer {
     }
 
     /** A new term: nothing of the last one is in flight any more. */
-    void reset(long lastZxid) {
+    void reset(long lastZxid, long epoch) {
+        this.epoch = epoch;
         inflight.clear();
         ctx.reconfig().dropProposed();
         spec.discard();
@@ -145,7 +148,7 @@ final class Proposer {
                     return multi;
                 }
                 case ADMIN -> {
-                    return reconfig(Jute.read(in, new ReconfigRequest()), rc, zxid);
+                    return reconfig(Jute.read(in, new ReconfigRequest()), rc, epoch << 32 | zxid & 0xffffffffL);
                 }
                 case WRITE -> {
                     Txn txn = op.write().prepare().prepare(preparer, op.decode(in), rc);
@@ -166,13 +169,13 @@ final class Proposer {
      * A reconfig, checked here on the leader as ZooKeeper's PrepRequestProcessor does, against the configuration as
      * of the proposals so far and the permission on {@code /zookeeper/config} in the speculative view.
      */
-    private Txn reconfig(ReconfigRequest request, RequestContext rc, long zxid) throws KeeperError {
+    private Txn reconfig(ReconfigRequest request, RequestContext rc, long version) throws KeeperError {
         ClusterConfig next = ctx.reconfig().prepare(request, () -> {
             NodeMeta meta = spec.meta(SpecialPaths.CONFIG);
             AclRules.check(spec.acl(meta.aclId()), Perms.WRITE, rc.authIds(), ctx.authSchemes());
-        }, zxid);
+        }, version);
         ctx.reconfig().proposed(next);
-        return new Txn.Reconfig(next.serverLines());
+        return new Txn.Reconfig(version, next.serverLines());
     }
 
     private void propose(Envelope envelope) {

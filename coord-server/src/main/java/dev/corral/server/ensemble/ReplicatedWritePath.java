@@ -77,7 +77,7 @@ public final class ReplicatedWritePath implements WritePath {
             // Whatever was forwarded or proposed may be lost: every client reconnects and resends.
             forwarder.reset();
         }
-        proposer.reset(ctx.zxids().last());
+        proposer.reset(ctx.zxids().last(), next.epoch());
         if (next.canPropose()) {
             for (Session s : ctx.sessions().all()) {
                 s.touch(nowMs);
@@ -127,7 +127,7 @@ public final class ReplicatedWritePath implements WritePath {
         }
         sessionEffects(env, nowMs);
         if (env.txn() instanceof Txn.Reconfig r && !metas.isEmpty()) {
-            replication.configurationCommitted(zxid, r.serverLines());
+            replication.configurationCommitted(r.version(), r.serverLines());
         } else if (env.type() == OpCode.RECONFIG && status.canPropose()) {
             ctx.reconfig().dropProposed(); // refused, by the rules or by zab-core: the next one may go
         }
@@ -208,8 +208,8 @@ public final class ReplicatedWritePath implements WritePath {
                         Multis.response(((MultiRequest) op.decode(in)).ops(), (Txn.Multi) txn, metas));
                 // As ZooKeeper's reconfig: the new configuration's text and the Stat of /zookeeper/config.
                 case ADMIN -> Replies.ok(w.xid(), zxid, new GetDataResponse(TreeApplier.configText(
-                        ((Txn.Reconfig) txn).serverLines(), metas.get(0).mzxid()).getBytes(StandardCharsets.UTF_8),
-                        metas.get(0).toStat()));
+                        ((Txn.Reconfig) txn).serverLines(), ((Txn.Reconfig) txn).version())
+                        .getBytes(StandardCharsets.UTF_8), metas.get(0).toStat()));
                 default -> Replies.ok(w.xid(), zxid,
                         op.write().body().of(txn, metas.isEmpty() ? null : metas.get(0)));
             };

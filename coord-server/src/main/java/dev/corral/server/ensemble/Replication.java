@@ -18,7 +18,7 @@ public interface Replication {
      * A config change committed and was applied to the tree (processor thread): the member switches to it
      * (dynamic config file, quorum peers' addresses, whether it is still a member).
      */
-    default void configurationCommitted(long zxid, String serverLines) {
+    default void configurationCommitted(long version, String serverLines) {
     }
 
     /** False once a committed configuration no longer lists this member. */

@@ -89,15 +89,15 @@ public final class ConfigKeeper {
 
     /**
      * The leader checks a reconfig request (ZooKeeper's errors, in its order) against the configuration as of its
-     * last proposal, and returns the configuration it asks for, versioned {@code zxid}, the zxid its txn takes.
-     * The caller proposes it and then calls {@link #proposed}.
+     * last proposal, and returns the configuration it asks for, as {@code version} (the zxid its txn takes, as
+     * ZooKeeper writes zxids). The caller proposes it and then calls {@link #proposed}.
      */
-    public ClusterConfig prepare(ReconfigRequest request, ReconfigRules.Permission permission, long zxid)
+    public ClusterConfig prepare(ReconfigRequest request, ReconfigRules.Permission permission, long version)
             throws KeeperError {
         ReconfigRules.State state = new ReconfigRules.State(settings.enabled(), synced == null,
                 settings.standaloneEnabled(), current, proposed != null ? proposed.version() : current.version(),
                 synced == null ? Set.of() : synced.get());
-        return ReconfigRules.next(request, state, zxid, permission);
+        return ReconfigRules.next(request, state, version, permission);
     }
 
     /** The leader proposed {@code next}: until it commits (or the term ends), further reconfigs are in progress. */

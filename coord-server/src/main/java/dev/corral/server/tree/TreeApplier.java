@@ -123,11 +123,12 @@ public final class TreeApplier {
 
     /**
      * ZooKeeper's reconfig txn is a setData of {@code /zookeeper/config} that keeps its version at -1: the new
-     * configuration's text, whose version is this zxid.
+     * configuration's text. Its mzxid is the configuration's version, as ZooKeeper shows it (a zxid with the epoch
+     * in its high bits, where Corral's counters run on across epochs), as for the first established one.
      */
     private NodeMeta reconfig(long zxid, long time, Txn.Reconfig r, ZnodeStore.Batch batch, TreeEvents events) {
-        byte[] data = configText(r.serverLines(), zxid).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        NodeMeta meta = store.meta(SpecialPaths.CONFIG).withData(zxid, time, data.length, -1);
+        byte[] data = configText(r.serverLines(), r.version()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        NodeMeta meta = store.meta(SpecialPaths.CONFIG).withData(r.version(), time, data.length, -1);
         batch.putMeta(SpecialPaths.CONFIG, meta).putDataOwned(SpecialPaths.CONFIG, data);
         events.dataChanged(SpecialPaths.CONFIG, zxid);
         return meta;

@@ -47,8 +47,9 @@ public sealed interface Txn {
 
     /**
      * A membership change (reconfig): the new configuration's {@code server.N=} lines, one per member in id order,
-     * each ending in a newline. Its version is the zxid the txn gets; applied, it becomes {@code /zookeeper/config}.
+     * each ending in a newline, and its version: the zxid the txn gets as ZooKeeper writes zxids (the leader's epoch
+     * in the high 32 bits, the counter in the low ones). Applied, it becomes {@code /zookeeper/config}.
      */
-    record Reconfig(String serverLines) implements Txn {
+    record Reconfig(long version, String serverLines) implements Txn {
     }
 }

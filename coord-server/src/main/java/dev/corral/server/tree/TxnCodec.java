@@ -73,7 +73,7 @@ public final class TxnCodec {
         } else if (txn instanceof Txn.CloseSession) {
             return 1 + 8;
         } else if (txn instanceof Txn.Reconfig r) {
-            return 1 + 4 + r.serverLines().getBytes(StandardCharsets.UTF_8).length;
+            return 1 + 8 + 4 + r.serverLines().getBytes(StandardCharsets.UTF_8).length;
         }
         throw new IllegalArgumentException("unknown txn " + txn);
     }
@@ -121,6 +121,7 @@ public final class TxnCodec {
             out.putLong(s.sessionId());
         } else if (txn instanceof Txn.Reconfig r) {
             out.put(RECONFIG);
+            out.putLong(r.version());
             bytes(out, r.serverLines().getBytes(StandardCharsets.UTF_8));
         } else {
             throw new IllegalArgumentException("unknown txn " + txn);
@@ -161,7 +162,7 @@ public final class TxnCodec {
             case ERROR -> new Txn.Error(in.getInt());
             case CREATE_SESSION -> new Txn.CreateSession(in.getLong(), bytes(in), in.getInt());
             case CLOSE_SESSION -> new Txn.CloseSession(in.getLong());
-            case RECONFIG -> new Txn.Reconfig(new String(bytes(in), StandardCharsets.UTF_8));
+            case RECONFIG -> new Txn.Reconfig(in.getLong(), new String(bytes(in), StandardCharsets.UTF_8));
             default -> throw new IOException("unknown txn type " + type);
         };
     }

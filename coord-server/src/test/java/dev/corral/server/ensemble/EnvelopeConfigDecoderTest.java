@@ -19,7 +19,7 @@ class EnvelopeConfigDecoderTest {
 
     @Test
     void aReconfigPayloadGivesItsVotersAndMembers() {
-        QuorumVerifier q = EnvelopeConfigDecoder.INSTANCE.configIn(payload(new Txn.Reconfig(
+        QuorumVerifier q = EnvelopeConfigDecoder.INSTANCE.configIn(payload(new Txn.Reconfig(0x100000007L,
                 "server.1=127.0.0.1:1:2:participant;2181\nserver.2=127.0.0.1:3:4:participant\n"
                         + "server.4=127.0.0.1:5:6:observer\nserver.5=127.0.0.1:7:8:participant;0.0.0.0:2185\n")));
         assertThat(q.voters()).containsExactly(1, 2, 5);
@@ -41,11 +41,11 @@ class EnvelopeConfigDecoderTest {
 
     @Test
     void aCorruptReconfigPayloadIsNotTakenForAnOrdinaryOne() {
-        byte[] p = payload(new Txn.Reconfig("server.1=a:1:2:participant\n"));
+        byte[] p = payload(new Txn.Reconfig(1L, "server.1=a:1:2:participant\n"));
         byte[] truncated = java.util.Arrays.copyOf(p, p.length - 3);
         assertThatThrownBy(() -> EnvelopeConfigDecoder.INSTANCE.configIn(truncated))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> EnvelopeConfigDecoder.INSTANCE.configIn(payload(new Txn.Reconfig("no lines\n"))))
-                .isInstanceOf(IllegalStateException.class);
+        byte[] noLines = payload(new Txn.Reconfig(1L, "no lines\n"));
+        assertThatThrownBy(() -> EnvelopeConfigDecoder.INSTANCE.configIn(noLines)).isInstanceOf(IllegalStateException.class);
     }
 }
