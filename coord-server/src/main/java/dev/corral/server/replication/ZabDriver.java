@@ -134,6 +134,8 @@ public final class ZabDriver implements AutoCloseable {
     private boolean syncSent;
     private ZabNode node;
     private volatile PeerStatus status = PeerStatus.STARTING;
+    /** False once zab-core says a committed configuration no longer lists this peer. */
+    private volatile boolean member = true;
     private volatile Zxid lastCommitted = Zxid.ZERO;
     private volatile Throwable failure;
     private volatile boolean stopped;
@@ -468,8 +470,6 @@ public final class ZabDriver implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    private volatile boolean member = true;
 
     private void handle(Event e) {
         if (e instanceof Inbound in) {
