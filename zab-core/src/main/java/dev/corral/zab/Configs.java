@@ -42,12 +42,33 @@ final class Configs {
         }
     }
 
-    /** The log now ends at {@code counter}: config entries after it are gone. */
+    /** The log now ends at {@code counter}: config entries after it are gone (a committed one, learned, stays). */
     void truncated(long counter) {
-        if (!byCounter.tailMap(counter, false).isEmpty()) {
-            byCounter.tailMap(counter, false).clear();
+        long keep = Math.max(counter, committedCounter);
+        if (!byCounter.tailMap(keep, false).isEmpty()) {
+            byCounter.tailMap(keep, false).clear();
             derive();
         }
+    }
+
+    /**
+     * Another peer says {@code config}, installed by the entry at {@code counter}, is committed: adopt it if it is
+     * newer than ours (a committed config is the ensemble's whatever our log holds). Returns true if adopted.
+     */
+    boolean learn(long counter, QuorumVerifier config) {
+        if (counter <= activeCounter()) {
+            return false;
+        }
+        byCounter.put(counter, config);
+        committedCounter = Math.max(committedCounter, counter);
+        derive();
+        return true;
+    }
+
+    /** The counter of the entry that installed the committed config (the base's, if none did). */
+    long activeCounter() {
+        Long k = byCounter.floorKey(committedCounter);
+        return k == null ? byCounter.firstKey() : k;
     }
 
     void committed(long counter) {
@@ -57,9 +78,14 @@ final class Configs {
 
     /** A snapshot at {@code counter} replaced the state and the log; {@code config} is the config as of it. */
     void reset(long counter, QuorumVerifier config) {
+        // A config learned from another peer, newer than the snapshot, stays: it is committed.
+        Map.Entry<Long, QuorumVerifier> learned = byCounter.floorEntry(committedCounter);
         byCounter.clear();
         byCounter.put(counter, config);
-        committedCounter = counter;
+        if (learned != null && learned.getKey() > counter) {
+            byCounter.put(learned.getKey(), learned.getValue());
+        }
+        committedCounter = Math.max(committedCounter, counter);
         derive();
     }
 

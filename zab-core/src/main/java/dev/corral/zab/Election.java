@@ -54,7 +54,7 @@ final class Election {
         decided = null;
         finalizing = false;
         proposal = node.selfVote();
-        if (preferred >= 0 && node.quorum.isVoter(preferred)) {
+        if (preferred >= 0 && node.configs.active().isVoter(preferred)) {
             Vote nominee = new Vote(preferred, preferredZxid, node.currentEpoch);
             if (better(nominee, proposal)) {
                 proposal = nominee;
@@ -79,6 +79,13 @@ final class Election {
     }
 
     void onNotification(int from, Message.Notification n) {
+        if (n.config() != null && node.learnConfig(n.configCounter(), n.config()) && node.role == Role.LOOKING
+                && !votesForVoter(proposal) && votesForVoter(node.selfVote())) {
+            // The config we learned makes our vote one for a non-voter, which nobody would ever count: vote anew.
+            proposal = node.selfVote();
+            votes.put(node.myId, proposal);
+            broadcast();
+        }
         if (node.role != Role.LOOKING) {
             if (n.state() == Role.LOOKING) {
                 tellDecision(from);
@@ -90,22 +97,31 @@ final class Election {
             return;
         }
         if (n.state() == Role.LOOKING) {
-            if (!node.quorum.isVoter(from) || !node.quorum.isVoter(n.vote().leader())) {
+            if (!node.quorum.isVoter(from)) {
                 return; // an observer's vote (ZooKeeper's validVoter check): it answers only once we decide
             }
+            // A voter's vote for a peer that is no voter to us (its config differs from ours around a change) is not
+            // counted or adopted, but its round still counts: else two views of the config could wait on each other.
+            boolean valid = votesForVoter(n.vote());
             if (n.round() > round) {
                 round = n.round();
                 votes.clear();
                 Vote self = node.selfVote();
-                proposal = better(n.vote(), self) || !votesForVoter(self) ? n.vote() : self;
+                proposal = valid && (better(n.vote(), self) || !votesForVoter(self)) ? n.vote() : self;
                 broadcast();
             } else if (n.round() < round) {
                 sendVote(from);
                 return;
-            } else if (better(n.vote(), proposal) || !votesForVoter(proposal)) {
+            } else if (valid && (better(n.vote(), proposal) || !votesForVoter(proposal))) {
                 proposal = n.vote();
                 finalizing = false;
                 broadcast();
+            }
+            if (!valid) {
+                votes.remove(from);
+                votes.put(node.myId, proposal);
+                maybeDecide();
+                return;
             }
             votes.put(from, n.vote());
             votes.put(node.myId, proposal);
@@ -123,7 +139,10 @@ final class Election {
                     agreeing.add(e.getKey());
                 }
             }
-            if (node.quorum.containsQuorum(agreeing)) {
+            // Joining a leader that is already there asks the committed config only, not a pending one as well: a
+            // pending entry in our log may be a stale, uncommitted tail that only this sync can truncate (sim seed
+            // 112 of the reconfig profile stayed LOOKING for good). Safe: discovery, not election, keeps ZAB safe.
+            if (node.configs.active().containsQuorum(agreeing)) {
                 round = Math.max(round, n.round());
                 decide(n.vote());
             }
@@ -132,18 +151,25 @@ final class Election {
 
     /** Sends this (looking) peer's current vote to {@code peer} alone. */
     void sendVote(int peer) {
-        node.send(peer, new Message.Notification(round, proposal, Role.LOOKING));
+        node.send(peer, new Message.Notification(round, proposal, Role.LOOKING, node.configs.active(),
+                node.configs.activeCounter()));
     }
 
     /** Tells {@code peer} what this (no longer looking) peer decided, and in which role it is now. */
     void tellDecision(int peer) {
         if (decided != null) {
-            node.send(peer, new Message.Notification(round, decided, node.role));
+            node.send(peer, new Message.Notification(round, decided, node.role, node.configs.active(),
+                    node.configs.activeCounter()));
         }
     }
 
+    /**
+     * Only a voter of the committed config can be a candidate (ZooKeeper's totalOrderPredicate gives weight 0 to the
+     * others), not one that only a pending config lists: peers whose logs lack the pending entry would never count a
+     * vote for it, and the peers that have it would wait for them forever (reconfig seed 112, 5 peers).
+     */
     private boolean votesForVoter(Vote v) {
-        return node.quorum.isVoter(v.leader());
+        return node.configs.active().isVoter(v.leader());
     }
 
     private Set<Integer> agreeing() {
@@ -187,6 +213,14 @@ final class Election {
         for (int peer : node.quorum.members()) {
             if (peer != node.myId) {
                 sendVote(peer);
+            }
+        }
+        // A leader others report following may be in no config we know (our view is older than theirs): ask it
+        // too, or we would never hear it say LEADING.
+        for (Message.Notification n : outOfElection.values()) {
+            int leader = n.vote().leader();
+            if (leader != node.myId && !node.quorum.members().contains(leader) && !outOfElection.containsKey(leader)) {
+                sendVote(leader);
             }
         }
     }

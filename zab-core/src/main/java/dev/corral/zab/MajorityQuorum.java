@@ -49,6 +49,17 @@ public final class MajorityQuorum implements QuorumVerifier {
         return false;
     }
 
+    // Value semantics: a config decoded from the wire equals the one it was encoded from.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MajorityQuorum q && voters.equals(q.voters) && members.equals(q.members);
+    }
+
+    @Override
+    public int hashCode() {
+        return voters.hashCode() * 31 + members.hashCode();
+    }
+
     @Override
     public String toString() {
         return members.size() == voters.size() ? "Majority" + voters : "Majority" + voters + "+observers" + members;

@@ -8,8 +8,18 @@ import java.util.List;
  */
 public sealed interface Message {
 
-    /** Fast leader election: the sender's round, its current vote and its state. */
-    record Notification(long round, Vote vote, Role state) implements Message {}
+    /**
+     * Fast leader election: the sender's round, its current vote and its state; and its committed config with the
+     * counter of the entry that installed it (null and -1 if it did not say). A peer whose committed config is older
+     * learns the newer one from it, as ZooKeeper's FLE does: a peer that missed a config change could otherwise
+     * never count the new voters' reports, and never find the leader.
+     */
+    record Notification(long round, Vote vote, Role state, QuorumVerifier config, long configCounter)
+            implements Message {
+        public Notification(long round, Vote vote, Role state) {
+            this(round, vote, state, null, -1);
+        }
+    }
 
     /** Follower to leader, first message of a following session: the follower's acceptedEpoch. */
     record FollowerInfo(long acceptedEpoch) implements Message {}

@@ -82,6 +82,12 @@ public final class MessageCodec {
             writeZxid(n.vote().zxid(), out);
             out.writeLong(n.vote().epoch());
             out.writeByte(n.state().ordinal());
+            out.writeBoolean(n.config() != null);
+            if (n.config() != null) {
+                out.writeLong(n.configCounter());
+                writeIds(n.config().voters(), out);
+                writeIds(n.config().members(), out);
+            }
         } else if (m instanceof Message.FollowerInfo f) {
             out.writeByte(FOLLOWER_INFO);
             out.writeLong(f.acceptedEpoch());
@@ -166,7 +172,15 @@ public final class MessageCodec {
                 if (state > Role.LEADING.ordinal()) { // OBSERVING is reported locally, never sent
                     throw new IOException("bad state " + state);
                 }
-                return new Message.Notification(round, new Vote(leader, z, epoch), Role.values()[state]);
+                Vote vote = new Vote(leader, z, epoch);
+                if (!in.readBoolean()) {
+                    return new Message.Notification(round, vote, Role.values()[state]);
+                }
+                long counter = in.readLong();
+                if (counter < 0) {
+                    throw new IOException("negative config counter " + counter);
+                }
+                return new Message.Notification(round, vote, Role.values()[state], readConfig(in), counter);
             }
             case FOLLOWER_INFO:
                 return new Message.FollowerInfo(in.readLong());

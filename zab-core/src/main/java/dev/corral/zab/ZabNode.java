@@ -12,9 +12,9 @@ import java.util.List;
  * log is durable" cannot be written here; because committed transactions are only ever read from the log up to the
  * commit point, uncommitted transactions cannot be applied.
  *
- * <p>Size: it is the one public face of the core (inputs, the Ready/advance cycle, queries, and what the roles call
- * back), each part short; the protocol itself lives in the roles, the election, {@link ReadRounds},
- * {@link PendingReads} and {@link Handover}.
+ * <p>Size: it is the one public face of the core (inputs, the Ready/advance cycle, queries, membership changes, and
+ * what the roles call back), each part short; the protocol itself lives in the roles, the election, {@link Configs},
+ * {@link ReadRounds}, {@link PendingReads} and {@link Handover}.
  */
 public final class ZabNode {
     final ZabConfig config;
@@ -144,18 +144,30 @@ public final class ZabNode {
      * when it steps down.
      */
     private void afterInput() {
+        if (!leaving && role == Role.LEADING && leader.established() && !quorum.isVoter(myId)
+                && !leader.handover().active()) {
+            // A leader that is no voter of the configs in force (demoted, or elected on a view that a committed
+            // change has since overtaken) hands over like a removed one, but stays a member.
+            handOver();
+            return;
+        }
         if (!leaving || removed) {
             return;
         }
         if (role != Role.LEADING) {
             startLooking();
         } else if (!leader.handover().active()) {
-            int target = leader.handover().bestTarget();
-            if (target >= 0 && leader.handover().refusal(target) == null) {
-                leader.handover().start(target);
-            } else {
-                startLooking();
-            }
+            handOver();
+        }
+    }
+
+    /** The leader yields to the synced voter with the longest history, or steps down if there is none. */
+    private void handOver() {
+        int target = leader.handover().bestTarget();
+        if (target >= 0 && leader.handover().refusal(target) == null) {
+            leader.handover().start(target);
+        } else {
+            startLooking();
         }
     }
 
@@ -625,6 +637,18 @@ public final class ZabNode {
         // The host installed the state at `at`: that is now what is applied, even if it had applied further before.
         committed = at;
         released = at;
+    }
+
+    /**
+     * A peer told us its committed config (see {@link Message.Notification}). Only the views change: being left out of
+     * a learned config does not remove this peer (a joiner is in no config either); a commit of the entry does.
+     */
+    boolean learnConfig(long counter, QuorumVerifier config) {
+        if (!configs.learn(counter, config)) {
+            return false;
+        }
+        quorum = configs.joint();
+        return true;
     }
 
     /** Marks everything up to {@code z} committed; it is handed out to apply in the next Ready. */

@@ -22,6 +22,8 @@ class MessageCodecTest {
                 new Message.Diff(8, Z),
                 new Message.Trunc(8, Z),
                 new Message.Snap(8, Z),
+                new Message.Snap(8, Z, new MajorityQuorum(java.util.Set.of(1, 2, 3), java.util.Set.of(1, 2, 3, 4))),
+                new Message.Notification(3, new Vote(2, Z, 6), Role.LOOKING, new MajorityQuorum(java.util.Set.of(1, 5)), 77),
                 new Message.NewLeader(8, Z),
                 new Message.Ack(8, Z),
                 new Message.TakeOver(8, 3, Z),

@@ -21,7 +21,12 @@ import java.util.TreeMap;
  */
 final class Checker {
     private final Simulation sim;
-    private final QuorumVerifier quorum;
+    /** The config as of the end of the committed history (the initial one until a config change commits). */
+    private QuorumVerifier quorum;
+    private final dev.corral.zab.ConfigDecoder decoder;
+    /** A config change just committed: its position, and the config before it (checked once, after the event). */
+    private long configChangeAt;
+    private QuorumVerifier configBefore;
 
     /** The committed history: index i holds the transaction at counter i+1. */
     final List<Txn> committed = new ArrayList<>();
@@ -43,9 +48,10 @@ final class Checker {
     final Map<Long, Zxid> confirmedReads = new HashMap<>();
     long applies;
 
-    Checker(Simulation sim, QuorumVerifier quorum, int n) {
+    Checker(Simulation sim, QuorumVerifier quorum, int n, dev.corral.zab.ConfigDecoder decoder) {
         this.sim = sim;
         this.quorum = quorum;
+        this.decoder = decoder;
         this.durableMatch = new long[n + 1];
     }
 
@@ -159,6 +165,13 @@ final class Checker {
             }
         }
         committed.add(t);
+        QuorumVerifier next = decoder.configIn(t.payload());
+        if (next != null) {
+            configChangeAt = t.counter();
+            configBefore = quorum;
+            quorum = next;
+            sim.count("reconfig.committed");
+        }
     }
 
     void onSnapshotInstalled(SimHost h) {
@@ -212,6 +225,21 @@ final class Checker {
         if (committed.isEmpty()) {
             return;
         }
+        if (configBefore != null) {
+            // ZooKeeper's rule: a config change commits on a quorum of the old config and of the new one.
+            Set<Integer> holding = new HashSet<>();
+            for (SimHost h : sim.hosts()) {
+                if (covers(h, configChangeAt)) {
+                    holding.add(h.id);
+                }
+            }
+            if (!configBefore.containsQuorum(holding) || !quorum.containsQuorum(holding)) {
+                throw sim.violation("config change committed on both quorums", "config " + quorum + " at "
+                        + committed.get((int) configChangeAt - 1).zxid() + " committed while durable only on " + holding
+                        + " (old config " + configBefore + ")");
+            }
+            configBefore = null;
+        }
         Set<Integer> covering = new HashSet<>();
         long target = committed.size();
         for (SimHost h : sim.hosts()) {
@@ -248,7 +276,7 @@ final class Checker {
     /** True if every host has applied exactly the committed history and at least {@code counter}. */
     boolean allApplied(long counter) {
         for (SimHost h : sim.hosts()) {
-            if (h.applied.size() < counter) {
+            if (!h.retired && h.applied.size() < counter) {
                 return false;
             }
         }

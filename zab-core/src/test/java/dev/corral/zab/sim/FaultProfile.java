@@ -27,12 +27,14 @@ package dev.corral.zab.sim;
  * @param transferWeight    a leadership transfer is asked for: of the leader to a random peer, by a random follower
  *                          for itself (rqld), or a yield (ydld); drawn between crashes and resets, so a weight of 0
  *                          leaves the other profiles' schedules as they were
+ * @param reconfigWeight    a random config change is proposed at the established leader (see {@link #RECONFIG});
+ *                          drawn after transfers, so a weight of 0 leaves the other profiles' schedules as they were
  */
 public record FaultProfile(String name, int linkWeight, int partitionWeight, int crashWeight, int resetWeight,
                            int crashDownMax, int staleLeadPct, boolean staleFollow, int discoveryBreakPct,
-                           int discoveryDelayMax, int transferWeight) {
+                           int discoveryDelayMax, int transferWeight, int reconfigWeight) {
 
-    public static final FaultProfile STANDARD = new FaultProfile("standard", 3, 3, 4, 0, 5200, 0, false, 0, 0, 0);
+    public static final FaultProfile STANDARD = new FaultProfile("standard", 3, 3, 4, 0, 5200, 0, false, 0, 0, 0, 0);
 
     /**
      * The discovery race. The election is not part of ZAB's safety argument (any peer may end up leading), so stale
@@ -42,24 +44,32 @@ public record FaultProfile(String name, int linkWeight, int partitionWeight, int
      * frequent and short. Everything is random and seeded, over the unchanged core, and only in the fault phase.
      */
     public static final FaultProfile DISCOVERY_RACE =
-            new FaultProfile("discovery-race", 3, 3, 8, 10, 1000, 30, true, 60, 100, 0);
+            new FaultProfile("discovery-race", 3, 3, 8, 10, 1000, 30, true, 60, 100, 0, 0);
 
     /**
      * Leadership transfers among the standard faults: they take most of the draws, so hand-overs meet crashes,
      * partitions and lost links of the target, the leader and the others at every step of the hand-over.
      */
-    public static final FaultProfile TRANSFER = new FaultProfile("transfer", 2, 2, 2, 2, 3000, 0, false, 0, 0, 8);
+    public static final FaultProfile TRANSFER = new FaultProfile("transfer", 2, 2, 2, 2, 3000, 0, false, 0, 0, 8, 0);
+
+    /**
+     * Membership changes among the standard faults. The run's {@code observers} are not observers here but servers
+     * outside the starting config (joiners, started empty with the voters plus themselves as their config). At random
+     * times a random change is proposed at the current leader: grow (a non-voter becomes a voter), shrink (a voter
+     * leaves), replace (both at once) or voter/observer swap; the leader may be the one removed.
+     */
+    public static final FaultProfile RECONFIG = new FaultProfile("reconfig", 3, 3, 4, 2, 3000, 0, false, 0, 0, 0, 7);
 
     public static FaultProfile named(String name) {
-        for (FaultProfile p : new FaultProfile[] {STANDARD, DISCOVERY_RACE, TRANSFER}) {
+        for (FaultProfile p : new FaultProfile[] {STANDARD, DISCOVERY_RACE, TRANSFER, RECONFIG}) {
             if (p.name.equals(name)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("no fault profile " + name + " (standard, discovery-race, transfer)");
+        throw new IllegalArgumentException("no fault profile " + name + " (standard, discovery-race, transfer, reconfig)");
     }
 
     int totalWeight() {
-        return linkWeight + partitionWeight + crashWeight + transferWeight + resetWeight;
+        return linkWeight + partitionWeight + crashWeight + transferWeight + reconfigWeight + resetWeight;
     }
 }

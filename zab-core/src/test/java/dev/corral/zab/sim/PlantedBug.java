@@ -33,5 +33,11 @@ public enum PlantedBug {
      * Observers' acknowledgements count toward quorums as if they were voters. Injected through the configuration:
      * each peer's {@code ZabConfig} gets an {@link ObserversCounted} verifier. Needs observers in the run.
      */
-    OBSERVERS_COUNTED
+    OBSERVERS_COUNTED,
+    /**
+     * While a config change is pending, only the new config's quorum is counted (not also the old one's). Injected
+     * through the configuration: every config a peer holds is a {@link NewQuorumOnlyWhilePending} verifier. Caught
+     * under {@link FaultProfile#RECONFIG}.
+     */
+    NEW_QUORUM_ONLY_WHILE_PENDING
 }

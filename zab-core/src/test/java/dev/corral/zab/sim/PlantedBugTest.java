@@ -48,6 +48,17 @@ class PlantedBugTest {
         caughtWithin(PlantedBug.OBSERVERS_COUNTED, 3, 2, 10, "standard", "committed is durable on a quorum");
     }
 
+    /**
+     * Counting only the new config's quorum while a change is pending: 3 voters + 2 joiners and 5 + 1 under the
+     * reconfig profile. First failing seeds 8 and 15 (seeds 1-60: 7 and 4 failures).
+     */
+    @Test
+    void newQuorumOnlyWhilePendingIsCaught() {
+        String invariants = "config change committed on both quorums|committed is durable on a quorum|agreement";
+        caughtWithin(PlantedBug.NEW_QUORUM_ONLY_WHILE_PENDING, 3, 2, 30, "reconfig", invariants);
+        caughtWithin(PlantedBug.NEW_QUORUM_ONLY_WHILE_PENDING, 5, 1, 40, "reconfig", invariants);
+    }
+
     private static void caughtWithin(PlantedBug bug, int peers, int observers, int maxSeeds, String profile,
             String invariants) {
         Violation caught = null;

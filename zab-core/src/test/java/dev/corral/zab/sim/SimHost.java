@@ -3,6 +3,7 @@ package dev.corral.zab.sim;
 import dev.corral.zab.DurableState;
 import dev.corral.zab.Message;
 import dev.corral.zab.Outbound;
+import dev.corral.zab.QuorumVerifier;
 import dev.corral.zab.Ready;
 import dev.corral.zab.Role;
 import dev.corral.zab.TestNodes;
@@ -32,6 +33,10 @@ final class SimHost {
     private final boolean sendBeforePersist;
     ZabNode core;
     boolean up = true;
+    /** This peer has been removed from the ensemble (isMember() false): it must never send again. */
+    boolean retired;
+    /** Retired while a Ready was in flight: the one Ready after it may still carry what was queued before. */
+    private boolean leftoverAllowed;
 
     // The disk. The state machine (applied) is durable with each apply, like a store that writes the applied zxid in
     // the same atomic batch as the change.
@@ -206,10 +211,30 @@ final class SimHost {
             durableLog.clear();
             durableChangedFrom = 0;
         }
-        core = new ZabNode(config, durableState());
+        core = new ZabNode(configAsOfApplied(), durableState());
         up = true;
         pump();
         sim.linksOpened(id);
+    }
+
+    /** What a host persists beside its state: the config as of what it applied (else the one it started with). */
+    private ZabConfig configAsOfApplied() {
+        QuorumVerifier q = config.quorum();
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            QuorumVerifier c = config.configDecoder().configIn(applied.get(i).payload());
+            if (c != null) {
+                q = c;
+                break;
+            }
+        }
+        return new ZabConfig(id, q, config.initLimit(), config.syncLimit(), config.maxBatch(), config.configDecoder());
+    }
+
+    Zxid proposeReconfig(byte[] payload) {
+        Zxid z = core.proposeReconfig(payload);
+        sim.checker().onPropose(this, z, payload);
+        pump();
+        return z;
     }
 
     // ---------------------------------------------------------------- the Ready loop
@@ -223,6 +248,26 @@ final class SimHost {
         if (up) {
             drainReads();
         }
+        if (up && !retired && !core.isMember()) {
+            retired = true;
+            leftoverAllowed = inFlight != null;
+            sim.count("reconfig.retired");
+            sim.trace(id, "removed from the ensemble");
+        }
+    }
+
+    /** A removed peer sends nothing but what it had queued when it was removed. */
+    private void checkSilent(List<Outbound> out, boolean newReady) {
+        if (!retired) {
+            return;
+        }
+        if (leftoverAllowed) {
+            leftoverAllowed = !newReady;
+            return;
+        }
+        if (!out.isEmpty()) {
+            throw sim.violation("removed peer is silent", "peer " + id + " was removed but sends " + out);
+        }
     }
 
     private void pumpReadies() {
@@ -230,7 +275,9 @@ final class SimHost {
             // While the fsync runs (its entries were written when the Ready was taken): send the leader's broadcast if
             // nothing of the Ready waits to go out ahead of it, and apply what a quorum has committed meanwhile.
             if (inFlight.messages().isEmpty() || inFlightSent) {
-                sendAll(core.takeCommitBroadcast());
+                List<Outbound> broadcast = core.takeCommitBroadcast();
+                checkSilent(broadcast, false);
+                sendAll(broadcast);
             }
             List<Txn> early = core.takeCommitted();
             if (!early.isEmpty()) {
@@ -243,6 +290,9 @@ final class SimHost {
             return;
         }
         Ready r = core.ready();
+        List<Outbound> all = new ArrayList<>(r.sendFirst());
+        all.addAll(r.messages());
+        checkSilent(all, true);
         inFlight = r;
         long myId = ++inFlightId;
         // The leader's broadcast leaves now, before the fsync below completes (a crash meanwhile loses the fsync).

@@ -1,6 +1,9 @@
 package dev.corral.zab.sim;
 
+import dev.corral.zab.ConfigDecoder;
+import dev.corral.zab.ConfigPayloads;
 import dev.corral.zab.MajorityQuorum;
+import dev.corral.zab.ReconfigRefusedException;
 import dev.corral.zab.QuorumVerifier;
 import dev.corral.zab.Role;
 import dev.corral.zab.SkipTrunc;
@@ -67,12 +70,26 @@ public final class Simulation {
         for (int i = config.peers() + 1; i <= config.members(); i++) {
             members.add(i);
         }
-        QuorumVerifier quorum = members.size() == ids.size() ? new MajorityQuorum(ids) : new MajorityQuorum(ids, members);
+        boolean reconfig = config.profile().reconfigWeight() > 0;
+        // With the reconfig profile the extra members are not observers but joiners, in no config yet.
+        QuorumVerifier quorum = members.size() == ids.size() || reconfig ? new MajorityQuorum(ids)
+                : new MajorityQuorum(ids, members);
         this.network = new Network(this, config.members());
         for (int i = 1; i <= config.members(); i++) {
-            hosts.add(new SimHost(this, i, new ZabConfig(i, quorumOf(i, quorum), INIT_LIMIT, SYNC_LIMIT, 50), tapOf()));
+            QuorumVerifier own = quorum;
+            if (!ids.contains(i)) {
+                Set<Integer> withMe = new TreeSet<>(ids);
+                withMe.add(i);
+                own = reconfig ? new MajorityQuorum(withMe) : quorum;
+            }
+            int id = i;
+            hosts.add(new SimHost(this, i, new ZabConfig(i, quorumOf(i, own), INIT_LIMIT, SYNC_LIMIT, 50,
+                    reconfig ? p -> {
+                        QuorumVerifier c = ConfigPayloads.DECODER.configIn(p);
+                        return c == null ? null : quorumOf(id, c);
+                    } : ConfigDecoder.NONE), tapOf()));
         }
-        this.checker = new Checker(this, quorum, config.members());
+        this.checker = new Checker(this, quorum, config.members(), reconfig ? ConfigPayloads.DECODER : ConfigDecoder.NONE);
         for (SimHost h : hosts) {
             long offset = random.nextInt(TICK_MILLIS);
             scheduleTick(h, offset);
@@ -82,6 +99,10 @@ public final class Simulation {
 
     /** The quorum rule peer {@code id} is configured with: the real one, unless a wrong rule is planted. */
     private QuorumVerifier quorumOf(int id, QuorumVerifier real) {
+        if (config.bugs().contains(PlantedBug.NEW_QUORUM_ONLY_WHILE_PENDING)) {
+            return new NewQuorumOnlyWhilePending(real, () -> id <= hosts.size() && host(id).up ? host(id).core : null,
+                    () -> count("planted." + PlantedBug.NEW_QUORUM_ONLY_WHILE_PENDING));
+        }
         if (config.bugs().contains(PlantedBug.OBSERVERS_COUNTED)) {
             return new ObserversCounted(real, () -> count("planted." + PlantedBug.OBSERVERS_COUNTED));
         }
@@ -172,6 +193,9 @@ public final class Simulation {
     public boolean converged() {
         SimHost leader = null;
         for (SimHost h : hosts) {
+            if (h.retired) {
+                continue; // removed from the ensemble: it stays silent and need not converge
+            }
             if (!h.up) {
                 return false;
             }
@@ -183,7 +207,7 @@ public final class Simulation {
             return false;
         }
         for (SimHost h : hosts) {
-            if (h != leader && !(h.core.isSyncedFollower() && h.core.leaderId() == leader.id)) {
+            if (h != leader && !h.retired && !(h.core.isSyncedFollower() && h.core.leaderId() == leader.id)) {
                 return false;
             }
         }
@@ -342,7 +366,7 @@ public final class Simulation {
             }, "HEAL partition " + cut);
         } else if (kind < profile.linkWeight() + profile.partitionWeight() + profile.crashWeight()) {
             SimHost h = hosts.get(random.nextInt(n));
-            if (!h.up) {
+            if (!h.up || h.retired) {
                 return;
             }
             long down = random.nextInt(4) == 0 ? random.nextInt(50) : 200 + random.nextInt(profile.crashDownMax() - 200);
@@ -357,6 +381,9 @@ public final class Simulation {
         } else if (kind < profile.linkWeight() + profile.partitionWeight() + profile.crashWeight()
                 + profile.transferWeight()) {
             requestTransfer(n);
+        } else if (kind < profile.linkWeight() + profile.partitionWeight() + profile.crashWeight()
+                + profile.transferWeight() + profile.reconfigWeight()) {
+            requestReconfig(n);
         } else {
             int a = 1 + random.nextInt(n);
             int b = 1 + random.nextInt(n);
@@ -384,6 +411,73 @@ public final class Simulation {
         trace(h.id, "FAULT transfer " + (how == 0 ? "to " + target : how == 1 ? "rqld" : "ydld")
                 + (refusal == null ? "" : " refused: " + refusal));
         h.pump();
+    }
+
+    /**
+     * An operator asks the established leader for a random membership change: grow, shrink (at least 3 voters stay),
+     * replace, or a voter/observer swap. Removed and never-added servers keep running; removed ones fall silent.
+     */
+    private void requestReconfig(int n) {
+        List<SimHost> leaders = new ArrayList<>();
+        for (SimHost h : hosts) {
+            if (h.up && h.core.canPropose()) {
+                leaders.add(h);
+            }
+        }
+        if (leaders.isEmpty()) {
+            count("reconfig.noLeader");
+            return;
+        }
+        SimHost leader = leaders.get(random.nextInt(leaders.size()));
+        QuorumVerifier cur = leader.core.activeConfig();
+        Set<Integer> voters = new TreeSet<>(cur.voters());
+        Set<Integer> observers = new TreeSet<>(cur.members());
+        observers.removeAll(voters);
+        List<Integer> outside = new ArrayList<>();
+        for (SimHost h : hosts) {
+            if (!h.retired && !voters.contains(h.id)) {
+                outside.add(h.id);
+            }
+        }
+        List<Integer> voterList = new ArrayList<>(voters);
+        int kind = random.nextInt(4);
+        int in = outside.isEmpty() ? -1 : outside.get(random.nextInt(outside.size()));
+        int out = voterList.get(random.nextInt(voterList.size()));
+        String what;
+        if (kind == 0 && in > 0) {
+            what = "grow +" + in;
+            voters.add(in);
+            observers.remove(in);
+        } else if (kind == 1 && voters.size() > 3) {
+            what = "shrink -" + out;
+            voters.remove(out);
+        } else if (kind == 2 && in > 0) {
+            what = "replace " + out + " by " + in;
+            voters.remove(out);
+            voters.add(in);
+            observers.remove(in);
+        } else if (kind == 3 && voters.size() > 3) {
+            what = "demote " + out;
+            voters.remove(out);
+            observers.add(out);
+        } else if (kind == 3 && !observers.isEmpty()) {
+            int o = new ArrayList<>(observers).get(random.nextInt(observers.size()));
+            what = "promote " + o;
+            observers.remove(o);
+            voters.add(o);
+        } else {
+            return;
+        }
+        Set<Integer> members = new TreeSet<>(voters);
+        members.addAll(observers);
+        try {
+            leader.proposeReconfig(ConfigPayloads.encode(voters, members));
+            count("reconfig.proposed");
+            trace(leader.id, "FAULT reconfig " + what + " -> voters " + voters + " members " + members);
+        } catch (ReconfigRefusedException e) {
+            count("reconfig.refused." + e.reason());
+            trace(leader.id, "FAULT reconfig " + what + " refused: " + e.getMessage());
+        }
     }
 
     /**
@@ -424,7 +518,7 @@ public final class Simulation {
         trace(0, "HEAL everything");
         network.healAll();
         for (SimHost h : hosts) {
-            if (!h.up) {
+            if (!h.up && !h.retired) {
                 h.restart();
             }
         }

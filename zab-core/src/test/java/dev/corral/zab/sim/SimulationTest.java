@@ -20,6 +20,7 @@ class SimulationTest {
     private static final int DEFAULT_RACE_SEEDS = 300;
     private static final int DEFAULT_TRANSFER_SEEDS = 200;
     private static final int DEFAULT_OBSERVER_SEEDS = 200;
+    private static final int DEFAULT_RECONFIG_SEEDS = 200;
 
     @Test
     void threePeers() {
@@ -65,6 +66,17 @@ class SimulationTest {
     @Test
     void fivePeersTransfer() {
         runSeeds(5, FaultProfile.TRANSFER, DEFAULT_TRANSFER_SEEDS);
+    }
+
+    /** Membership changes: 3 voters and 2 servers outside the config (5 potential members), and 5 + 1. */
+    @Test
+    void threeVotersTwoJoinersReconfig() {
+        runSeeds(3, 2, FaultProfile.RECONFIG, DEFAULT_RECONFIG_SEEDS);
+    }
+
+    @Test
+    void fiveVotersOneJoinerReconfig() {
+        runSeeds(5, 1, FaultProfile.RECONFIG, DEFAULT_RECONFIG_SEEDS);
     }
 
     private static void runSeeds(int peers, FaultProfile profile, int defaultSeeds) {
