@@ -73,7 +73,8 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         int ticksPerTick = Math.max(1, (config.tickTime() + ZAB_TICK_MS - 1) / ZAB_TICK_MS);
         int zabTickMs = Math.max(1, config.tickTime() / ticksPerTick);
         ZabConfig zab = new ZabConfig(myId, quorum(config, myId),
-                config.initLimit() * ticksPerTick, config.syncLimit() * ticksPerTick);
+                config.initLimit() * ticksPerTick, config.syncLimit() * ticksPerTick, MAX_BATCH,
+                EnvelopeConfigDecoder.INSTANCE);
         RoleListener roles = new RoleListener() {
             @Override
             public void onStatus(PeerStatus s) {
@@ -125,6 +126,9 @@ public final class EnsembleMember implements Replication, AutoCloseable {
      * leader's pings go out every ZAB tick too (ZooKeeper: every half tickTime).
      */
     static final int ZAB_TICK_MS = 200;
+
+    /** Most txns per DIFF proposal message (zab-core's default). */
+    private static final int MAX_BATCH = 1000;
 
     /** The ensemble's configuration as this member keeps it ({@code /zookeeper/config}); processor thread. */
     private MemberConfiguration configuration;
@@ -188,7 +192,10 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     private void install(Zxid at, Path dir) throws IOException {
         try {
             processor.replaceStore(() -> store.replaceWith(dir));
-            processor.event(() -> writePath.onStoreReplaced());
+            processor.event(() -> {
+                configuration.storeReplaced(transport);
+                writePath.onStoreReplaced();
+            });
         } catch (InterruptedException | ExecutionException e) {
             throw new IOException("installing the snapshot at " + at + " failed", e);
         }
@@ -207,6 +214,26 @@ public final class EnsembleMember implements Replication, AutoCloseable {
                 LOG.debug("server {}: proposal not accepted: {}", myId, error.toString());
             }
         });
+    }
+
+    @Override
+    public void proposeReconfig(byte[] payload,
+                                java.util.function.Function<dev.corral.zab.ReconfigRefusedException.Reason, byte[]> refused) {
+        driver.proposeReconfig(payload, refused).whenComplete((zxid, error) -> {
+            if (error != null) {
+                LOG.info("server {}: config change not accepted: {}", myId, error.toString());
+            }
+        });
+    }
+
+    @Override
+    public boolean isMember() {
+        return driver.isMember();
+    }
+
+    @Override
+    public void configurationCommitted(long version, String serverLines) {
+        configuration.committed(version, serverLines, transport);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * @param xid for a new session, the origin's token for the waiting connection
  */
 record Envelope(int origin, long sessionId, int xid, int type, long time, Txn txn) {
-    private static final int HEADER = 4 + 8 + 4 + 4 + 8;
+    /** The bytes before the txn: origin, session, xid, type, time. */
+    static final int HEADER = 4 + 8 + 4 + 4 + 8;
 
     byte[] encode() {
         ByteBuffer out = ByteBuffer.allocate(HEADER + TxnCodec.size(txn));

@@ -182,7 +182,8 @@ final class Forwarder {
         ClientConnection conn = r.conn();
         touched.add(conn.sessionId());
         ArrayDeque<Slot> queue = slots.get(conn);
-        if (op == null || !op.replicated()) {
+        // A reconfig is answered by the leader, as in ZooKeeper: it goes the way of the writes.
+        if (op == null || !op.replicated() && op.kind() != Operation.Kind.ADMIN) {
             if (op != null && op.kind() == Operation.Kind.READ
                     && (ctx.config().reads().linearizableReads() || conn.linearizableReads())) {
                 IndexSlot s = new IndexSlot(r);

@@ -19,9 +19,15 @@ import dev.corral.server.wire.Jute;
 import dev.corral.server.wire.KeeperError;
 import dev.corral.server.wire.OpCode;
 import java.io.IOException;
+import dev.corral.server.acl.AclRules;
+import dev.corral.server.acl.Perms;
+import dev.corral.server.reconfig.ClusterConfig;
+import dev.corral.server.tree.SpecialPaths;
+import dev.corral.zab.ReconfigRefusedException;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.jute.BinaryInputArchive;
+import org.apache.zookeeper.proto.ReconfigRequest;
 import org.apache.zookeeper.proto.SyncRequest;
 
 /**
@@ -47,6 +53,8 @@ final class Proposer {
     /** A prepare left half a multi (or a failed request) in the view: rebuild it before the next prepare. */
     private boolean tainted;
     private long specZxid;
+    /** The epoch this leader proposes in: a config's version is its zxid as ZooKeeper writes it. */
+    private long epoch;
 
     Proposer(ServerContext ctx, Replication replication) {
         this.ctx = ctx;
@@ -59,8 +67,10 @@ final class Proposer {
     }
 
     /** A new term: nothing of the last one is in flight any more. */
-    void reset(long lastZxid) {
+    void reset(long lastZxid, long epoch) {
+        this.epoch = epoch;
         inflight.clear();
+        ctx.reconfig().dropProposed();
         spec.discard();
         batch = spec.batch();
         specZxid = lastZxid;
@@ -137,6 +147,9 @@ final class Proposer {
                     tainted |= Multis.isFailure(multi);
                     return multi;
                 }
+                case ADMIN -> {
+                    return reconfig(Jute.read(in, new ReconfigRequest()), rc, epoch << 32 | zxid & 0xffffffffL);
+                }
                 case WRITE -> {
                     Txn txn = op.write().prepare().prepare(preparer, op.decode(in), rc);
                     applier.applyPart(zxid, time, txn, batch, TreeEvents.NONE);
@@ -152,11 +165,43 @@ final class Proposer {
         }
     }
 
+    /**
+     * A reconfig, checked here on the leader as ZooKeeper's PrepRequestProcessor does, against the configuration as
+     * of the proposals so far and the permission on {@code /zookeeper/config} in the speculative view.
+     */
+    private Txn reconfig(ReconfigRequest request, RequestContext rc, long version) throws KeeperError {
+        ClusterConfig next = ctx.reconfig().prepare(request, () -> {
+            NodeMeta meta = spec.meta(SpecialPaths.CONFIG);
+            AclRules.check(spec.acl(meta.aclId()), Perms.WRITE, rc.authIds(), ctx.authSchemes());
+        }, version);
+        ctx.reconfig().proposed(next);
+        return new Txn.Reconfig(version, next.serverLines());
+    }
+
     private void propose(Envelope envelope) {
         specZxid++;
         byte[] payload = envelope.encode();
         inflight.add(new InFlight(specZxid, envelope, payload));
-        replication.propose(payload);
+        if (envelope.txn() instanceof Txn.Reconfig) {
+            // zab-core may still refuse it (another change pending, no synced quorum of the new voters): the
+            // driver then proposes this error in its place, so the zxids the view counts on stay in order.
+            replication.proposeReconfig(payload, reason -> new Envelope(envelope.origin(), envelope.sessionId(),
+                    envelope.xid(), envelope.type(), envelope.time(), new Txn.Error(errorFor(reason))).encode());
+        } else {
+            replication.propose(payload);
+        }
+    }
+
+    /**
+     * ZooKeeper's error for a refused config change (a lost leadership fails the proposal like any write); null:
+     * zab-core cannot change configurations.
+     */
+    static int errorFor(ReconfigRefusedException.Reason reason) {
+        if (reason == null) {
+            return ErrorCode.UNIMPLEMENTED;
+        }
+        return reason == ReconfigRefusedException.Reason.IN_PROGRESS ? ErrorCode.RECONFIG_IN_PROGRESS
+                : ErrorCode.NEW_CONFIG_NO_QUORUM;
     }
 
     /**

@@ -20,6 +20,9 @@ import dev.corral.server.wire.OpCode;
 import java.io.IOException;
 import java.util.List;
 import org.apache.jute.BinaryInputArchive;
+import dev.corral.server.tree.TreeApplier;
+import java.nio.charset.StandardCharsets;
+import org.apache.zookeeper.proto.GetDataResponse;
 import org.apache.zookeeper.proto.SyncRequest;
 import org.apache.zookeeper.proto.SyncResponse;
 import org.slf4j.Logger;
@@ -74,7 +77,7 @@ public final class ReplicatedWritePath implements WritePath {
             // Whatever was forwarded or proposed may be lost: every client reconnects and resends.
             forwarder.reset();
         }
-        proposer.reset(ctx.zxids().last());
+        proposer.reset(ctx.zxids().last(), next.epoch());
         if (next.canPropose()) {
             for (Session s : ctx.sessions().all()) {
                 s.touch(nowMs);
@@ -123,6 +126,11 @@ public final class ReplicatedWritePath implements WritePath {
             proposer.followed(zxid);
         }
         sessionEffects(env, nowMs);
+        if (env.txn() instanceof Txn.Reconfig r && !metas.isEmpty()) {
+            replication.configurationCommitted(r.version(), r.serverLines());
+        } else if (env.type() == OpCode.RECONFIG && status.canPropose()) {
+            ctx.reconfig().dropProposed(); // refused, by the rules or by zab-core: the next one may go
+        }
         if (env.origin() == replication.myId()) {
             answer(env, metas);
         }
@@ -198,6 +206,10 @@ public final class ReplicatedWritePath implements WritePath {
                 case SYNC -> Replies.ok(w.xid(), zxid, new SyncResponse(((SyncRequest) op.decode(in)).getPath()));
                 case MULTI -> Replies.ok(w.xid(), zxid,
                         Multis.response(((MultiRequest) op.decode(in)).ops(), (Txn.Multi) txn, metas));
+                // As ZooKeeper's reconfig: the new configuration's text and the Stat of /zookeeper/config.
+                case ADMIN -> Replies.ok(w.xid(), zxid, new GetDataResponse(TreeApplier.configText(
+                        ((Txn.Reconfig) txn).serverLines(), ((Txn.Reconfig) txn).version())
+                        .getBytes(StandardCharsets.UTF_8), metas.get(0).toStat()));
                 default -> Replies.ok(w.xid(), zxid,
                         op.write().body().of(txn, metas.isEmpty() ? null : metas.get(0)));
             };
@@ -289,7 +301,8 @@ public final class ReplicatedWritePath implements WritePath {
 
     @Override
     public String mode() {
-        return status.mode();
+        // A server removed by reconfig keeps running without serving; ZooKeeper's would say "looking".
+        return replication.isMember() ? status.mode() : "removed";
     }
 
     @Override

@@ -7,6 +7,25 @@ public interface Replication {
     /** Proposes an envelope; only the established leader may. A failure shows up as a status change. */
     void propose(byte[] payload);
 
+    /**
+     * Proposes an envelope holding a config change (zab-core's proposeReconfig). If zab-core refuses it for
+     * {@code reason}, {@code refused.apply(reason)} is proposed in its place (an error txn for the client).
+     */
+    void proposeReconfig(byte[] payload,
+                         java.util.function.Function<dev.corral.zab.ReconfigRefusedException.Reason, byte[]> refused);
+
+    /**
+     * A config change committed and was applied to the tree (processor thread): the member switches to it
+     * (dynamic config file, quorum peers' addresses, whether it is still a member).
+     */
+    default void configurationCommitted(long version, String serverLines) {
+    }
+
+    /** False once a committed configuration no longer lists this member. */
+    default boolean isMember() {
+        return true;
+    }
+
     /** Sends a host frame to a peer; false if there is no connection to it now. */
     boolean send(int peer, byte[] frame);
 

@@ -65,6 +65,10 @@ final class FourLetterWords {
         if (stats != null && !stats.serving()) {
             // An ensemble member that is electing or syncing, as ZooKeeper reports it.
             pw.println("This ZooKeeper instance is not currently serving requests");
+            if ("removed".equals(stats.mode())) {
+                // Corral's own line: ZooKeeper's removed servers may go on serving as non-voting learners.
+                pw.println("This server was removed from the ensemble by reconfig (not in its configuration)");
+            }
             pw.flush();
             return out.toString();
         }

@@ -25,6 +25,45 @@ public record ClusterConfig(SortedMap<Integer, ServerSpec> members, long version
         return new ClusterConfig(ServerSpec.parseAll(servers), version);
     }
 
+    /**
+     * The configuration of {@code text}: {@code server.N=} lines (as {@link #serverLines} writes them, or
+     * {@code /zookeeper/config}'s content) and an optional {@code version=<hex>} line, which overrides
+     * {@code version}.
+     */
+    public static ClusterConfig parse(String text, long version) throws ConfigException {
+        Map<Integer, String> servers = new TreeMap<>();
+        long v = version;
+        for (String line : text.split("\n")) {
+            String l = line.trim();
+            int eq = l.indexOf('=');
+            if (l.isEmpty() || eq < 0) {
+                continue;
+            }
+            String key = l.substring(0, eq).trim();
+            String value = l.substring(eq + 1).trim();
+            try {
+                if (key.equals("version")) {
+                    v = Long.parseUnsignedLong(value, 16);
+                } else if (key.startsWith("server.")) {
+                    servers.put(Integer.parseInt(key.substring("server.".length())), value);
+                }
+            } catch (NumberFormatException e) {
+                throw new ConfigException("invalid value for key '" + key + "': '" + value + "'");
+            }
+        }
+        if (servers.isEmpty()) {
+            throw new ConfigException("no server.N lines in the configuration");
+        }
+        return of(servers, v);
+    }
+
+    /** Each member's {@code server.N} value, by id (as zoo.cfg's servers map holds them). */
+    public SortedMap<Integer, String> serverValues() {
+        SortedMap<Integer, String> out = new TreeMap<>();
+        members.values().forEach(s -> out.put(s.id(), s.value()));
+        return out;
+    }
+
     public ClusterConfig withVersion(long v) {
         return new ClusterConfig(members, v);
     }
@@ -52,6 +91,6 @@ public record ClusterConfig(SortedMap<Integer, ServerSpec> members, long version
 
     /** {@code /zookeeper/config}'s content: the server lines, then the version in hex, no final newline. */
     public String text() {
-        return serverLines() + "version=" + Long.toHexString(version);
+        return dev.corral.server.tree.TreeApplier.configText(serverLines(), version);
     }
 }

@@ -25,6 +25,8 @@ public final class ConfigKeeper {
 
     private final ReconfigConfig settings;
     private ClusterConfig current;
+    /** On the leader: the configuration it proposed and has not seen committed, or null. */
+    private ClusterConfig proposed;
     /** The ids synced with the leader, as this member knows them; null for a standalone server. */
     private Supplier<Set<Integer>> synced;
 
@@ -71,27 +73,72 @@ public final class ConfigKeeper {
         if (settings.enabled() && current.version() == 0 && epoch > 0) {
             current = current.withVersion(epoch << 32);
             LOG.info("configuration established at version {}", Long.toHexString(current.version()));
-            if (settings.configFile() != null) {
-                try {
-                    LOG.info("configuration written to {}", DynamicConfigFiles.publish(settings.configFile(), current));
-                } catch (IOException e) {
-                    LOG.warn("cannot write the dynamic config file beside {}: {}", settings.configFile(), e.toString());
-                }
-            }
+            publish();
         }
         return ConfigNode.write(store, current, nowMs);
     }
 
     /**
-     * Answers a reconfig request with ZooKeeper's error, in its order. One that passes every check is not carried
-     * out yet (membership changes are not done): it is answered UNIMPLEMENTED.
+     * Answers a reconfig request where it cannot be carried out (a standalone server): ZooKeeper's error, in its
+     * order; one that passes every check is answered UNIMPLEMENTED, as ZooKeeper's standalone server does.
      */
     public void reconfig(ReconfigRequest request, ReconfigRules.Permission permission) throws KeeperError {
-        ReconfigRules.State state = new ReconfigRules.State(settings.enabled(), synced == null,
-                settings.standaloneEnabled(), current, current.version(), synced == null ? Set.of() : synced.get());
-        ClusterConfig next = ReconfigRules.next(request, state, current.version(), permission);
-        LOG.warn("reconfig to {} refused: membership changes are not implemented", next.serverLines().trim()
-                .replace('\n', ' '));
+        prepare(request, permission, current.version());
         throw new KeeperError(ErrorCode.UNIMPLEMENTED);
+    }
+
+    /**
+     * The leader checks a reconfig request (ZooKeeper's errors, in its order) against the configuration as of its
+     * last proposal, and returns the configuration it asks for, as {@code version} (the zxid its txn takes, as
+     * ZooKeeper writes zxids). The caller proposes it and then calls {@link #proposed}.
+     */
+    public ClusterConfig prepare(ReconfigRequest request, ReconfigRules.Permission permission, long version)
+            throws KeeperError {
+        ReconfigRules.State state = new ReconfigRules.State(settings.enabled(), synced == null,
+                settings.standaloneEnabled(), current, proposed != null ? proposed.version() : current.version(),
+                synced == null ? Set.of() : synced.get());
+        return ReconfigRules.next(request, state, version, permission);
+    }
+
+    /** The leader proposed {@code next}: until it commits (or the term ends), further reconfigs are in progress. */
+    public void proposed(ClusterConfig next) {
+        proposed = next;
+    }
+
+    /**
+     * The change proposed was refused (its error txn committed instead), or a new term began (a change the last one
+     * proposed is either in the log, and zab-core refuses another, or gone).
+     */
+    public void dropProposed() {
+        proposed = null;
+    }
+
+    /**
+     * A configuration committed (or arrived with a snapshot) with a version newer than the current one: it becomes
+     * current, its dynamic file is written and zoo.cfg pointed at it, so a restart runs with it. Returns false for
+     * one that is not newer (a commit re-delivered after a restart).
+     */
+    public boolean committed(ClusterConfig next) {
+        if (proposed != null && proposed.version() <= next.version()) {
+            proposed = null;
+        }
+        if (next.version() <= current.version() && current.version() != 0) {
+            return false;
+        }
+        current = next;
+        LOG.info("configuration {} committed: {}", Long.toHexString(next.version()),
+                next.serverLines().trim().replace('\n', ' '));
+        publish();
+        return true;
+    }
+
+    private void publish() {
+        if (settings.configFile() != null) {
+            try {
+                LOG.info("configuration written to {}", DynamicConfigFiles.publish(settings.configFile(), current));
+            } catch (IOException e) {
+                LOG.warn("cannot write the dynamic config file beside {}: {}", settings.configFile(), e.toString());
+            }
+        }
     }
 }

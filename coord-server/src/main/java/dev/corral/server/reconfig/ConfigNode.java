@@ -24,9 +24,7 @@ public final class ConfigNode {
         if (meta.mzxid() == config.version() && Arrays.equals(data, store.data(SpecialPaths.CONFIG))) {
             return false;
         }
-        NodeMeta next = new NodeMeta(meta.czxid(), config.version(), meta.pzxid(), meta.ctime(), nowMs, -1,
-                meta.cversion(), meta.aversion(), meta.ephemeralOwner(), data.length, meta.numChildren(),
-                meta.aclId(), meta.childSeq(), meta.kind(), meta.ttlMs());
+        NodeMeta next = meta.withData(config.version(), nowMs, data.length, -1);
         ZnodeStore.Batch batch = store.batch();
         batch.putMeta(SpecialPaths.CONFIG, next).putData(SpecialPaths.CONFIG, data);
         store.commit(batch, false);

@@ -5,7 +5,10 @@ package dev.corral.server.replication;
  * type byte and the body) | type (byte) | body}.
  */
 final class FrameType {
-    /** First frame on a connection: magic int, version byte, sender's server id int. */
+    /**
+     * First frame on a connection: magic int, version byte, sender's server id int, and (since reconfig; absent in
+     * older builds) the sender's quorum port int.
+     */
     static final byte HELLO = 1;
     /** Liveness probe, both directions; the accepting side answers each one. Empty body. */
     static final byte HEARTBEAT = 2;

@@ -24,9 +24,13 @@ final class Frames {
         return buf;
     }
 
-    static ByteBuf hello(ByteBufAllocator alloc, int myId) {
-        return frame(alloc, FrameType.HELLO, 9, b -> b.writeInt(FrameType.MAGIC).writeByte(FrameType.VERSION)
-                .writeInt(myId));
+    /**
+     * {@code quorumPort}: where the sender listens, so that a peer that does not know it yet (it joins by reconfig)
+     * can dial it back. Readers take a HELLO without it too (9 bytes, from builds before reconfig).
+     */
+    static ByteBuf hello(ByteBufAllocator alloc, int myId, int quorumPort) {
+        return frame(alloc, FrameType.HELLO, 13, b -> b.writeInt(FrameType.MAGIC).writeByte(FrameType.VERSION)
+                .writeInt(myId).writeInt(quorumPort));
     }
 
     static ByteBuf heartbeat(ByteBufAllocator alloc) {

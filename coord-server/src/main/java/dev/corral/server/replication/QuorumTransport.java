@@ -31,9 +31,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -110,14 +110,14 @@ public final class QuorumTransport implements AutoCloseable {
     }
 
     private final int myId;
-    private final Map<Integer, InetSocketAddress> peers;
     private final InetSocketAddress bindAddress;
     private final Path snapshotInbox;
     private final Options options;
     private final QuorumTls tls;
     /** Addresses whose refused connection was logged at WARN; later refusals from them log at DEBUG. */
     private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
-    private final Map<Integer, Link> links = new TreeMap<>();
+    /** The peers this one dials: the configuration's members, and joiners that dialled in (see {@link #hello}). */
+    private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private final Map<Integer, Channel> inbound = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
@@ -157,7 +157,6 @@ public final class QuorumTransport implements AutoCloseable {
             throw new IllegalArgumentException("server " + myId + " has no quorum address in " + peers);
         }
         this.myId = myId;
-        this.peers = Map.copyOf(peers);
         this.bindAddress = bindAddress;
         this.snapshotInbox = snapshotInbox;
         this.options = options;
@@ -221,6 +220,48 @@ public final class QuorumTransport implements AutoCloseable {
                 tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only");
         for (Link link : links.values()) {
             group.execute(link::connect);
+        }
+    }
+
+    /**
+     * The membership changed (a committed reconfig, or a snapshot bringing one): dials the members now listed at
+     * their listed addresses and stops dialling the peers no longer listed. Any thread.
+     */
+    public void updatePeers(Map<Integer, InetSocketAddress> members) {
+        Runnable update = () -> {
+            for (Map.Entry<Integer, InetSocketAddress> e : members.entrySet()) {
+                int id = e.getKey();
+                Link old = links.get(id);
+                if (id == myId || old != null && old.address.equals(e.getValue())) {
+                    continue;
+                }
+                if (old != null) {
+                    old.retire();
+                }
+                addLink(id, e.getValue());
+            }
+            for (Link link : List.copyOf(links.values())) {
+                if (!members.containsKey(link.peer)) {
+                    LOG.info("server {}: {} is no longer a member; not dialling it", myId, link.peer);
+                    link.retire();
+                    links.remove(link.peer, link);
+                }
+            }
+        };
+        if (group == null) {
+            update.run();
+        } else {
+            group.execute(update);
+        }
+    }
+
+    /** I/O thread (or before start). */
+    private void addLink(int id, InetSocketAddress address) {
+        Link link = new Link(id, address);
+        links.put(id, link);
+        if (group != null && !closed) {
+            LOG.info("server {}: dialling {} at {}", myId, id, address);
+            link.connect();
         }
     }
 
@@ -373,15 +414,29 @@ public final class QuorumTransport implements AutoCloseable {
          * logged once, and the retries are logged at DEBUG until a connection answers again.
          */
         volatile boolean quiet;
+        /** No longer a member (or dialled at another address now): no redials, its connection closed. */
+        volatile boolean retired;
 
         Link(int peer, InetSocketAddress address) {
             this.peer = peer;
             this.address = address;
         }
 
+        /** I/O thread. */
+        void retire() {
+            retired = true;
+            if (pendingRedial != null) {
+                pendingRedial.cancel(false);
+            }
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        }
+
         void connect() {
             pendingRedial = null;
-            if (closed) {
+            if (closed || retired) {
                 return;
             }
             Bootstrap b = new Bootstrap()
@@ -481,7 +536,7 @@ public final class QuorumTransport implements AutoCloseable {
         }
 
         private void retry() {
-            if (closed) {
+            if (closed || retired) {
                 return;
             }
             long delay = backoffMillis;
@@ -517,7 +572,7 @@ public final class QuorumTransport implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.writeAndFlush(Frames.hello(ctx.alloc(), myId), ctx.voidPromise());
+            ctx.writeAndFlush(Frames.hello(ctx.alloc(), myId, boundPort()), ctx.voidPromise());
             heartbeat = ctx.executor().scheduleAtFixedRate(
                     () -> ctx.writeAndFlush(Frames.heartbeat(ctx.alloc()), ctx.voidPromise()),
                     options.heartbeatMillis(), options.heartbeatMillis(), TimeUnit.MILLISECONDS);
@@ -623,13 +678,22 @@ public final class QuorumTransport implements AutoCloseable {
         }
 
         private void hello(ChannelHandlerContext ctx, byte type, ByteBuf frame) throws IOException {
-            if (type != FrameType.HELLO || frame.readableBytes() != 9 || frame.readInt() != FrameType.MAGIC
+            int size = frame.readableBytes();
+            if (type != FrameType.HELLO || size != 9 && size != 13 || frame.readInt() != FrameType.MAGIC
                     || frame.readByte() != FrameType.VERSION) {
                 throw new IOException("not a Corral quorum peer (bad HELLO)");
             }
             int id = frame.readInt();
-            if (id == myId || !peers.containsKey(id)) {
+            int port = size == 13 ? frame.readInt() : 0;
+            if (id == myId || !links.containsKey(id) && (port < 1 || port > 65535)) {
                 throw new IOException("HELLO from unknown server id " + id);
+            }
+            if (!links.containsKey(id)) {
+                // A server that is in no configuration we know (one joining by reconfig): dial it back where it
+                // says it listens, on the host it dialled from, so that it can hear elections and the leader.
+                String host = ((InetSocketAddress) ctx.channel().remoteAddress()).getHostString();
+                LOG.info("server {}: server {} is not a member; dialling it back at {}:{}", myId, id, host, port);
+                addLink(id, new InetSocketAddress(host, port));
             }
             from = id;
             refusedLogged.remove(host(ctx.channel()));

@@ -7,6 +7,7 @@ import dev.corral.zab.Message;
 import dev.corral.zab.MessageCodec;
 import dev.corral.zab.NotLeaderException;
 import dev.corral.zab.Outbound;
+import dev.corral.zab.ReconfigRefusedException;
 import dev.corral.zab.Ready;
 import dev.corral.zab.Role;
 import dev.corral.zab.Txn;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +94,8 @@ public final class ZabDriver implements AutoCloseable {
 
     private record LinkUp(int peer) implements Event {}
 
-    private record Propose(byte[] payload, CompletableFuture<Zxid> result) implements Event {}
+    private record Propose(byte[] payload, CompletableFuture<Zxid> result,
+                           Function<ReconfigRefusedException.Reason, byte[]> refused) implements Event {}
 
     private record Compact(long counter, CompletableFuture<Zxid> result) implements Event {}
 
@@ -131,6 +134,8 @@ public final class ZabDriver implements AutoCloseable {
     private boolean syncSent;
     private ZabNode node;
     private volatile PeerStatus status = PeerStatus.STARTING;
+    /** False once zab-core says a committed configuration no longer lists this peer. */
+    private volatile boolean member = true;
     private volatile Zxid lastCommitted = Zxid.ZERO;
     private volatile Throwable failure;
     private volatile boolean stopped;
@@ -249,6 +254,22 @@ public final class ZabDriver implements AutoCloseable {
      * leader, and with {@link ProposalOutcomeUnknownException} if it stops leading before the commit was seen.
      */
     public CompletableFuture<Zxid> propose(byte[] payload) {
+        return propose(payload, null);
+    }
+
+    /**
+     * Proposes a config change ({@link dev.corral.zab.ZabNode#proposeReconfig}); as {@link #propose(byte[])}. If
+     * zab-core refuses it for a reason other than lost leadership, {@code refused.apply(reason)} is proposed in its
+     * place (the host's error txn), and the future is that proposal's; a reason of null means zab-core cannot
+     * change configurations at all.
+     */
+    public CompletableFuture<Zxid> proposeReconfig(byte[] payload,
+                                                   Function<ReconfigRefusedException.Reason, byte[]> refused) {
+        return propose(payload, java.util.Objects.requireNonNull(refused));
+    }
+
+    private CompletableFuture<Zxid> propose(byte[] payload,
+                                            Function<ReconfigRefusedException.Reason, byte[]> refused) {
         long size = payload.length;
         lastProposalSize = size;
         minProposalSize = minProposalSize < 0 ? size : Math.min(minProposalSize, size);
@@ -258,7 +279,7 @@ public final class ZabDriver implements AutoCloseable {
             return CompletableFuture.failedFuture(new NotLeaderException(stopped ? -1 : s.leaderId()));
         }
         CompletableFuture<Zxid> f = new CompletableFuture<>();
-        events.add(new Propose(payload, f));
+        events.add(new Propose(payload, f, refused));
         return f;
     }
 
@@ -337,6 +358,11 @@ public final class ZabDriver implements AutoCloseable {
 
     public PeerStatus status() {
         return status;
+    }
+
+    /** False once a committed configuration no longer lists this peer (zab-core's isMember); any thread. */
+    public boolean isMember() {
+        return member;
     }
 
     /** The last zxid handed to the commit listener. */
@@ -458,7 +484,11 @@ public final class ZabDriver implements AutoCloseable {
                 p.result().completeExceptionally(new NotLeaderException(node.leaderId()));
                 return;
             }
-            pending.add(new Pending(node.propose(p.payload()), p.result()));
+            try {
+                pending.add(new Pending(proposeNow(p), p.result()));
+            } catch (NotLeaderException refused) {
+                p.result().completeExceptionally(refused);
+            }
         } else if (e instanceof Compact c) {
             compactNow(c);
         } else if (e instanceof Transfer t) {
@@ -484,6 +514,25 @@ public final class ZabDriver implements AutoCloseable {
                 syncDone = true;
                 syncSent = s.messagesSent();
             }
+        }
+    }
+
+    private Zxid proposeNow(Propose p) {
+        if (p.refused() == null) {
+            return node.propose(p.payload());
+        }
+        try {
+            return node.proposeReconfig(p.payload());
+        } catch (UnsupportedOperationException e) {
+            // A zab-core without membership changes: the host's answer for "not done" goes in its place.
+            LOG.warn("server {}: config changes are not supported by this zab-core", config.myId());
+            return node.propose(p.refused().apply(null));
+        } catch (ReconfigRefusedException e) {
+            if (e.reason() == ReconfigRefusedException.Reason.NOT_LEADER) {
+                throw new NotLeaderException(node.leaderId());
+            }
+            LOG.info("server {}: config change refused: {}", config.myId(), e.reason());
+            return node.propose(p.refused().apply(e.reason()));
         }
     }
 
@@ -724,6 +773,11 @@ public final class ZabDriver implements AutoCloseable {
     }
 
     private void publishStatus() {
+        if (member && !node.isMember()) {
+            member = false;
+            LOG.warn("server {}: a committed configuration no longer lists this server: it takes no part in the "
+                    + "ensemble any more", config.myId());
+        }
         int l = node.learners();
         int f = node.syncedFollowers();
         int o = node.syncedObservers();

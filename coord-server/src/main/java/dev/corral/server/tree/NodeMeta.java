@@ -53,6 +53,12 @@ public record NodeMeta(
                 newDataLength, numChildren, aclId, childSeq, kind, ttlMs);
     }
 
+    /** As {@link #withData(long, long, int)} with the version set, not bumped ({@code /zookeeper/config} keeps -1). */
+    public NodeMeta withData(long zxid, long time, int newDataLength, int newVersion) {
+        return new NodeMeta(czxid, zxid, pzxid, ctime, time, newVersion, cversion, aversion, ephemeralOwner,
+                newDataLength, numChildren, aclId, childSeq, kind, ttlMs);
+    }
+
     public NodeMeta withAcl(long newAclId) {
         return new NodeMeta(czxid, mzxid, pzxid, ctime, mtime, version, cversion, aversion + 1, ephemeralOwner,
                 dataLength, numChildren, newAclId, childSeq, kind, ttlMs);

@@ -75,6 +75,8 @@ public final class TreeApplier {
             batch.putSession(new SessionRecord(s.sessionId(), s.password(), s.timeoutMs()));
         } else if (txn instanceof Txn.CloseSession s) {
             closeSession(zxid, s.sessionId(), batch, events);
+        } else if (txn instanceof Txn.Reconfig r) {
+            result = reconfig(zxid, time, r, batch, events);
         } else {
             throw new IllegalArgumentException("unknown txn " + txn);
         }
@@ -117,6 +119,24 @@ public final class TreeApplier {
         batch.putMeta(s.path(), meta).putDataOwned(s.path(), s.data());
         events.dataChanged(s.path(), zxid);
         return meta;
+    }
+
+    /**
+     * ZooKeeper's reconfig txn is a setData of {@code /zookeeper/config} that keeps its version at -1: the new
+     * configuration's text. Its mzxid is the configuration's version, as ZooKeeper shows it (a zxid with the epoch
+     * in its high bits, where Corral's counters run on across epochs), as for the first established one.
+     */
+    private NodeMeta reconfig(long zxid, long time, Txn.Reconfig r, ZnodeStore.Batch batch, TreeEvents events) {
+        byte[] data = configText(r.serverLines(), r.version()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        NodeMeta meta = store.meta(SpecialPaths.CONFIG).withData(r.version(), time, data.length, -1);
+        batch.putMeta(SpecialPaths.CONFIG, meta).putDataOwned(SpecialPaths.CONFIG, data);
+        events.dataChanged(SpecialPaths.CONFIG, zxid);
+        return meta;
+    }
+
+    /** {@code /zookeeper/config}'s content (ZooKeeper's QuorumMaj text): the server lines, then the version in hex. */
+    public static String configText(String serverLines, long version) {
+        return serverLines + "version=" + Long.toHexString(version);
     }
 
     private NodeMeta setAcl(Txn.SetAcl s, ZnodeStore.Batch batch) {

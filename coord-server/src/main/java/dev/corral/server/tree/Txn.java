@@ -44,4 +44,12 @@ public sealed interface Txn {
 
     record CloseSession(long sessionId) implements Txn {
     }
+
+    /**
+     * A membership change (reconfig): the new configuration's {@code server.N=} lines, one per member in id order,
+     * each ending in a newline, and its version: the zxid the txn gets as ZooKeeper writes zxids (the leader's epoch
+     * in the high 32 bits, the counter in the low ones). Applied, it becomes {@code /zookeeper/config}.
+     */
+    record Reconfig(long version, String serverLines) implements Txn {
+    }
 }

@@ -24,6 +24,8 @@ public final class TxnCodec {
     private static final byte ERROR = 7;
     private static final byte CREATE_SESSION = 8;
     private static final byte CLOSE_SESSION = 9;
+    /** The type byte of a reconfig txn (public: a payload's config decoder looks for it without decoding the rest). */
+    public static final byte RECONFIG = 10;
     /** The length that stands for null data. */
     private static final int NULL_LENGTH = -1;
 
@@ -70,6 +72,8 @@ public final class TxnCodec {
             return 1 + 8 + 4 + s.password().length + 4;
         } else if (txn instanceof Txn.CloseSession) {
             return 1 + 8;
+        } else if (txn instanceof Txn.Reconfig r) {
+            return 1 + 8 + 4 + r.serverLines().getBytes(StandardCharsets.UTF_8).length;
         }
         throw new IllegalArgumentException("unknown txn " + txn);
     }
@@ -115,6 +119,10 @@ public final class TxnCodec {
         } else if (txn instanceof Txn.CloseSession s) {
             out.put(CLOSE_SESSION);
             out.putLong(s.sessionId());
+        } else if (txn instanceof Txn.Reconfig r) {
+            out.put(RECONFIG);
+            out.putLong(r.version());
+            bytes(out, r.serverLines().getBytes(StandardCharsets.UTF_8));
         } else {
             throw new IllegalArgumentException("unknown txn " + txn);
         }
@@ -154,6 +162,7 @@ public final class TxnCodec {
             case ERROR -> new Txn.Error(in.getInt());
             case CREATE_SESSION -> new Txn.CreateSession(in.getLong(), bytes(in), in.getInt());
             case CLOSE_SESSION -> new Txn.CloseSession(in.getLong());
+            case RECONFIG -> new Txn.Reconfig(in.getLong(), new String(bytes(in), StandardCharsets.UTF_8));
             default -> throw new IOException("unknown txn type " + type);
         };
     }

@@ -216,6 +216,30 @@ class QuorumTransportTest {
     }
 
     @Test
+    void aJoinerIsDialledBackAndARemovedPeerIsNoLongerDialled() throws Exception {
+        Map<Integer, InetSocketAddress> addresses = TestPeer.freeAddresses(3);
+        Map<Integer, InetSocketAddress> members = Map.of(1, addresses.get(1), 2, addresses.get(2));
+        Recorder r1 = new Recorder();
+        Recorder r3 = new Recorder();
+        QuorumTransport t1 = transport(1, members, r1);
+        // Server 3 is in no configuration server 1 knows; its own lists everyone (a server being added by reconfig).
+        QuorumTransport t3 = transport(3, addresses, r3);
+        await().atMost(PATIENCE).until(() -> t1.isConnected(3));
+        t1.send(3, new Message.Ping(7));
+        t1.flush();
+        await().atMost(PATIENCE).until(() -> r3.zab.size() == 1);
+        assertThat(r3.zab.get(0)).isEqualTo(new Received(1, new Message.Ping(7)));
+        // A committed configuration without server 3: server 1 stops dialling it.
+        t1.updatePeers(members);
+        await().atMost(PATIENCE).until(() -> !t1.isConnected(3));
+        assertThat(t1.send(3, new Message.Ping(8))).isFalse();
+        // One that lists it again, at its address: dialled again.
+        t1.updatePeers(addresses);
+        await().atMost(PATIENCE).until(() -> t1.isConnected(3));
+        assertThat(t3.connectedPeers()).contains(1);
+    }
+
+    @Test
     void quorumAddressesComeFromServerLines() {
         Map<Integer, InetSocketAddress> a = PeerAddresses.quorumAddresses(Map.of(
                 1, "127.0.0.1:2888:3888",

@@ -22,7 +22,10 @@ class TxnCodecTest {
                 new Txn.Create("/null", null, ACL_LIST, NodeKind.PERSISTENT, 0, 0), new Txn.SetData("/null", null),
                 new Txn.Delete("/a"), new Txn.SetData("/a", new byte[] {9}), new Txn.SetAcl("/a", ACL_LIST),
                 new Txn.Check("/a"), new Txn.Error(-101), new Txn.CreateSession(77L, new byte[16], 4000),
-                new Txn.CloseSession(77L), new Txn.Multi(List.of(create, new Txn.Delete("/x"), new Txn.Multi(List.of()))));
+                new Txn.CloseSession(77L),
+                new Txn.Reconfig(0x300000012L,
+                        "server.1=127.0.0.1:2888:3888:participant;0.0.0.0:2181\nserver.2=h\u00e9:1:2:observer\n"),
+                new Txn.Multi(List.of(create, new Txn.Delete("/x"), new Txn.Multi(List.of()))));
     }
 
     @Test
@@ -38,6 +41,18 @@ class TxnCodecTest {
         assertThat(c.acl()).isEqualTo(ACL_LIST);
         assertThat(c.kind()).isEqualTo(NodeKind.TTL);
         assertThat(c.ttlMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void aReconfigKeepsItsServerLines() throws IOException {
+        String lines = "server.1=a:1:2:participant\nserver.7=[::1]:3:4:observer;5\n";
+        byte[] bytes = TxnCodec.encode(new Txn.Reconfig(0x500000123L, lines));
+        assertThat(bytes[0]).isEqualTo(TxnCodec.RECONFIG);
+        Txn.Reconfig back = (Txn.Reconfig) TxnCodec.decode(bytes);
+        assertThat(back.serverLines()).isEqualTo(lines);
+        assertThat(back.version()).isEqualTo(0x500000123L);
+        assertThatThrownBy(() -> TxnCodec.decode(Arrays.copyOf(bytes, bytes.length - 1)))
+                .isInstanceOf(IOException.class);
     }
 
     @Test

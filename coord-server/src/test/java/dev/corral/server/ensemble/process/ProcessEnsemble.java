@@ -71,14 +71,25 @@ final class ProcessEnsemble implements AutoCloseable {
 
     /** The same layout and zoo.cfg run by Apache ZooKeeper 3.9.5's QuorumPeerMain, one JVM per server. */
     static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers) {
-        return zookeeper(dir, name, voters, observers, List.of());
+        return zookeeper(dir, name, voters, observers, voters + observers);
     }
 
     /** As above, with {@code jvmOptions} for every ZooKeeper JVM (a super digest, extended types). */
     static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers, List<String> jvmOptions) {
+        return zookeeper(dir, name, voters, observers, voters + observers, jvmOptions);
+    }
+
+    /** As {@link #zookeeper(Path, String, int, int)}, with joiners as {@link #ProcessEnsemble(Path, String, List,
+     *  int, int, int)} lays them out. */
+    static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers, int initial) {
+        return zookeeper(dir, name, voters, observers, initial, List.of());
+    }
+
+    private static ProcessEnsemble zookeeper(Path dir, String name, int voters, int observers, int initial,
+                                             List<String> jvmOptions) {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-Dzookeeper.admin.enableServer=false");
-        ProcessEnsemble e = new ProcessEnsemble(dir, name, options, voters, observers);
+        ProcessEnsemble e = new ProcessEnsemble(dir, name, options, voters, observers, initial);
         e.zookeeper = true;
         return e;
     }
@@ -88,6 +99,15 @@ final class ProcessEnsemble implements AutoCloseable {
      * {@code peerType=observer} in the observers' own), as ZooKeeper's docs configure them.
      */
     ProcessEnsemble(Path dir, String name, List<String> jvmOptions, int voters, int observers) {
+        this(dir, name, jvmOptions, voters, observers, voters + observers);
+    }
+
+    /**
+     * As above, but only servers 1..{@code initial} are in the initial configuration; each later one is a joiner
+     * (dynamic reconfiguration, as ZooKeeper's docs add a server): its zoo.cfg lists the initial servers and
+     * itself, and it starts with an empty data directory once the test adds it.
+     */
+    ProcessEnsemble(Path dir, String name, List<String> jvmOptions, int voters, int observers, int initial) {
         this.dir = dir;
         this.name = name;
         this.jvmOptions = List.copyOf(jvmOptions);
@@ -106,11 +126,15 @@ final class ProcessEnsemble implements AutoCloseable {
             electionPorts[id] = ChildProcess.freePort();
             history[id] = new StringBuilder();
         }
+        String[] lines = new String[members + 1];
         StringBuilder servers = new StringBuilder();
         for (int id = 1; id <= members; id++) {
             // The election port is parsed and unused (docs/replication.md); a free one keeps the line honest.
-            servers.append("server.").append(id).append("=127.0.0.1:").append(quorumPorts[id]).append(':')
-                    .append(electionPorts[id]).append(id > voters ? ":observer" : "").append('\n');
+            lines[id] = "server." + id + "=127.0.0.1:" + quorumPorts[id] + ':' + electionPorts[id]
+                    + (id > voters ? ":observer" : "") + '\n';
+            if (id <= initial) {
+                servers.append(lines[id]);
+            }
         }
         try {
             for (int id = 1; id <= members; id++) {
@@ -128,7 +152,7 @@ final class ProcessEnsemble implements AutoCloseable {
                         + "4lw.commands.whitelist=*\n"
                         + "admin.enableServer=false\n"
                         + (id > voters ? "peerType=observer\n" : "")
-                        + servers;
+                        + servers + (id > initial ? lines[id] : "");
                 Files.writeString(home.resolve("zoo.cfg"), baseConfig[id], StandardCharsets.UTF_8);
                 Files.writeString(home.resolve("logback.xml"), """
                         <configuration>
