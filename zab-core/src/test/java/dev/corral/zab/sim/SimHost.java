@@ -232,6 +232,8 @@ final class SimHost {
             if (inFlight.messages().isEmpty() || inFlightSent) {
                 sendAll(core.takeCommitBroadcast());
             }
+            // A follower's read-index messages leave now too, as coord-server's driver sends them (any order).
+            sendAll(core.takeUnordered());
             List<Txn> early = core.takeCommitted();
             if (!early.isEmpty()) {
                 sim.count("apply.early");
