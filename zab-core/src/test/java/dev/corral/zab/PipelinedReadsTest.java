@@ -42,11 +42,7 @@ class PipelinedReadsTest {
     @Test
     void anAnswerToALaterRoundConfirmsTheEarlierOnesToo() {
         ManualCluster c = BroadcastTest.establishedCluster();
-        ZabNode leader = c.node(3);
-        leader.requestRead(1);
-        c.drain(3);
-        leader.requestRead(2);
-        c.drain(3);
+        ZabNode leader = twoReadsAt(c, 3);
         List<Message.ReadRound> rounds = queued(c, 3, 2, Message.ReadRound.class);
         assertThat(rounds).hasSize(2);
         // Follower 2's answer to round 1 is lost; its answer to round 2 vouches for both.
@@ -58,11 +54,7 @@ class PipelinedReadsTest {
     @Test
     void aFollowerAsksForANewIndexWhileOneIsOutAndGetsBoth() {
         ManualCluster c = BroadcastTest.establishedCluster();
-        ZabNode follower = c.node(1);
-        follower.requestRead(1);
-        c.drain(1);
-        follower.requestRead(2);
-        c.drain(1);
+        ZabNode follower = twoReadsAt(c, 1);
         assertThat(queued(c, 1, 3, Message.ReadIndexRequest.class)).as("two batches out").hasSize(2);
         c.settle();
         assertThat(confirmed(follower)).containsOnlyKeys(1L, 2L);
@@ -90,6 +82,16 @@ class PipelinedReadsTest {
                 .containsExactly("ReadRoundAck", "ReadIndexRequest");
         assertThat(slow.takeUnordered()).isEmpty();
         slow.advance(writing);
+    }
+
+    /** Registers reads 1 and 2 at {@code id}, each in its own Ready (so each may go out on its own). */
+    private static ZabNode twoReadsAt(ManualCluster c, int id) {
+        ZabNode n = c.node(id);
+        n.requestRead(1);
+        c.drain(id);
+        n.requestRead(2);
+        c.drain(id);
+        return n;
     }
 
     /** Proposes one write and lets it commit on leader 3 and follower 1, applied at both. */
