@@ -19,17 +19,15 @@ final class FollowerRole {
     private long epoch = -1;
     private boolean syncStarted;
     private boolean ackPending;
-    /** Reads waiting to be asked for, the batch asked for (null if none) and when it was last asked. */
-    private java.util.List<Long> readsWaiting = new java.util.ArrayList<>();
-    private java.util.List<Long> readsAsked;
-    private long readBatch;
-    private long readAskedAt;
+    /** Linearizable reads of this peer, asked of the leader in pipelined batches. */
+    private final FollowerReads reads;
 
     FollowerRole(ZabNode node, int leaderId) {
         this.node = node;
         this.leaderId = leaderId;
         this.startTick = node.now;
         this.lastHeard = node.now;
+        this.reads = new FollowerReads(node);
     }
 
     int leaderId() {
@@ -69,12 +67,14 @@ final class FollowerRole {
         if (m instanceof Message.ReadRound r) {
             // Only while following this leader in its epoch: that is what the answer vouches for.
             if (phase == Phase.BROADCAST && r.epoch() == epoch) {
-                node.send(leaderId, new Message.ReadRoundAck(epoch, r.round()));
+                node.sendUnordered(leaderId, new Message.ReadRoundAck(epoch, r.round()));
             }
             return;
         }
         if (m instanceof Message.ReadIndexReply r) {
-            onReadIndexReply(r);
+            if (r.epoch() == epoch && phase == Phase.BROADCAST) {
+                reads.onReply(r, leaderId);
+            }
             return;
         }
         if (phase == Phase.DISCOVERY) {
@@ -274,32 +274,9 @@ final class FollowerRole {
         return ackPending;
     }
 
-    /** Linearizable reads of this peer: asked of the leader one batch at a time. */
+    /** Linearizable reads of this peer (only a broadcasting follower is handed any). */
     void requestReads(java.util.List<Long> ids) {
-        readsWaiting.addAll(ids);
-        askReads();
-    }
-
-    private void askReads() {
-        if (readsAsked != null || readsWaiting.isEmpty() || phase != Phase.BROADCAST) {
-            return;
-        }
-        readsAsked = readsWaiting;
-        readsWaiting = new java.util.ArrayList<>();
-        readBatch++;
-        readAskedAt = node.now;
-        node.send(leaderId, new Message.ReadIndexRequest(epoch, readBatch));
-    }
-
-    private void onReadIndexReply(Message.ReadIndexReply r) {
-        if (readsAsked == null || r.epoch() != epoch || r.batch() != readBatch || phase != Phase.BROADCAST) {
-            return;
-        }
-        for (long id : readsAsked) {
-            node.confirmRead(id, r.index());
-        }
-        readsAsked = null;
-        askReads();
+        reads.request(ids, leaderId, epoch);
     }
 
     void flush() {
@@ -316,10 +293,8 @@ final class FollowerRole {
             node.startLooking();
             return;
         }
-        if (readsAsked != null && node.now - readAskedAt > 1) {
-            // The leader dropped it (a new session of ours there) or it is slow: ask again, same batch.
-            readAskedAt = node.now;
-            node.send(leaderId, new Message.ReadIndexRequest(epoch, readBatch));
+        if (phase == Phase.BROADCAST) {
+            reads.onTick(leaderId, epoch);
         }
         if (phase == Phase.DISCOVERY) {
             // The leader may not have known it leads when our FOLLOWERINFO arrived (it decides a tick later, or the

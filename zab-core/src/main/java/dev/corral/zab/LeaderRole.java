@@ -458,8 +458,13 @@ final class LeaderRole {
             batch = new ArrayList<>();
         }
         flushCommit();
+        startReadRounds();
+    }
+
+    /** Starts the read rounds that may start now (after the commit point went out: see {@link #flush}). */
+    void startReadRounds() {
         if (reads != null) {
-            // After the proposals and the commit point: a read index names only what was sent before it.
+            // After the commit point: a read index names only what a COMMIT sent before it covers.
             reads.maybeStart(broadcasting());
         }
     }

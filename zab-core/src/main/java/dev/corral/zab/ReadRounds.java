@@ -1,31 +1,45 @@
 package dev.corral.zab;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The leader's read-index confirmation rounds. A round records the commit point, asks every broadcasting follower
  * whether it still follows this epoch, and once a quorum (the leader included) said so, every read that was waiting
  * when the round began gets that commit point as its read index: the leader still led at a moment after those reads
- * arrived, so nothing acknowledged to a client before them can be above it. One round in flight, the reads arriving
- * meanwhile queue for the next: a batch shares one round however many reads it holds.
+ * arrived, so nothing acknowledged to a client before them can be above it.
+ *
+ * <p>Rounds are pipelined: up to {@link #MAX_IN_FLIGHT} are in flight, each taking the reads queued since the one
+ * before it began, so a read arriving while a round is out waits for the next round's own round trip, not for the
+ * rest of the current one first. Rounds are numbered in the order they begin and a follower answers them in that
+ * order (one link, FIFO), so its answer to round n vouches for every round up to n: it still followed after each of
+ * them began. They are confirmed oldest first.
  */
 final class ReadRounds {
+    /** Rounds in flight at once; more wait in one queue (a bound keeps a busy leader's rounds batching reads). */
+    static final int MAX_IN_FLIGHT = 4;
+
     /** Who waits for a round: a read of this peer ({@code follower} < 0) or a follower's batch. */
     private record Waiter(int follower, long id) {}
+
+    /** A round in flight: its number, the commit point it began at, and the reads that were queued then. */
+    private record Round(long number, Zxid index, List<Waiter> waiters) {}
 
     private final ZabNode node;
     private final long epoch;
     /** The log's end at establishment: a quorum holds it, so it is committed, and so is all earlier epochs did. */
     private final Zxid floor;
     private List<Waiter> queued = new ArrayList<>();
-    private List<Waiter> inRound = new ArrayList<>();
-    private final Set<Integer> acks = new HashSet<>();
+    private final ArrayDeque<Round> inFlight = new ArrayDeque<>();
+    /** The highest round each follower answered in this epoch. */
+    private final Map<Integer, Long> answered = new HashMap<>();
+    private final Set<Integer> scratch = new HashSet<>();
     private long round;
-    private boolean inFlight;
-    private Zxid index;
 
     ReadRounds(ZabNode node, long epoch, Zxid floor) {
         this.node = node;
@@ -43,30 +57,33 @@ final class ReadRounds {
         queued.add(new Waiter(follower, batch));
     }
 
-    /** Starts a round if reads wait and none is in flight; {@code followers} are the broadcasting ones. */
+    /** Starts a round if reads wait and fewer than the most are in flight; {@code followers} are the broadcasting ones. */
     void maybeStart(Iterable<Integer> followers) {
-        if (inFlight || queued.isEmpty()) {
+        if (!hasQueued()) {
             return;
         }
-        inFlight = true;
         round++;
-        index = Zxid.max(node.committed, floor);
-        inRound = queued;
+        inFlight.add(new Round(round, Zxid.max(node.committed, floor), queued));
         queued = new ArrayList<>();
-        acks.clear();
-        acks.add(node.myId);
-        resend(followers);
+        Message.ReadRound r = new Message.ReadRound(epoch, round);
+        for (int f : followers) {
+            node.sendBroadcast(f, r);
+        }
         maybeConfirm();
     }
 
-    /** Asks again (a tick passed): a follower that resynced since the round began never saw it. */
+    /**
+     * Asks again (a tick passed): a follower that resynced since the newest round began never saw it. Only the newest
+     * round: its answer covers the older ones.
+     */
     void resend(Iterable<Integer> followers) {
-        if (!inFlight) {
+        if (inFlight.isEmpty()) {
             return;
         }
-        Message.ReadRound r = new Message.ReadRound(epoch, round);
+        long newest = inFlight.peekLast().number();
+        Message.ReadRound r = new Message.ReadRound(epoch, newest);
         for (int f : followers) {
-            if (!acks.contains(f)) {
+            if (answered.getOrDefault(f, 0L) < newest) {
                 node.sendBroadcast(f, r);
             }
         }
@@ -74,29 +91,39 @@ final class ReadRounds {
 
     /** A broadcasting follower answered. */
     void onAck(int from, Message.ReadRoundAck a) {
-        if (!inFlight || a.epoch() != epoch || a.round() != round) {
+        if (a.epoch() != epoch || a.round() > round) {
             return;
         }
-        acks.add(from);
+        answered.merge(from, a.round(), Math::max);
         maybeConfirm();
     }
 
     private void maybeConfirm() {
-        if (!node.quorum.containsQuorum(acks)) {
-            return;
-        }
-        inFlight = false;
-        for (Waiter w : inRound) {
-            if (w.follower() < 0) {
-                node.confirmRead(w.id(), index);
-            } else {
-                node.sendBroadcast(w.follower(), new Message.ReadIndexReply(epoch, w.id(), index));
+        while (!inFlight.isEmpty()) {
+            Round head = inFlight.peek();
+            scratch.clear();
+            scratch.add(node.myId);
+            for (Map.Entry<Integer, Long> e : answered.entrySet()) {
+                if (e.getValue() >= head.number()) {
+                    scratch.add(e.getKey());
+                }
+            }
+            if (!node.quorum.containsQuorum(scratch)) {
+                return;
+            }
+            inFlight.poll();
+            for (Waiter w : head.waiters()) {
+                if (w.follower() < 0) {
+                    node.confirmRead(w.id(), head.index());
+                } else {
+                    node.sendBroadcast(w.follower(), new Message.ReadIndexReply(epoch, w.id(), head.index()));
+                }
             }
         }
-        inRound = new ArrayList<>();
     }
 
+    /** Whether {@link #maybeStart} would start a round now. */
     boolean hasQueued() {
-        return !inFlight && !queued.isEmpty();
+        return inFlight.size() < MAX_IN_FLIGHT && !queued.isEmpty();
     }
 }

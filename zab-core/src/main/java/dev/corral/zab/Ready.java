@@ -25,7 +25,8 @@ import java.util.List;
  *                        own ACK of an entry only once {@link ZabNode#advance} says it is durable, a COMMIT (or a
  *                        PING's commit point) only ever names entries a quorum already holds durably, and a PING's
  *                        lastZxid only what was sent. Sending it first lets the followers' fsyncs
- *                        run alongside the leader's, as ZooKeeper's leader does.
+ *                        run alongside the leader's, as ZooKeeper's leader does. On a follower it holds its
+ *                        read-index messages ({@link ZabNode#takeUnordered}), which vouch for nothing durable.
  */
 public record Ready(
         HardState hardState,

@@ -52,6 +52,8 @@ public final class ZabNode {
     FollowerRole follower;
 
     private final PendingReads reads = new PendingReads();
+    /** The last read batch number a follower session of this peer used (see {@link FollowerReads}). */
+    private long readBatches;
 
     // The Ready being assembled.
     private boolean hardStateDirty;
@@ -60,6 +62,8 @@ public final class ZabNode {
     private List<Txn> entries = new ArrayList<>();
     private List<Outbound> messages = new ArrayList<>();
     private List<Outbound> sendFirst = new ArrayList<>();
+    /** A follower's read-index messages: they vouch for nothing durable and need no order (see {@link #takeUnordered}). */
+    private List<Outbound> unordered = new ArrayList<>();
 
     // Bookkeeping of the Ready the host is processing, and what is durable once it calls advance.
     private boolean readyOutstanding;
@@ -379,7 +383,7 @@ public final class ZabNode {
             return false;
         }
         return hardStateDirty || truncateTo != null || installSnapshot != null || !entries.isEmpty()
-                || !messages.isEmpty() || !sendFirst.isEmpty()
+                || !messages.isEmpty() || !sendFirst.isEmpty() || !unordered.isEmpty()
                 || committed.counter() > released.counter() || reads.toIssue(readTarget())
                 || (leader != null && leader.hasPending()) || (follower != null && follower.hasPending());
     }
@@ -390,6 +394,11 @@ public final class ZabNode {
             throw new IllegalStateException("previous Ready not advanced");
         }
         flushPending();
+        if (!unordered.isEmpty()) {
+            unordered.addAll(sendFirst);
+            sendFirst = unordered;
+            unordered = new ArrayList<>();
+        }
         List<Txn> toApply = log.slice(released.counter(), committed.counter());
         Ready r = new Ready(
                 hardStateDirty ? new HardState(acceptedEpoch, currentEpoch) : null,
@@ -457,12 +466,34 @@ public final class ZabNode {
     public List<Outbound> takeCommitBroadcast() {
         if (leader != null) {
             leader.flushCommit();
+            // Read rounds need nothing durable either: a read need not wait for this peer's fsync of other entries.
+            issueReads();
+            leader.startReadRounds();
         }
         if (sendFirst.isEmpty()) {
             return List.of();
         }
         List<Outbound> out = sendFirst;
         sendFirst = new ArrayList<>();
+        return out;
+    }
+
+    /**
+     * A follower's read-index messages (answers to the leader's read rounds, and its own requests for a read index,
+     * the reads registered so far issued first), for the host to send now, on any path, even while a Ready is being
+     * persisted and ahead of its messages: they vouch only that this peer follows its leader in that epoch, which holds
+     * whatever is durable, and the leader handles them in any order relative to ACKs. Taken here, they are not in the
+     * next Ready; not taken, they are in its {@link Ready#sendFirst}.
+     */
+    public List<Outbound> takeUnordered() {
+        if (role == Role.FOLLOWING) {
+            issueReads();
+        }
+        if (unordered.isEmpty()) {
+            return List.of();
+        }
+        List<Outbound> out = unordered;
+        unordered = new ArrayList<>();
         return out;
     }
 
@@ -570,6 +601,15 @@ public final class ZabNode {
         }
         flushPending();
         messages.add(new Outbound(to, m));
+    }
+
+    /** A follower's read-index message (see {@link #takeUnordered}). */
+    void sendUnordered(int to, Message m) {
+        unordered.add(new Outbound(to, m));
+    }
+
+    long nextReadBatch() {
+        return ++readBatches;
     }
 
     /** Adds a message without flushing batched proposals/ACKs first; only the batchers call this. */

@@ -297,6 +297,21 @@ public final class QuorumTransport implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Sends a ZAB message to {@code peer} now, flushing it, from any thread: for messages that need no order relative
+     * to what another thread is sending at the same time (a follower's read-index messages while its fsync's thread
+     * sends ACKs). Dropped (returns false) when there is no connection.
+     */
+    public boolean sendNow(int peer, Message message) {
+        Link link = links.get(peer);
+        Channel ch = link == null ? null : link.channel;
+        if (ch == null) {
+            return false;
+        }
+        ch.writeAndFlush(Frames.frame(ch.alloc(), FrameType.ZAB, MessageCodec.toBytes(message)), ch.voidPromise());
+        return true;
+    }
+
     /** Sends everything queued by {@link #send}. */
     public void flush() {
         for (Link link : links.values()) {

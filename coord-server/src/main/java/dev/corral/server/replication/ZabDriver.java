@@ -634,6 +634,11 @@ public final class ZabDriver implements AutoCloseable {
         if (syncing.messages().isEmpty()) {
             sendAll(node.takeCommitBroadcast());
         }
+        // A follower's read-index messages need no fsync and no order: a read waits for no write's fsync here. They
+        // may leave while the syncer sends this Ready's ACKs, so each goes on its own (sendNow), not through flush().
+        for (Outbound o : node.takeUnordered()) {
+            transport.sendNow(o.to(), o.message());
+        }
         applyAll(node.takeCommitted());
     }
 

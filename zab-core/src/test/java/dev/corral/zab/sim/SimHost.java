@@ -279,6 +279,8 @@ final class SimHost {
                 checkSilent(broadcast, false);
                 sendAll(broadcast);
             }
+            // A follower's read-index messages leave now too, as coord-server's driver sends them (any order).
+            sendAll(core.takeUnordered());
             List<Txn> early = core.takeCommitted();
             if (!early.isEmpty()) {
                 sim.count("apply.early");
