@@ -13,15 +13,10 @@ public record ReadConsistencyConfig(boolean linearizableReads) {
     /** ZooKeeper's behaviour. */
     public static final ReadConsistencyConfig DEFAULT = new ReadConsistencyConfig(false);
 
+    /** The one zoo.cfg key this record reads. */
+    static final String KEY = "corral.linearizableReads";
+
     static ReadConsistencyConfig parse(Map<String, String> values) throws ConfigException {
-        String key = "corral.linearizableReads";
-        String text = values.get(key);
-        if (text == null) {
-            return DEFAULT;
-        }
-        if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-            throw new ConfigException("invalid value for key '" + key + "': '" + text + "' (expected true or false)");
-        }
-        return new ReadConsistencyConfig(Boolean.parseBoolean(text));
+        return new ReadConsistencyConfig(ZooCfg.bool(values, KEY, false));
     }
 }

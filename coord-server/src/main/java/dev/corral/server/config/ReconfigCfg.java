@@ -19,8 +19,8 @@ public final class ReconfigCfg {
     }
 
     public static ReconfigConfig parse(Map<String, String> values, Path base) throws ConfigException {
-        boolean enabled = bool(values, "reconfigEnabled", false);
-        boolean standalone = bool(values, "standaloneEnabled", true);
+        boolean enabled = ZooCfg.bool(values, "reconfigEnabled", false);
+        boolean standalone = ZooCfg.bool(values, "standaloneEnabled", true);
         String dynamic = values.get("dynamicConfigFile");
         if (dynamic == null || dynamic.isEmpty()) {
             return new ReconfigConfig(enabled, standalone, null, null, 0);
@@ -68,16 +68,5 @@ public final class ReconfigCfg {
                     + " has no server.N lines");
         }
         return out;
-    }
-
-    private static boolean bool(Map<String, String> values, String key, boolean dflt) throws ConfigException {
-        String text = values.get(key);
-        if (text == null) {
-            return dflt;
-        }
-        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        throw new ConfigException("invalid value for key '" + key + "': '" + text + "' (expected true or false)");
     }
 }

@@ -67,6 +67,7 @@ public final class ZooCfg {
                     && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
                     && !SaslCfg.isKey(key, values.get(key)) && !AdminTlsCfg.KEYS.contains(key)
                     && !ReconfigCfg.KEYS.contains(key)
+                    && !ReadConsistencyConfig.KEY.equals(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -179,7 +180,8 @@ public final class ZooCfg {
         }
     }
 
-    private static boolean bool(Map<String, String> values, String key, boolean dflt) throws ConfigException {
+    /** A true/false key (either case), {@code dflt} when absent; anything else stops start-up naming the key. */
+    static boolean bool(Map<String, String> values, String key, boolean dflt) throws ConfigException {
         String text = values.get(key);
         if (text == null) {
             return dflt;
