@@ -27,6 +27,9 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,9 +136,17 @@ public final class EnsembleMember implements Replication, AutoCloseable {
     /** The ensemble's configuration as this member keeps it ({@code /zookeeper/config}); processor thread. */
     private MemberConfiguration configuration;
 
-    /** How many committed txns between log trims (ZooKeeper's snapCount plays the same part). */
-    private final long trimEvery = Long.getLong("corral.logTrimInterval", 10_000L);
-    private long sinceTrim;
+    /**
+     * Log trims: every {@code corral.logTrimInterval} committed txns (ZooKeeper's snapCount plays the same part), and
+     * once commits pause for a second (at most one such trim per 5 s): see {@link TrimSchedule}.
+     */
+    private final TrimSchedule trims = new TrimSchedule(Long.getLong("corral.logTrimInterval", 10_000L),
+            TimeUnit.SECONDS.toNanos(1), TimeUnit.SECONDS.toNanos(5), System.nanoTime());
+    private final ScheduledExecutorService idleTrims = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "corral-idle-trim");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static long nowMs() {
         return System.nanoTime() / 1_000_000L;
@@ -154,25 +165,35 @@ public final class EnsembleMember implements Replication, AutoCloseable {
         long zxid = txn.zxid().counter();
         byte[] payload = txn.payload();
         processor.event(() -> writePath.onCommitted(zxid, payload, nowMs()));
-        if (++sinceTrim >= trimEvery) {
-            sinceTrim = 0;
-            // Behind the commit in the processor's queue: make the tree durable up to what it applied (a flush: it
-            // has no WAL), then let the log forget that prefix, so disk use stays bounded under a steady write load.
-            // The log keeps everything above the tree's last flush, which a restart re-applies.
-            processor.execute(() -> {
-                // The driver applies entries once written, before their fsync: sync the log first, so that the tree
-                // is never durable ahead of it.
-                log.sync();
-                store.commit(store.batch(), true);
-                driver.compact(store.lastZxid());
-            });
+        if (trims.committed(System.nanoTime())) {
+            trim();
         }
+    }
+
+    /**
+     * Behind the commits in the processor's queue: makes the tree durable up to what it applied (a flush: it has no
+     * WAL), then lets the log forget that prefix, so disk use stays bounded under a steady write load. The log keeps
+     * everything above the tree's last flush, which a restart re-applies.
+     */
+    private void trim() {
+        processor.execute(() -> {
+            // The driver applies entries once written, before their fsync: sync the log first, so that the tree is
+            // never durable ahead of it.
+            log.sync();
+            store.commit(store.batch(), true);
+            driver.compact(store.lastZxid());
+        });
     }
 
     /** Connects the processor (which needs this object first) and starts replicating. */
     public void start(RequestProcessor requestProcessor) throws IOException {
         this.processor = requestProcessor;
         driver.start();
+        idleTrims.scheduleWithFixedDelay(() -> {
+            if (trims.idle(System.nanoTime())) {
+                trim();
+            }
+        }, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     private Path checkpoint(Zxid at) throws IOException {
@@ -313,6 +334,7 @@ public final class EnsembleMember implements Replication, AutoCloseable {
 
     @Override
     public void close() {
+        idleTrims.shutdownNow();
         driver.close();
         transport.close();
         log.close();

@@ -81,6 +81,7 @@ public final class RocksZnodeStore implements ZnodeStore {
     private final boolean writeAheadLog;
     private final FlushOptions flushAndWait;
     private final BackgroundErrorStop errorStop;
+    private final TableChecks tableChecks;
 
     private final ConcurrentHashMap<Long, List<ACL>> aclById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<List<ACL>, Long> idByAcl = new ConcurrentHashMap<>();
@@ -105,8 +106,9 @@ public final class RocksZnodeStore implements ZnodeStore {
 
     private RocksZnodeStore(Path dir, RocksDB db, ColumnFamilyHandle[] handles, List<AutoCloseable> nativeResources,
                             WriteOptions syncWrite, WriteOptions asyncWrite, boolean writeAheadLog,
-                            FlushOptions flushAndWait, BackgroundErrorStop errorStop) {
+                            FlushOptions flushAndWait, BackgroundErrorStop errorStop, TableChecks tableChecks) {
         this.dir = dir;
+        this.tableChecks = tableChecks;
         this.errorStop = errorStop;
         this.db = db;
         this.handles = handles;
@@ -133,6 +135,7 @@ public final class RocksZnodeStore implements ZnodeStore {
         List<ColumnFamilyHandle> handleList = new ArrayList<>();
         RocksDB db = null;
         BackgroundErrorStop errorStop = null;
+        TableChecks checks = null;
         try {
             // Few shards: RocksDB's default for 64 MiB is 64 shards of 1 MiB, and a block larger than its shard is
             // evicted as soon as it is used.
@@ -174,20 +177,25 @@ public final class RocksZnodeStore implements ZnodeStore {
 
             db = RocksDB.open(dbOptions, dir.toString(), descriptors, handleList);
             errorStop.opened(db);
-            verifyTables(db, dir);
+            RocksDB opened = db;
+            // Every block of every table file the check record does not vouch for (TableChecks).
+            checks = TableChecks.open(dir, () -> liveTables(opened));
 
             ColumnFamilyHandle[] handles = new ColumnFamilyHandle[Cf.values().length];
             for (Cf cf : Cf.values()) {
                 handles[cf.ordinal()] = handleList.get(cf.ordinal() + 1);   // 0 is "default"
             }
             RocksZnodeStore store = new RocksZnodeStore(dir, db, handles, resources, syncWrite, asyncWrite, wal,
-                    flushAndWait, errorStop);
+                    flushAndWait, errorStop, checks);
             handleList.get(0).close();                                      // "default" is never used
             store.load();
             LOG.info("Opened store {} in {} ms: lastZxid=0x{}, {} ACL lists", dir,
                     (System.nanoTime() - start) / 1_000_000, Long.toHexString(store.lastZxid), store.aclById.size());
             return store;
         } catch (RocksDBException | RuntimeException e) {
+            if (checks != null) {
+                checks.close();
+            }
             if (errorStop != null) {
                 errorStop.closing();
             }
@@ -206,25 +214,14 @@ public final class RocksZnodeStore implements ZnodeStore {
         }
     }
 
-    /**
-     * Reads every block of every table file and checks its checksum. RocksDB reads a data block only when a lookup
-     * needs it, so a damaged file would otherwise open cleanly and stop the server later, at the first read that
-     * reaches the block (issue 16's corrupt-tree finding); ZooKeeper likewise checks a snapshot whole when it loads
-     * it. Checked here, a member refuses to start, naming the file, and is recovered as the operations guide says
-     * (wipe and rejoin by SNAP). It costs one sequential read of the store, about a second per 500 MB.
-     */
-    private static void verifyTables(RocksDB db, Path dir) throws RocksDBException {
-        long start = System.nanoTime();
-        try {
-            db.verifyChecksum();
-        } catch (RocksDBException e) {
-            throw new StoreException("store at " + dir + " is damaged (" + e.getMessage()
-                    + "); the server refuses to start: recover this member as docs/operations.md says", e);
+    /** The database's live table files, by name in its directory. */
+    private static List<String> liveTables(RocksDB db) {
+        List<String> names = new ArrayList<>();
+        for (org.rocksdb.LiveFileMetaData f : db.getLiveFilesMetaData()) {
+            String name = f.fileName();
+            names.add(name.startsWith("/") ? name.substring(1) : name);
         }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        if (ms > 1000) {
-            LOG.info("Checked the table files of {} in {} ms", dir, ms);
-        }
+        return names;
     }
 
     private static ColumnFamilyOptions columnFamilyOptions(LRUCache cache, BloomFilter bloom, long writeBuffer) {
@@ -595,6 +592,7 @@ public final class RocksZnodeStore implements ZnodeStore {
                 return;
             }
             closed = true;
+            tableChecks.close();                            // it lists the database's files: stopped before it closes
             RocksDBException failure = null;
             try {
                 makeDurable();

@@ -135,4 +135,32 @@ class EnsembleWiringTest {
             System.clearProperty("corral.logTrimInterval");
         }
     }
+
+    /**
+     * With the default trim interval (10,000 commits) a burst of 100 creates is never trimmed by count; once writes
+     * pause, every member flushes its tree and trims its log to the burst's end, so that a member restarted now would
+     * re-apply nothing before serving (TrimSchedule, docs/decisions.md "Restart to serving").
+     */
+    @Test
+    void aPauseInWritesTrimsTheLogOnEveryMember() throws Exception {
+        try (LocalEnsemble ensemble = new LocalEnsemble(dir, 3)) {
+            ensemble.startAll();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ensemble.leader() > 0);
+            ZooKeeper zk = ServersAccess.connect(ensemble.connectString(ensemble.leader()), 8000);
+            for (int i = 0; i < 100; i++) {
+                zk.create("/burst" + i, new byte[10], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            }
+            long last = zk.exists("/burst99", false).getMzxid();             // the client sees the counter
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (int id = 1; id <= 3; id++) {
+                    if (ensemble.running[id].member().logBase() < last) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            zk.close();
+        }
+    }
 }
+
