@@ -69,6 +69,117 @@ class ReconfigProcessTest {
         }
     }
 
+    /**
+     * A member replaced in one request (joining J4, leaving F2), then J4 made an observer and a voter again (an
+     * incremental add of an id already in the configuration replaces its line), and a client of the removed F2 given
+     * the new connect string with {@code updateServerList}: it must move to a member of the new list and write there.
+     */
+    @Test
+    void replaceAMemberAndChangeARoleSideBySideWithZooKeeper(TestInfo info) throws Exception {
+        String name = info.getTestMethod().orElseThrow().getName();
+        List<String> corral;
+        List<String> zookeeper;
+        try (ProcessEnsemble e = new ProcessEnsemble(dir.resolve("corral-replace"), name, List.of(), 5, 0, 3)) {
+            corral = replacement(e, "corral");
+        }
+        try (ProcessEnsemble e = ProcessEnsemble.zookeeper(dir.resolve("zk-replace"), name + "-zookeeper", 5, 0, 3)) {
+            zookeeper = replacement(e, "zookeeper");
+        }
+        ProcessEnsemble.log("corral:\n  %s", String.join("\n  ", corral));
+        ProcessEnsemble.log("zookeeper:\n  %s", String.join("\n  ", zookeeper));
+        assertThat(corral).isEqualTo(zookeeper);
+    }
+
+    private static List<String> replacement(ProcessEnsemble e, String side) throws Exception {
+        String digest = DigestAuthenticationProvider.generateDigest(SUPER);
+        for (int id = 1; id <= 4; id++) {
+            e.configure(id, Map.of("reconfigEnabled", "true", "DigestAuthenticationProvider.superDigest", digest));
+        }
+        for (int id = 1; id <= 3; id++) {
+            e.start(id);
+        }
+        int leader = e.awaitStable(Duration.ofSeconds(60));
+        int f1 = leader == 1 ? 2 : 1;
+        int f2 = 6 - leader - f1;
+        Names names = new Names(e, Map.of(leader, "L", f1, "F1", f2, "F2", 4, "J4"));
+        List<String> seen = new ArrayList<>();
+        try (ZooKeeper setup = e.client(leader, 10_000, null)) {
+            setup.create("/load", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        List<ZooKeeper> writers = new ArrayList<>();
+        for (int id : new int[] {leader, f1}) {
+            writers.add(e.clientPreferring(id, 10_000, null));
+        }
+        // A stock client of F2 alone, with ZooKeeper's own host provider (the one updateServerList rebalances).
+        ZooKeeper ofF2 = connected(e.connectString(f2));
+        WriteLoad load = new WriteLoad(writers, "/load", 8, true).start();
+        try {
+            e.start(4);
+            ProcessEnsemble.sleep(1500);
+            seen.add("replace F2 by J4: " + names.of(reconfig(e, f1, names.line(4), Integer.toString(f2), null, -1)));
+            seen.add("config on L, F1, J4: " + names.of(sameConfigEverywhere(e, List.of(leader, f1, 4))));
+            String observer = names.line(4).replace(":participant;", ":observer;");
+            seen.add("J4 an observer: " + names.of(reconfig(e, leader, observer, null, null, -1)));
+            seen.add("config: " + names.of(sameConfigEverywhere(e, List.of(leader, f1, 4))));
+            e.await(() -> "observer".equals(e.mode(4)), Duration.ofSeconds(30), "server 4 to observe");
+            seen.add("J4 a voter again: " + names.of(reconfig(e, f1, names.line(4), null, null, -1)));
+            seen.add("config: " + names.of(sameConfigEverywhere(e, List.of(leader, f1, 4))));
+            e.await(() -> "follower".equals(e.mode(4)), Duration.ofSeconds(30), "server 4 to follow");
+            seen.add("modes of L, F1, J4: " + List.of(e.mode(leader), e.mode(f1), e.mode(4)));
+
+            String newList = e.connectString(leader) + "," + e.connectString(f1) + "," + e.connectString(4);
+            ofF2.updateServerList(newList);
+            e.await(() -> ofF2.getState().isConnected() && serverPort(ofF2) > 0
+                    && serverPort(ofF2) != e.clientPort(f2), Duration.ofSeconds(30), "F2's client to move");
+            Stat stat = new Stat();
+            ofF2.create("/load/after-move", null, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT, stat);
+            int now = serverPort(ofF2);
+            seen.add("F2's client after updateServerList: on a new-list member "
+                    + List.of(e.clientPort(leader), e.clientPort(f1), e.clientPort(4)).contains(now)
+                    + ", its write acknowledged");
+            load.stop();
+            assertThat(load.acknowledged).as("acknowledged creates").isNotEmpty();
+            for (int id : new int[] {leader, f1, 4}) {
+                try (ZooKeeper zk = e.client(id, 10_000, null)) {
+                    zk.sync("/load", (rc, p, c) -> { }, null);
+                    Set<String> present = new HashSet<>();
+                    zk.getChildren("/load", false).forEach(c -> present.add("/load/" + c));
+                    Set<String> lost = new HashSet<>(load.acknowledged);
+                    lost.removeAll(present);
+                    assertThat(lost).as("%s: acknowledged creates missing on server %d", side, id).isEmpty();
+                }
+            }
+        } finally {
+            load.close();
+            ofF2.close();
+        }
+        return seen;
+    }
+
+    private static ZooKeeper connected(String connect) throws Exception {
+        CountDownLatch up = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connect, 10_000, ev -> {
+            if (ev.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                up.countDown();
+            }
+        });
+        if (!up.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("no session with " + connect);
+        }
+        return zk;
+    }
+
+    /**
+     * The client port of the server a stock client is connected to (its toString names the remote address), or -1
+     * while it has none.
+     */
+    private static int serverPort(ZooKeeper zk) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("remoteserver:\\S*:(\\d+)")
+                .matcher(zk.toString());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
     /** The sequence on one side; returns what the clients saw, with servers named by role and versions as V. */
     private static List<String> changes(ProcessEnsemble e, String side) throws Exception {
         String digest = DigestAuthenticationProvider.generateDigest(SUPER);
