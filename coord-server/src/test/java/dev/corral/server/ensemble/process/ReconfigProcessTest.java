@@ -153,6 +153,19 @@ class ReconfigProcessTest {
             load.close();
             ofF2.close();
         }
+        // zkCli: the bulk form (-members: the same three, each with its client address now), config, -remove.
+        String three = names.line(leader) + "," + names.line(f1) + "," + names.line(4);
+        // One block per configuration printed, so that Names sorts its server lines (ids differ between the sides).
+        StringBuilder block = new StringBuilder();
+        for (String line : ZkCli.run(e.connectString(f1), List.of("addauth digest " + SUPER,
+                "reconfig -members " + three, "config", "reconfig -remove 4", "config"))) {
+            block.append(line).append('\n');
+            if (line.startsWith("version=")) {
+                seen.add("zkCli: " + names.of(block.toString().trim()));
+                block.setLength(0);
+            }
+        }
+        seen.add("zkCli, the rest: " + names.of(block.toString().trim()));
         return seen;
     }
 
