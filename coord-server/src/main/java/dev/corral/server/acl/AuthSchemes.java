@@ -11,15 +11,16 @@ import javax.security.auth.x500.X500Principal;
  *
  * @param letAnySaslUserDoX a {@code sasl} ACL id that every SASL id matches ({@code zookeeper.letAnySaslUserDoX}),
  *                          or null
+ * @param skipAcl           {@code skipACL=yes}: no ACL is checked at all (ZooKeeper's checkACL returns at once)
  */
-public record AuthSchemes(boolean x509, boolean sasl, String letAnySaslUserDoX) {
-    public static final AuthSchemes DEFAULT = new AuthSchemes(false, false, null);
+public record AuthSchemes(boolean x509, boolean sasl, String letAnySaslUserDoX, boolean skipAcl) {
+    public static final AuthSchemes DEFAULT = new AuthSchemes(false, false, null, false);
 
     /** SASLAuthenticationProvider.isValid: a Kerberos name, {@code service[/host]@realm} or a name without '@'. */
     private static final Pattern KERBEROS_NAME = Pattern.compile("([^/@]*)(/([^/@]*))?@([^/@]*)");
 
     public AuthSchemes(boolean x509) {
-        this(x509, false, null);
+        this(x509, false, null, false);
     }
 
     /** Whether ZooKeeper would have a provider for {@code scheme} (whoAmI names users only through one). */

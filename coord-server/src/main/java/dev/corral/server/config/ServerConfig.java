@@ -32,7 +32,8 @@ public record ServerConfig(
         AdminTlsConfig adminTls,
         PeerRoles peerRoles,
         ReadConsistencyConfig reads,
-        ReconfigConfig reconfig) {
+        ReconfigConfig reconfig,
+        AclConfig acl) {
 
     public static final int DEFAULT_TICK_TIME = 2000;
     public static final int DEFAULT_JUTE_MAX_BUFFER = 0xfffff;
@@ -45,7 +46,7 @@ public record ServerConfig(
                 20 * DEFAULT_TICK_TIME, DEFAULT_JUTE_MAX_BUFFER, false, Set.of("srvr"), null, 10, 5, Map.of(),
                 ClientTlsConfig.NONE, MonitoringConfig.OFF, DEFAULT_GLOBAL_OUTSTANDING_LIMIT,
                 QuorumTlsConfig.OFF, SaslConfig.NONE, AdminTlsConfig.PLAIN, PeerRoles.NONE,
-                ReadConsistencyConfig.DEFAULT, ReconfigConfig.OFF);
+                ReadConsistencyConfig.DEFAULT, ReconfigConfig.OFF, AclConfig.CHECKED);
     }
 
     public ServerConfig withSessionTimeouts(int min, int max) {
@@ -131,6 +132,10 @@ public record ServerConfig(
         return edit(b -> b.reconfig = settings);
     }
 
+    public ServerConfig withAcl(AclConfig settings) {
+        return edit(b -> b.acl = settings);
+    }
+
     /**
      * A copy with {@code change} applied: the one place besides ZooCfg that lists every component, so that a new
      * setting adds a field here and a with-method rather than touching every other with-method.
@@ -141,7 +146,8 @@ public record ServerConfig(
         return new ServerConfig(c.tickTime, c.dataDir, c.dataLogDir, c.clientPortAddress, c.clientPort,
                 c.maxClientCnxns, c.minSessionTimeout, c.maxSessionTimeout, c.juteMaxBuffer, c.extendedTypesEnabled,
                 c.fourLetterWords, c.superDigest, c.initLimit, c.syncLimit, c.servers, c.clientTls, c.monitoring,
-                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles, c.reads, c.reconfig);
+                c.globalOutstandingLimit, c.quorumTls, c.sasl, c.adminTls, c.peerRoles, c.reads, c.reconfig,
+                c.acl);
     }
 
     /** The components of a config being edited by {@link #edit}. */
@@ -170,6 +176,7 @@ public record ServerConfig(
         PeerRoles peerRoles;
         ReadConsistencyConfig reads;
         ReconfigConfig reconfig;
+        AclConfig acl;
 
         Copy(ServerConfig c) {
             tickTime = c.tickTime;
@@ -196,6 +203,7 @@ public record ServerConfig(
             peerRoles = c.peerRoles;
             reads = c.reads;
             reconfig = c.reconfig;
+            acl = c.acl;
         }
     }
 }

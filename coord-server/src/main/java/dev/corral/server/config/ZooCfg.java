@@ -23,7 +23,7 @@ public final class ZooCfg {
     private static final Set<String> ACCEPTED_IGNORED = Set.of(
             "autopurge.snapRetainCount", "autopurge.purgeInterval",
             "preAllocSize", "snapCount",
-            "skipACL", "forceSync", "syncEnabled", "quorumListenOnAllIPs",
+            "forceSync", "syncEnabled", "quorumListenOnAllIPs",
             "electionAlg", "leaderServes", "cnxTimeout", "maxCnxns",
             "localSessionsEnabled", "localSessionsUpgradingEnabled", "clientPortListenBacklog",
             "connectToLearnerMasterLimit");
@@ -67,7 +67,7 @@ public final class ZooCfg {
                     && !MonitoringConfig.KEYS.contains(key) && !QuorumTlsCfg.isKey(key)
                     && !SaslCfg.isKey(key, values.get(key)) && !AdminTlsCfg.KEYS.contains(key)
                     && !ReconfigCfg.KEYS.contains(key)
-                    && !ReadConsistencyConfig.KEY.equals(key)
+                    && !ReadConsistencyConfig.KEY.equals(key) && !AclConfig.KEY.equals(key)
                     && !key.startsWith("server.")
                     && !key.startsWith("group.") && !key.startsWith("weight.")) {
                 LOG.warn("zoo.cfg: unknown key '{}' ignored", key);
@@ -127,7 +127,7 @@ public final class ZooCfg {
                 minSession, maxSession, juteMax, extended, words, superDigest, initLimit, syncLimit, servers,
                 tls, MonitoringConfig.parse(values), outstandingLimit, QuorumTlsCfg.parse(values),
                 SaslCfg.parse(values, tls.x509Enabled()), AdminTlsCfg.parse(values),
-                roles, ReadConsistencyConfig.parse(values), reconfig);
+                roles, ReadConsistencyConfig.parse(values), reconfig, AclConfig.parse(values));
     }
 
     private static Path resolve(Path base, String dir) {

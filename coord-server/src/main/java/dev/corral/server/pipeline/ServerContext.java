@@ -36,7 +36,7 @@ public final class ServerContext {
         this.view = new PendingTree(store);
         this.applier = new TreeApplier(view);
         this.authSchemes = new AuthSchemes(config.clientTls().x509Enabled(), config.sasl().saslScheme(),
-                config.sasl().letAnySaslUserDoX());
+                config.sasl().letAnySaslUserDoX(), config.acl().skipAcl());
         this.preparer = new TxnPreparer(view, config.extendedTypesEnabled(), authSchemes);
         this.sessions = sessions;
         this.reconfig = new dev.corral.server.reconfig.ConfigKeeper(config);
