@@ -143,7 +143,8 @@ class DamagedZooKeeperFilesTest {
     void aFlippedByteInALogRecordIsAnErrorNamingTheLog() throws Exception {
         Path d = copy();
         Path last = lastLog(d);
-        long[] record = records(last).get(1);
+        // The first record: ZooKeeper rolls its log at a random point, so the newest may hold only one.
+        long[] record = records(last).get(0);
         flip(last, record[0] + 12 + record[1] / 2);
         zooKeeperRefuses(d);
         ZooKeeperMigrationTest.Result r = importInto(d);
