@@ -1,5 +1,8 @@
 package dev.corral.zab;
 
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * The follower's side: FOLLOWERINFO, accept NEWEPOCH (never one below our acceptedEpoch), sync by DIFF/TRUNC/SNAP plus
  * proposals, adopt the epoch on NEWLEADER and ACK it, then log and ACK proposals and apply what COMMIT says.
@@ -19,6 +22,9 @@ final class FollowerRole {
     private long epoch = -1;
     private boolean syncStarted;
     private boolean ackPending;
+    /** The leader's own log is durable up to here (its SYNCED messages of this session). */
+    private Zxid leaderDurable = Zxid.ZERO;
+    private final Set<Integer> pair = new HashSet<>(4);
     /** Linearizable reads of this peer, asked of the leader in pipelined batches. */
     private final FollowerReads reads;
 
@@ -88,6 +94,8 @@ final class FollowerRole {
             onProposal(p);
         } else if (m instanceof Message.Commit c) {
             onCommit(c);
+        } else if (m instanceof Message.Synced sy) {
+            onLeaderSynced(sy);
         } else if (m instanceof Message.Inform i) {
             onInform(i);
         } else if (m instanceof Message.Diff d) {
@@ -118,6 +126,8 @@ final class FollowerRole {
             return p.epoch();
         } else if (m instanceof Message.Commit c) {
             return c.epoch();
+        } else if (m instanceof Message.Synced sy) {
+            return sy.epoch();
         } else if (m instanceof Message.Inform i) {
             return i.epoch();
         } else if (m instanceof Message.Diff d) {
@@ -242,6 +252,42 @@ final class FollowerRole {
             return;
         }
         commit(c.zxid());
+    }
+
+    private void onLeaderSynced(Message.Synced sy) {
+        if (phase != Phase.BROADCAST) {
+            protocolError("SYNCED in " + phase);
+            return;
+        }
+        leaderDurable = Zxid.max(leaderDurable, sy.zxid());
+        commitWhatWeAndTheLeaderHold();
+    }
+
+    /** Our own log is durable up to {@code node.durableLast} now. */
+    void onDurable() {
+        if (phase == Phase.BROADCAST) {
+            commitWhatWeAndTheLeaderHold();
+        }
+    }
+
+    /**
+     * An entry of this epoch that both our log and the leader's hold durably is committed if the two of us make a
+     * quorum (three voters): any later leader is elected by a quorum that includes one of us, and discovery only lets
+     * one lead whose history is not behind that quorum's, so the entry survives every failover, which is all a COMMIT
+     * would tell us (ZAB's leader commits on the same evidence). This saves a write's ACK and COMMIT crossing the
+     * network twice. Not while a config change is pending: then the joint rule, and the leader, decide.
+     */
+    private void commitWhatWeAndTheLeaderHold() {
+        Zxid z = node.durableLast.compareTo(leaderDurable) < 0 ? node.durableLast : leaderDurable;
+        if (z.epoch() != epoch || z.counter() <= node.committed.counter() || node.configs.pending() != null) {
+            return;
+        }
+        pair.clear();
+        pair.add(leaderId);
+        pair.add(node.myId);
+        if (node.quorum.containsQuorum(pair)) {
+            commit(z);
+        }
     }
 
     private void onInform(Message.Inform inf) {

@@ -72,6 +72,9 @@ final class LeaderRole {
     private boolean established;
     private List<Txn> batch = new ArrayList<>();
     private boolean commitDirty;
+    /** Our own log's durable end, last announced in SYNCED, and whether a newer one waits to go out. */
+    private Zxid syncedSent = Zxid.ZERO;
+    private boolean syncedDirty;
     private final Set<Integer> scratch = new HashSet<>();
     private final Handover handover;
     /** Read-index rounds; from establishment on. */
@@ -289,6 +292,12 @@ final class LeaderRole {
         checkEstablished();
         recomputeCommit();
         handover.check();
+        // Only what the COMMIT point does not cover yet is worth announcing (a lone write: our fsync ends before the
+        // follower's ACK arrives); under load the ACKs usually come first and no SYNCED goes out.
+        if (established && selfSynced() && node.durableLast.epoch() == epoch && node.durableLast.isAfter(syncedSent)
+                && node.durableLast.isAfter(node.committed)) {
+            syncedDirty = true;
+        }
     }
 
     /** The hand-over in progress or possible (rqld/ydld); see {@link Handover}. */
@@ -428,7 +437,7 @@ final class LeaderRole {
     }
 
     boolean hasPending() {
-        return !batch.isEmpty() || commitDirty || (reads != null && reads.hasQueued());
+        return !batch.isEmpty() || commitDirty || syncedDirty || (reads != null && reads.hasQueued());
     }
 
     /** The established leader's read-index rounds, or null before establishment. */
@@ -474,6 +483,7 @@ final class LeaderRole {
      * entries a quorum ACKed, so every follower was sent them already.
      */
     void flushCommit() {
+        flushSynced();
         if (commitDirty) {
             commitDirty = false;
             Message.Commit c = new Message.Commit(epoch, node.committed);
@@ -485,6 +495,37 @@ final class LeaderRole {
                 }
             }
         }
+    }
+
+    /**
+     * Our durable log end to each broadcasting voter that makes a quorum with us (see {@link Message.Synced}). It
+     * vouches only for what is durable here already, and every entry it covers went out to that follower before (a
+     * proposal leaves before its own fsync), so it may go ahead of anything queued.
+     */
+    private void flushSynced() {
+        if (!syncedDirty) {
+            return;
+        }
+        syncedDirty = false;
+        syncedSent = node.durableLast;
+        Message.Synced m = new Message.Synced(epoch, syncedSent);
+        for (Session s : sessions.values()) {
+            if (s.phase == Phase.BROADCAST && !s.observer && formsQuorumWith(s.id)) {
+                node.sendBroadcast(s.id, m);
+            }
+        }
+    }
+
+    /** The highest zxid some peer may have committed: our commit point, or what a follower may commit on SYNCED. */
+    Zxid committedAnywhere() {
+        return Zxid.max(node.committed, syncedSent);
+    }
+
+    private boolean formsQuorumWith(int follower) {
+        scratch.clear();
+        scratch.add(node.myId);
+        scratch.add(follower);
+        return node.quorum.containsQuorum(scratch);
     }
 
     /** The commit point to an observer, with the committed transactions it was not sent yet. */

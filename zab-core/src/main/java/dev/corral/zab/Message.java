@@ -89,6 +89,14 @@ public sealed interface Message {
     record Commit(long epoch, Zxid zxid) implements Message {}
 
     /**
+     * Leader to follower: the leader's own log of this epoch is durable up to {@code zxid} (cumulative). Sent only to a
+     * follower that, with the leader, makes a quorum: once its own log is durable as far, that follower knows a quorum
+     * holds the entries and commits them itself, without waiting for its ACK to reach the leader and the COMMIT to come
+     * back (see {@link FollowerRole}).
+     */
+    record Synced(long epoch, Zxid zxid) implements Message {}
+
+    /**
      * Leader to observer (ZooKeeper's INFORM): transactions a quorum has committed, sent only once committed, with the
      * commit point ({@code committed}, at least the last of {@code txns}). An observer never sees a proposal that
      * might not commit after it is synced, and never ACKs one.

@@ -30,6 +30,7 @@ public final class MessageCodec {
     private static final int COMMIT = 12;
     private static final int PING = 13;
     private static final int INFORM = 14;
+    private static final int SYNCED = 15;
     private static final int TAKE_OVER = 20;
     private static final int LEADERSHIP_REQUEST = 21;
     private static final int READ_ROUND = 30;
@@ -133,6 +134,8 @@ public final class MessageCodec {
             epochAndZxid(UP_TO_DATE, u.epoch(), u.committed(), out);
         } else if (m instanceof Message.Commit c) {
             epochAndZxid(COMMIT, c.epoch(), c.zxid(), out);
+        } else if (m instanceof Message.Synced s) {
+            epochAndZxid(SYNCED, s.epoch(), s.zxid(), out);
         } else if (m instanceof Message.Ping p) {
             out.writeByte(PING);
             out.writeLong(p.epoch());
@@ -224,6 +227,8 @@ public final class MessageCodec {
                 return new Message.UpToDate(in.readLong(), readZxid(in));
             case COMMIT:
                 return new Message.Commit(in.readLong(), readZxid(in));
+            case SYNCED:
+                return new Message.Synced(in.readLong(), readZxid(in));
             case PING:
                 return new Message.Ping(in.readLong(), readZxid(in), readZxid(in));
             case TAKE_OVER:

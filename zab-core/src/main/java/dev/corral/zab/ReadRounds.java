@@ -63,7 +63,9 @@ final class ReadRounds {
             return;
         }
         round++;
-        inFlight.add(new Round(round, Zxid.max(node.committed, floor), queued));
+        // Not only our commit point: a follower may have committed up to what we announced in SYNCED without us knowing
+        // yet, and told its client (FollowerRole#commitWhatWeAndTheLeaderHold). Those entries commit here one ACK later.
+        inFlight.add(new Round(round, Zxid.max(node.leader.committedAnywhere(), floor), queued));
         queued = new ArrayList<>();
         Message.ReadRound r = new Message.ReadRound(epoch, round);
         for (int f : followers) {

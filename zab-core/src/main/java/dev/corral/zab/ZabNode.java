@@ -434,6 +434,8 @@ public final class ZabNode {
         durableCurrentEpoch = readyCurrentEpoch;
         if (leader != null) {
             leader.onDurable();
+        } else if (follower != null) {
+            follower.onDurable();
         }
         afterInput();
     }
@@ -656,6 +658,10 @@ public final class ZabNode {
         }
         log.truncateAfter(to.counter());
         handedOut = Math.min(handedOut, to.counter());
+        // What was durable beyond `to` is gone: never let a later count take the old tail for this log's.
+        if (durableLast.counter() > to.counter()) {
+            durableLast = to;
+        }
         entries.removeIf(t -> t.counter() > to.counter());
         if (truncateTo == null || to.counter() < truncateTo.counter()) {
             truncateTo = to;
@@ -674,6 +680,7 @@ public final class ZabNode {
         truncateTo = null;
         installSnapshot = at;
         handedOut = at.counter();
+        durableLast = at; // the old log is void; the Ready that installs `at` makes it durable before any commit here
         // The host installed the state at `at`: that is now what is applied, even if it had applied further before.
         committed = at;
         released = at;

@@ -23,11 +23,15 @@ class EarlyApplyTest {
         c.drain(3);
         assertThat(leader.committedZxid()).isEqualTo(a);
 
-        // Follower 2 wrote the proposal and is still fsyncing it when the COMMIT arrives.
+        // Follower 2 wrote the proposal and is still fsyncing it when the leader's SYNCED and then COMMIT arrive.
         slow.step(3, c.link(3, 2).pollFirst());
         Ready writing = slow.ready();
         assertThat(writing.entries()).extracting(Txn::zxid).containsExactly(a);
         assertThat(writing.committed()).isEmpty();
+        Message synced = c.link(3, 2).pollFirst();
+        assertThat(synced).isEqualTo(new Message.Synced(1, a));
+        slow.step(3, synced);
+        assertThat(slow.committedZxid()).as("the leader's durable copy alone is no quorum").isNotEqualTo(a);
         slow.step(3, c.link(3, 2).pollFirst());
         assertThat(slow.committedZxid()).isEqualTo(a);
         assertThat(slow.hasReady()).as("one Ready at a time").isFalse();
@@ -52,7 +56,7 @@ class EarlyApplyTest {
         // b reaches follower 2 during that fsync: in its log, but not yet handed out (not written).
         Zxid b = leader.propose(new byte[] {2});
         c.drain(3);
-        slow.step(3, c.link(3, 2).pollFirst());
+        stepThrough(c, 3, slow, Message.Proposal.class);
         assertThat(slow.lastZxid()).isEqualTo(b);
         c.deliverAll(3, 1);
         c.deliverAll(1, 3);
@@ -130,5 +134,14 @@ class EarlyApplyTest {
         assertThat(now).extracting(Outbound::message).contains(new Message.Commit(1, a));
         assertThat(now).extracting(Outbound::to).containsOnly(1, 2);
         assertThat(leader.takeCommitted()).extracting(Txn::zxid).containsExactly(a);
+    }
+
+    /** Steps the messages from {@code from} into {@code node} up to the first of {@code type}, without a Ready. */
+    static void stepThrough(ManualCluster c, int from, ZabNode node, Class<? extends Message> type) {
+        Message m;
+        do {
+            m = c.link(from, node.id()).pollFirst();
+            node.step(from, m);
+        } while (!type.isInstance(m));
     }
 }

@@ -30,6 +30,7 @@ class MessageCodecTest {
                 new Message.LeadershipRequest(8),
                 new Message.UpToDate(8, Z),
                 new Message.Commit(8, Z),
+                new Message.Synced(8, Z),
                 new Message.Ping(-1),
                 new Message.Ping(3, Z, new Zxid(7, 5)),
                 new Message.ReadRound(8, 42),

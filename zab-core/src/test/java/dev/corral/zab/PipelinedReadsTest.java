@@ -74,7 +74,7 @@ class PipelinedReadsTest {
         // While that fsync runs: a read round arrives, and a read of its own is registered.
         leader.requestRead(1);
         c.drain(3);
-        slow.step(3, c.link(3, 2).pollFirst());
+        EarlyApplyTest.stepThrough(c, 3, slow, Message.ReadRound.class);
         slow.requestRead(7);
         assertThat(slow.hasReady()).as("one Ready at a time").isFalse();
         List<Outbound> now = slow.takeUnordered();

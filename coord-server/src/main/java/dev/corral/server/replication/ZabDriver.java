@@ -147,6 +147,13 @@ public final class ZabDriver implements AutoCloseable {
      */
     private static final boolean UP_TO_DATE_ALONE = Boolean.getBoolean("corral.test.upToDateAlone");
 
+    /**
+     * Fault injection for process tests: the leader's SYNCED messages are not sent (always safe: they only let a
+     * follower commit before the COMMIT comes), so that a follower whose ACKs are cut off commits nothing in that
+     * leader's term, as in a five-member ensemble (BridgeExactlyOnceProcessTest).
+     */
+    private static final boolean NO_SYNCED = Boolean.getBoolean("corral.test.noSynced");
+
     private final AtomicLong readies = new AtomicLong();
     private final AtomicLong persists = new AtomicLong();
     private final AtomicLong snapshotsSent = new AtomicLong();
@@ -705,6 +712,9 @@ public final class ZabDriver implements AutoCloseable {
 
     private void send(Outbound o) throws IOException {
         Message m = o.message();
+        if (NO_SYNCED && m instanceof Message.Synced) {
+            return;
+        }
         if (m instanceof Message.Snap s) {
             Path dir = host.snapshotSource().checkpoint(s.at());
             snapshotsSent.incrementAndGet();

@@ -39,5 +39,15 @@ public enum PlantedBug {
      * through the configuration: every config a peer holds is a {@link NewQuorumOnlyWhilePending} verifier. Caught
      * under {@link FaultProfile#RECONFIG}.
      */
-    NEW_QUORUM_ONLY_WHILE_PENDING
+    NEW_QUORUM_ONLY_WHILE_PENDING,
+    /**
+     * The leader's SYNCED claims the entries it has written and sent, not only those it has fsynced, so a follower
+     * commits entries only it holds durably. Injected on the wire: a {@link dev.corral.zab.SyncedOverclaim} tap.
+     */
+    SYNCED_OVERCLAIM,
+    /**
+     * A follower commits on the leader's SYNCED without waiting for its own fsync. Injected on the wire: a
+     * {@link dev.corral.zab.SyncedAsCommit} tap turns each SYNCED into a COMMIT of the same zxid.
+     */
+    SYNCED_AS_COMMIT
 }

@@ -8,6 +8,8 @@ import dev.corral.zab.QuorumVerifier;
 import dev.corral.zab.Role;
 import dev.corral.zab.SkipTrunc;
 import dev.corral.zab.StaleEpochPromise;
+import dev.corral.zab.SyncedAsCommit;
+import dev.corral.zab.SyncedOverclaim;
 import dev.corral.zab.WireTap;
 import dev.corral.zab.ZabConfig;
 import dev.corral.zab.ZabNode;
@@ -123,6 +125,12 @@ public final class Simulation {
         }
         if (config.bugs().contains(PlantedBug.ACCEPT_STALE_EPOCH)) {
             tap = tap.andThen(new StaleEpochPromise(() -> count("planted." + PlantedBug.ACCEPT_STALE_EPOCH)));
+        }
+        if (config.bugs().contains(PlantedBug.SYNCED_OVERCLAIM)) {
+            tap = tap.andThen(new SyncedOverclaim(() -> count("planted." + PlantedBug.SYNCED_OVERCLAIM)));
+        }
+        if (config.bugs().contains(PlantedBug.SYNCED_AS_COMMIT)) {
+            tap = tap.andThen(new SyncedAsCommit(() -> count("planted." + PlantedBug.SYNCED_AS_COMMIT)));
         }
         return tap;
     }
