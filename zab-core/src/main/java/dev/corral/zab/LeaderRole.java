@@ -292,10 +292,11 @@ final class LeaderRole {
         checkEstablished();
         recomputeCommit();
         handover.check();
-        // Only what the COMMIT point does not cover yet is worth announcing (a lone write: our fsync ends before the
-        // follower's ACK arrives); under load the ACKs usually come first and no SYNCED goes out.
+        // Only for a lone write: what the COMMIT point does not cover yet (our fsync ended before the follower's ACK
+        // arrived), with nothing newer in flight. Under load the ACKs come soon enough, and a SYNCED per fsync would
+        // cut the followers' apply into more, smaller batches.
         if (established && selfSynced() && node.durableLast.epoch() == epoch && node.durableLast.isAfter(syncedSent)
-                && node.durableLast.isAfter(node.committed)) {
+                && node.durableLast.isAfter(node.committed) && node.durableLast.equals(node.log.lastZxid())) {
             syncedDirty = true;
         }
     }

@@ -37,7 +37,7 @@ class PlantedBugTest {
         "SKIP_TRUNC,            3, 20,  standard,       agreement|committed is durable on a quorum|primary integrity|total order",
         "ACCEPT_STALE_EPOCH,    3, 60,  discovery-race, one leader per epoch past discovery",
         "ACCEPT_STALE_EPOCH,    5, 60,  discovery-race, one leader per epoch past discovery",
-        "SYNCED_OVERCLAIM,      3, 60,  standard,       committed is durable on a quorum",
+        "SYNCED_OVERCLAIM,      3, 30,  standard,       committed is durable on a quorum",
         "SYNCED_AS_COMMIT,      3, 30,  standard,       committed is durable on a quorum",
     })
     void plantedBugIsCaught(PlantedBug bug, int peers, int maxSeeds, String profile, String invariants) {

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.admin.ZooKeeperAdmin;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -581,6 +582,34 @@ final class ProcessEnsemble implements AutoCloseable {
         if (!connected.await(60, TimeUnit.SECONDS)) {
             zk.close();
             throw new AssertionError("no session via " + hosts + " within 60 s\n" + transcripts());
+        }
+        return zk;
+    }
+
+    /** A stock client of {@code connect} (any connect string) once it has a session; at most 20 s. */
+    static ZooKeeper connected(String connect) throws Exception {
+        return sessionWithin(connect, (c, w) -> new ZooKeeper(c, 10_000, w));
+    }
+
+    /** A {@link ZooKeeperAdmin} with a session on server {@code id}; at most 20 s. */
+    ZooKeeperAdmin admin(int id) throws Exception {
+        return sessionWithin(connectString(id), (c, w) -> new ZooKeeperAdmin(c, 10_000, w));
+    }
+
+    private interface ClientOpener<T extends ZooKeeper> {
+        T open(String connect, Watcher watcher) throws IOException;
+    }
+
+    private static <T extends ZooKeeper> T sessionWithin(String connect, ClientOpener<T> opener) throws Exception {
+        CountDownLatch up = new CountDownLatch(1);
+        T zk = opener.open(connect, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                up.countDown();
+            }
+        });
+        if (!up.await(20, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new AssertionError("no session with " + connect);
         }
         return zk;
     }

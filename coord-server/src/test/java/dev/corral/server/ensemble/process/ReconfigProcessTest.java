@@ -111,7 +111,7 @@ class ReconfigProcessTest {
             writers.add(e.clientPreferring(id, 10_000, null));
         }
         // A stock client of F2 alone, with ZooKeeper's own host provider (the one updateServerList rebalances).
-        ZooKeeper ofF2 = connected(e.connectString(f2));
+        ZooKeeper ofF2 = ProcessEnsemble.connected(e.connectString(f2));
         WriteLoad load = new WriteLoad(writers, "/load", 8, true).start();
         try {
             e.start(4);
@@ -167,20 +167,6 @@ class ReconfigProcessTest {
         }
         seen.add("zkCli, the rest: " + names.of(block.toString().trim()));
         return seen;
-    }
-
-    private static ZooKeeper connected(String connect) throws Exception {
-        CountDownLatch up = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connect, 10_000, ev -> {
-            if (ev.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                up.countDown();
-            }
-        });
-        if (!up.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("no session with " + connect);
-        }
-        return zk;
     }
 
     /**
@@ -330,7 +316,7 @@ class ReconfigProcessTest {
         e.await(() -> {
             configs.clear();
             for (int id : ids) {
-                try (ZooKeeperAdmin zk = admin(e, id)) {
+                try (ZooKeeperAdmin zk = e.admin(id)) {
                     zk.sync("/zookeeper/config", (rc, p, c) -> { }, null);
                     configs.put(id, new String(zk.getConfig(false, new Stat()), StandardCharsets.UTF_8));
                 } catch (Exception ex) {
@@ -359,24 +345,10 @@ class ReconfigProcessTest {
         return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
     }
 
-    private static ZooKeeperAdmin admin(ProcessEnsemble e, int id) throws Exception {
-        CountDownLatch up = new CountDownLatch(1);
-        ZooKeeperAdmin zk = new ZooKeeperAdmin(e.connectString(id), 10_000, ev -> {
-            if (ev.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                up.countDown();
-            }
-        });
-        if (!up.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("no session with server " + id);
-        }
-        return zk;
-    }
-
     /** A reconfig as the super user through server {@code via}: "ok <new config>" or the error code's name. */
     private static String reconfig(ProcessEnsemble e, int via, String joining, String leaving, String members,
                                    long from) throws Exception {
-        try (ZooKeeperAdmin zk = admin(e, via)) {
+        try (ZooKeeperAdmin zk = e.admin(via)) {
             zk.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
             byte[] config = zk.reconfigure(joining, leaving, members, from, new Stat());
             return "ok\n" + new String(config, StandardCharsets.UTF_8);

@@ -82,7 +82,7 @@ class ReconfigSurfaceProcessTest {
         Names names = new Names(e);
         String version = null;
         for (int id : new int[] {leader, follower, 6 - leader - follower}) { // leader first: ids differ by side
-            try (ZooKeeperAdmin zk = admin(e, id)) {
+            try (ZooKeeperAdmin zk = e.admin(id)) {
                 Stat stat = new Stat();
                 String config = new String(zk.getConfig(false, stat), StandardCharsets.UTF_8);
                 version = config.substring(config.lastIndexOf("version=") + "version=".length());
@@ -95,7 +95,7 @@ class ReconfigSurfaceProcessTest {
             }
         }
         seen.add("files: " + files(e, follower, names));
-        try (ZooKeeperAdmin zk = admin(e, follower)) {
+        try (ZooKeeperAdmin zk = e.admin(follower)) {
             BlockingQueue<String> events = new LinkedBlockingQueue<>();
             zk.getConfig(ev -> events.add(ev.getType() + " " + ev.getPath()), new Stat());
             seen.add("watch set");
@@ -118,7 +118,7 @@ class ReconfigSurfaceProcessTest {
         // A restarted member reads its configuration back (from the dynamic file once there is one).
         e.restart(follower);
         e.awaitStable(java.time.Duration.ofSeconds(60));
-        try (ZooKeeperAdmin zk = admin(e, follower)) {
+        try (ZooKeeperAdmin zk = e.admin(follower)) {
             seen.add("after restart: " + names.of(new String(zk.getConfig(false, new Stat()), StandardCharsets.UTF_8)));
         }
         seen.add("files after restart: " + files(e, follower, names));
@@ -136,7 +136,7 @@ class ReconfigSurfaceProcessTest {
         // syncLimit): mntr counts one synced follower.
         e.await(() -> String.valueOf(e.fourLetter(leader, "mntr")).contains("zk_synced_followers\t1"),
                 java.time.Duration.ofSeconds(30), "the leader to count one synced follower");
-        try (ZooKeeperAdmin zk = admin(e, leader)) {
+        try (ZooKeeperAdmin zk = e.admin(leader)) {
             zk.addAuthInfo("digest", SUPER.getBytes(StandardCharsets.UTF_8));
             seen.add("at the leader, one member down, remove the live follower: "
                     + reconfig(zk, null, Integer.toString(follower), null, -1));
@@ -148,17 +148,6 @@ class ReconfigSurfaceProcessTest {
             seen.add("super setData: version " + after.getVersion() + ", watch: " + events.poll(10, TimeUnit.SECONDS));
         }
         return seen;
-    }
-
-    private static ZooKeeperAdmin admin(ProcessEnsemble e, int id) throws Exception {
-        java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
-        ZooKeeperAdmin zk = new ZooKeeperAdmin(e.connectString(id), 10_000, ev -> {
-            if (ev.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                up.countDown();
-            }
-        });
-        assertThat(up.await(20, TimeUnit.SECONDS)).as("connected to %d", id).isTrue();
-        return zk;
     }
 
     private static String reconfig(ZooKeeperAdmin zk, String joining, String leaving, String members, long from)

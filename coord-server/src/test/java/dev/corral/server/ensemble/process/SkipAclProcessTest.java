@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -74,7 +73,7 @@ class SkipAclProcessTest {
                 return null;
             }));
         }
-        try (ZooKeeperAdmin admin = admin(e, follower)) {
+        try (ZooKeeperAdmin admin = e.admin(follower)) {
             seen.add("reconfig without super, remove the other follower: " + outcome(() ->
                     admin.reconfigure(null, Integer.toString(6 - leader - follower), null, -1, new Stat())));
         }
@@ -92,19 +91,5 @@ class SkipAclProcessTest {
         } catch (KeeperException ex) {
             return ex.code().name();
         }
-    }
-
-    private static ZooKeeperAdmin admin(ProcessEnsemble e, int id) throws Exception {
-        CountDownLatch up = new CountDownLatch(1);
-        ZooKeeperAdmin zk = new ZooKeeperAdmin(e.connectString(id), 10_000, ev -> {
-            if (ev.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                up.countDown();
-            }
-        });
-        if (!up.await(20, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new AssertionError("no session with server " + id);
-        }
-        return zk;
     }
 }
