@@ -3,6 +3,7 @@ package dev.corral.server.net;
 import dev.corral.server.config.ClientTlsConfig;
 import dev.corral.server.config.ConfigException;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.io.EventLoops;
 import dev.corral.server.pipeline.RequestProcessor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,9 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * processor; the only difference is the TLS handler at the head of a connection's pipeline.
  */
 public final class ClientServer implements AutoCloseable {
-    private final EventLoopGroup boss = new NioEventLoopGroup(1);
-    private final EventLoopGroup workers = new NioEventLoopGroup(2);
+    private final EventLoopGroup boss = EventLoops.group(1);
+    private final EventLoopGroup workers = EventLoops.group(2);
     private final Channel plain;
     private final Channel secure;
     private final RequestThrottle throttle;
@@ -67,7 +66,7 @@ public final class ClientServer implements AutoCloseable {
     private Channel bind(String address, int port, ChannelInitializer<SocketChannel> init) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(EventLoops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)

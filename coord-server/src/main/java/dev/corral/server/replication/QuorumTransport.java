@@ -1,5 +1,6 @@
 package dev.corral.server.replication;
 
+import dev.corral.server.io.EventLoops;
 import dev.corral.server.storage.Dirs;
 import dev.corral.zab.Message;
 import dev.corral.zab.MessageCodec;
@@ -14,11 +15,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -132,7 +131,7 @@ public final class QuorumTransport implements AutoCloseable {
         }
     };
     private volatile HostFrameHandler hostHandler = (from, payload) -> { };
-    private NioEventLoopGroup group;
+    private EventLoopGroup group;
     private Channel serverChannel;
 
     /**
@@ -190,10 +189,10 @@ public final class QuorumTransport implements AutoCloseable {
             return;
         }
         Files.createDirectories(snapshotInbox);
-        group = new NioEventLoopGroup(1, new DefaultThreadFactory("quorum-io-" + myId, true));
+        group = EventLoops.group(1, new DefaultThreadFactory("quorum-io-" + myId, true));
         ServerBootstrap sb = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(EventLoops.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -216,8 +215,9 @@ public final class QuorumTransport implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind quorum port " + bindAddress + ": " + e, e);
         }
-        LOG.info("server {}: quorum transport listening on {} ({})", myId, serverChannel.localAddress(),
-                tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only");
+        LOG.info("server {}: quorum transport listening on {} ({}, {})", myId, serverChannel.localAddress(),
+                tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only",
+                EventLoops.transport());
         for (Link link : links.values()) {
             group.execute(link::connect);
         }
@@ -456,7 +456,7 @@ public final class QuorumTransport implements AutoCloseable {
             }
             Bootstrap b = new Bootstrap()
                     .group(group)
-                    .channel(NioSocketChannel.class)
+                    .channel(EventLoops.socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(options.maxBackoffMillis(), 1000))
                     .handler(new ChannelInitializer<SocketChannel>() {
