@@ -158,6 +158,7 @@ public final class RocksZnodeStore implements ZnodeStore {
                     .setListeners(List.of(errorStop))
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
+                    .setAllowConcurrentMemtableWrite(false)
                     .setMaxOpenFiles(options.maxOpenFiles())
                     .setMaxTotalWalSize(options.maxTotalWalBytes())
                     // A standalone server's WAL holds acknowledged writes: a damaged record before its end must stop
@@ -244,7 +245,13 @@ public final class RocksZnodeStore implements ZnodeStore {
             // such misses without searching it (the SST files' filters cover the rest).
             cf.setMemtablePrefixBloomSizeRatio(0.05).setMemtableWholeKeyFiltering(true);
         }
+        // A setData or a child's create rewrites a node's record with one of the same size: overwritten in the
+        // memtable, not added beside the old versions, the memtable stays as small as the set of hot nodes (a multi
+        // of 10 setData spent a third of the request thread in the skiplist of stale versions; docs/benchmarks.md)
+        // and flushes and compactions come only with new nodes. RocksDB then allows no backward iteration (see
+        // maxDepth) and no concurrent memtable writes (there is one writer, the request thread).
         return cf
+                .setInplaceUpdateSupport(true)
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(writeBuffer)
                 .setMaxWriteBufferNumber(2)
@@ -627,6 +634,12 @@ public final class RocksZnodeStore implements ZnodeStore {
         return metaCache.size();
     }
 
+    /** Entries in the active memtables of the per-node families (tests: in-place updates keep this flat). */
+    long activeMemtableEntries() {
+        return read(() -> db.getLongProperty(handle(Cf.NODE_META), "rocksdb.num-entries-active-mem-table")
+                + db.getLongProperty(handle(Cf.NODE_DATA), "rocksdb.num-entries-active-mem-table"));
+    }
+
     /** RocksDB's figures: summed over the column families where they are per family, the DB's where shared. */
     @Override
     public java.util.Map<String, Long> engineFigures() {
@@ -716,15 +729,32 @@ public final class RocksZnodeStore implements ZnodeStore {
         return Keys.getLong(v, 0);
     }
 
-    /** The depth of the deepest node, or -1 when there is none. */
+    /**
+     * The depth of the deepest node, or -1 when there is none. Forward seeks only: memtables that update values in
+     * place (see {@link #columnFamilyOptions}) cannot be iterated backwards. A key begins with its node's depth, so
+     * one seek tells whether any node is at least {@code d} deep, and the deepest is found by bisection (at most 17
+     * seeks).
+     */
     private int maxDepth() throws RocksDBException {
         try (RocksIterator it = db.newIterator(handle(Cf.NODE_META))) {
-            it.seekToLast();
+            it.seekToFirst();
             if (!it.isValid()) {
                 it.status();
                 return -1;
             }
-            return Keys.depthOfKey(it.key());
+            int deepest = Keys.depthOfKey(it.key());   // a node this deep exists
+            int none = Keys.MAX_DEPTH + 1;             // no node is this deep or deeper
+            while (none - deepest > 1) {
+                int mid = (deepest + none) >>> 1;
+                it.seek(new byte[] {(byte) (mid >>> 8), (byte) mid});
+                if (it.isValid()) {
+                    deepest = Keys.depthOfKey(it.key());
+                } else {
+                    it.status();
+                    none = mid;
+                }
+            }
+            return deepest;
         }
     }
 

@@ -294,6 +294,22 @@ class RocksZnodeStoreTest {
     }
 
     @Test
+    void rewritingANodeOverwritesItInTheMemtableInsteadOfPilingUpVersions() {
+        create("/", "/hot");
+        long before = store.activeMemtableEntries();
+        byte[] data = new byte[1024];
+        for (int i = 0; i < 2_000; i++) {
+            data[0] = (byte) i;
+            store.commit(store.batch().putMeta("/hot", meta(10 + i)).putData("/hot", data).setLastZxid(10 + i),
+                    false);
+        }
+        assertThat(store.data("/hot")).isEqualTo(data);
+        assertThat(store.meta("/hot")).isEqualTo(meta(2_009));
+        // Versions kept side by side would be 4,000 entries (a metadata and a data record per commit).
+        assertThat(store.activeMemtableEntries() - before).isLessThan(100);
+    }
+
+    @Test
     void descendantCountAtSeveralDepths() {
         create("/", "/a", "/a/b", "/a/bc", "/a/b/c", "/a/b/c/d", "/a/b/c/d/e", "/ab", "/ab/x", "/z");
         assertThat(store.descendantCount("/")).isEqualTo(9);
