@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -45,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * ({@link ZabNode#takeCommitBroadcast}), instead of waiting behind this peer's own fsync of later entries. So a write is
  * visible on every server about when its quorum has it, as with ZooKeeper. A Ready that installs or ships a snapshot
  * is handled start to end here, fsync included, with the commits last. A follower's ACKs leave from the fsync's
- * thread as soon as it ends ({@link #ackFromSyncer}), not after a hand-off back here.
+ * thread as soon as it ends ({@link #ackFromSyncer}), not after a hand-off back here; when nothing waits in the
+ * driver's queue, that thread also goes on with what the fsync's end makes ready ({@link #finishOnSyncer}).
  *
- * <p>All callbacks run on the driver thread. The driver does not own the transport or the log store: the caller
- * closes them after {@link #close}. See docs/replication.md.
+ * <p>Whichever thread works the node holds {@link #lock}: this one, or the fsync's thread at the end of an fsync.
+ * Callbacks run holding it, on either thread; they must not block. The driver does not own the transport or the log
+ * store: the caller closes them after {@link #close}. See docs/replication.md.
  *
  * <p>Size: this class is the driver thread's whole event loop, and the one place where the order that makes ZAB safe
  * on disk is written (persist, fsync, then send what vouches for it, then hand commits over). Split, that order would
@@ -104,6 +107,9 @@ public final class ZabDriver implements AutoCloseable {
 
     private record Stop() implements Event {}
 
+    /** The syncer left a Ready to the driver thread ({@link #deferred}). */
+    private record Wake() implements Event {}
+
     private record ReadIndexAsk(CompletableFuture<Zxid> result) implements Event {}
 
     /** The fsync of {@code ready} ended; {@code messagesSent}: the syncer sent its messages already. */
@@ -120,6 +126,10 @@ public final class ZabDriver implements AutoCloseable {
     private final int maxProposalBytes;
 
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** Held by whichever thread works the node: the driver thread, or the syncer ({@link #finishOnSyncer}). */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** A snapshot's Ready the syncer took and left to the driver thread (it waits on the processor), or null. */
+    private Ready deferred;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Zxid>> reads = new HashMap<>();
     private long nextReadId;
@@ -408,50 +418,51 @@ public final class ZabDriver implements AutoCloseable {
 
     private void run() {
         try {
-            publishStatus();
+            lock.lock();
+            try {
+                publishStatus();
+            } finally {
+                lock.unlock();
+            }
             long nextTick = System.nanoTime() + tickNanos;
             while (true) {
                 long wait = nextTick - System.nanoTime();
                 Event e = wait > 0 ? events.poll(wait, TimeUnit.NANOSECONDS) : events.poll();
-                // Drain what is queued before making a Ready: one fsync then covers all of it (group commit).
-                int n = 0;
-                while (e != null) {
-                    if (e instanceof Stop) {
-                        return;
+                lock.lock();
+                try {
+                    if (stopped) {
+                        return;                                 // the syncer failed working the node
                     }
-                    handle(e);
-                    boolean alone = UP_TO_DATE_ALONE && e instanceof Inbound in
-                            && in.message() instanceof Message.UpToDate;
-                    e = ++n < 10_000 && !alone ? events.poll() : null;
-                }
-                long now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    node.tick();
-                    nextTick += tickNanos;
+                    // Drain what is queued before making a Ready: one fsync then covers all of it (group commit).
+                    int n = 0;
+                    while (e != null) {
+                        if (e instanceof Stop) {
+                            return;
+                        }
+                        handle(e);
+                        boolean alone = UP_TO_DATE_ALONE && e instanceof Inbound in
+                                && in.message() instanceof Message.UpToDate;
+                        e = ++n < 10_000 && !alone ? events.poll() : null;
+                    }
+                    long now = System.nanoTime();
                     if (now - nextTick >= 0) {
-                        nextTick = now + tickNanos; // far behind (a long fsync or GC): do not burst ticks
+                        node.tick();
+                        nextTick += tickNanos;
+                        if (now - nextTick >= 0) {
+                            nextTick = now + tickNanos; // far behind (a long fsync or GC): do not burst ticks
+                        }
                     }
+                    afterSteps();
+                } finally {
+                    lock.unlock();
                 }
-                processReadies();
-                for (dev.corral.zab.ReadIndex ri : node.takeConfirmedReads()) {
-                    CompletableFuture<Zxid> f = reads.remove(ri.id());
-                    if (f != null) {
-                        f.complete(ri.index());
-                    }
-                }
-                publishStatus();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            failure = t;
-            LOG.error("server {}: ZAB driver stopped on a fatal error", config.myId(), t);
-            try {
-                host.roles().onFatal(t);
-            } catch (RuntimeException ignored) {
-                // already failing
-            }
+            failed(t);
         } finally {
+            lock.lock();
             stopped = true;
             failPending(new ProposalOutcomeUnknownException("the ZAB driver stopped"));
             reads.values().forEach(f -> f.completeExceptionally(new IllegalStateException("driver stopped")));
@@ -462,8 +473,60 @@ public final class ZabDriver implements AutoCloseable {
             }
             receivedSnapshots.clear();
             status = new PeerStatus(Role.LOOKING, -1, status.epoch(), false);
+            lock.unlock();
             stopSyncer();
         }
+    }
+
+    /** What follows stepping the node: its Readies, the confirmed read indexes, the published status. */
+    private void afterSteps() throws IOException {
+        processReadies();
+        for (dev.corral.zab.ReadIndex ri : node.takeConfirmedReads()) {
+            CompletableFuture<Zxid> f = reads.remove(ri.id());
+            if (f != null) {
+                f.complete(ri.index());
+            }
+        }
+        publishStatus();
+    }
+
+    private void failed(Throwable t) {
+        failure = t;
+        LOG.error("server {}: ZAB driver stopped on a fatal error", config.myId(), t);
+        try {
+            host.roles().onFatal(t);
+        } catch (RuntimeException ignored) {
+            // already failing
+        }
+    }
+
+    /**
+     * On the syncer, right after an fsync (and its ACKs): handles its end here, as the driver thread would, when
+     * nothing waits in the driver's queue and the driver thread is not working the node. A lone write's follower
+     * then commits (its own fsync is what it waits for, most of the time), and a leader sends its SYNCED or COMMIT,
+     * without a hand-off to the driver thread. With events queued the driver thread takes the end as before, after
+     * them, so that under load one Ready (one fsync) still covers all that arrived during the fsync. Handling the end
+     * before events that arrive meanwhile is an order that can happen anyway (the fsync could have ended first).
+     * Returns false if it left the end to the driver thread.
+     */
+    private boolean finishOnSyncer(Synced done) {
+        if (!events.isEmpty() || !lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (stopped) {
+                return true;
+            }
+            handle(done);
+            afterSteps();
+        } catch (Throwable t) {
+            stopped = true;
+            failed(t);
+            events.add(new Stop());
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 
     /** The caller closes the log after {@link #close}: no fsync may still be running then. */
@@ -564,6 +627,17 @@ public final class ZabDriver implements AutoCloseable {
 
     private void processReadies() throws IOException {
         while (true) {
+            if (deferred != null) {
+                if (Thread.currentThread() != thread) {
+                    return;
+                }
+                Ready d = deferred;
+                deferred = null;
+                readies.incrementAndGet();
+                sendAll(d.sendFirst());
+                persistInstallAndFinish(d);
+                continue;
+            }
             if (syncing != null) {
                 if (!syncDone) {
                     whileSyncing();
@@ -585,6 +659,12 @@ public final class ZabDriver implements AutoCloseable {
                 return;
             }
             Ready r = node.ready();
+            if (r.appliesAfterMessages() && Thread.currentThread() != thread) {
+                // A checkpoint or an install waits on the request processor: the driver thread's work.
+                deferred = r;
+                events.add(new Wake());
+                return;
+            }
             readies.incrementAndGet();
             // 0. The leader's broadcast may go ahead of our own fsync, so the followers' fsyncs overlap it.
             sendAll(r.sendFirst());
@@ -596,11 +676,16 @@ public final class ZabDriver implements AutoCloseable {
                 applyAll(r.committed());
                 syncing = r;
                 syncer.execute(() -> {
+                    Synced done;
                     try {
                         logSync.run();
-                        events.add(new Synced(r, null, ackFromSyncer(r)));
+                        done = new Synced(r, null, ackFromSyncer(r));
                     } catch (RuntimeException e) {
                         events.add(new Synced(r, e, false));
+                        return;
+                    }
+                    if (!finishOnSyncer(done)) {
+                        events.add(done);
                     }
                 });
             } else {

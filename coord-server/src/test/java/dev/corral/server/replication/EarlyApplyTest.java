@@ -149,6 +149,42 @@ class EarlyApplyTest {
         awaitEverywhere(List.of("w", "x"));
     }
 
+    /**
+     * A follower whose own fsync is the last thing a lone write waits for commits it on the fsync's thread, without a
+     * hand-off to its driver thread (ZabDriver.finishOnSyncer). Both followers' fsyncs are held until the leader's
+     * SYNCED has reached them; releasing one makes its fsync end last. An event that happens to be queued for the
+     * driver at that instant (a ping) sends the end to the driver thread instead, so three writes are tried.
+     */
+    @Test
+    void aFollowerWhoseOwnFsyncEndsLastCommitsOnTheFsyncThread() throws Exception {
+        startThree(10);
+        TestPeer leader = awaitLeader();
+        leader.driver.propose(bytes("w")).get(10, TimeUnit.SECONDS); // the steady state: earlier txns committed
+        awaitEverywhere(List.of("w"));
+        List<TestPeer> followers = peers.stream().filter(p -> p != leader).toList();
+        TestPeer follower = followers.get(0);
+        List<String> history = new ArrayList<>(List.of("w"));
+        List<String> threads = new ArrayList<>();
+        for (String x : List.of("x", "y", "z")) {
+            CountDownLatch first = new CountDownLatch(1);
+            CountDownLatch second = new CountDownLatch(1);
+            follower.syncGate = first;
+            followers.get(1).syncGate = second;
+            CompletableFuture<?> done = leader.driver.propose(bytes(x));
+            Thread.sleep(300);                                       // the leader's fsync and its SYNCED
+            assertThat(done).as("nothing is committed while both followers' fsyncs hang").isNotDone();
+            follower.syncGate = null;
+            first.countDown();
+            await().atMost(PATIENCE).until(() -> follower.state.history().contains(x));
+            threads.add(follower.state.appliedOn(x));
+            followers.get(1).syncGate = null;
+            second.countDown();
+            history.add(x);
+            awaitEverywhere(history);
+        }
+        assertThat(threads).contains("zab-log-sync-" + follower.id);
+    }
+
     /** Every peer is active under {@code leader} in {@code epoch}: nobody gave up on it meanwhile. */
     private void assertEveryoneFollows(TestPeer leader, long epoch) {
         for (TestPeer p : peers) {

@@ -22,6 +22,8 @@ final class TestStateMachine implements CommitListener, SnapshotSource, Snapshot
 
     private final Path scratch;
     private final List<byte[]> applied = new ArrayList<>();
+    /** The thread each entry of {@link #applied} was handed over on. */
+    private final List<String> appliedOn = new ArrayList<>();
     private long lastCounter;
     private int checkpoints;
 
@@ -50,6 +52,7 @@ final class TestStateMachine implements CommitListener, SnapshotSource, Snapshot
             throw new AssertionError("commit " + txn.zxid() + " after counter " + lastCounter);
         }
         applied.add(txn.payload());
+        appliedOn.add(Thread.currentThread().getName());
         lastCounter = txn.counter();
     }
 
@@ -63,6 +66,13 @@ final class TestStateMachine implements CommitListener, SnapshotSource, Snapshot
             out.add(new String(p, java.nio.charset.StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** The thread that handed over the entry whose payload is {@code payload}, or null. */
+    synchronized String appliedOn(String payload) {
+        List<String> h = history();
+        int i = h.indexOf(payload);
+        return i < 0 ? null : appliedOn.get(i);
     }
 
     synchronized int size() {
