@@ -215,7 +215,7 @@ public final class QuorumTransport implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind quorum port " + bindAddress + ": " + e, e);
         }
-        LOG.info("server {}: quorum transport listening on {} ({}, {})", myId, serverChannel.localAddress(),
+        LOG.info("server {}: quorum transport listening on {} ({}) on Netty {}", myId, serverChannel.localAddress(),
                 tls.acceptsPlain() ? (tls.acceptsTls() ? "TLS and plain: portUnification" : "plain") : "TLS only",
                 EventLoops.transport());
         for (Link link : links.values()) {
